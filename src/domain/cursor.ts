@@ -1,0 +1,40 @@
+import type { FieldError } from './validation';
+
+/** A list position: the sort time and id of the last item of the previous page. */
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+function toBase64url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** The opaque cursor string clients pass back as `cursor`. */
+export function encodeCursor(cursor: Cursor): string {
+  return toBase64url(JSON.stringify([cursor.at, cursor.id]));
+}
+
+export const INVALID_CURSOR: FieldError = {
+  path: '/cursor',
+  message: 'is not a cursor this API gave out; pass back next_cursor unchanged',
+};
+
+/** The cursor behind the string, or null when it is not one this API made. */
+export function decodeCursor(value: string): Cursor | null {
+  try {
+    if (!/^[A-Za-z0-9_-]{1,400}$/.test(value)) return null;
+    const binary = atob(value.replaceAll('-', '+').replaceAll('_', '/'));
+    const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    const parsed: unknown = JSON.parse(json);
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [at, id] = parsed as unknown[];
+    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) return null;
+    return { at, id };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,182 @@
+import * as v from 'valibot';
+import { normalizeTag, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
+import { STATUSES } from './status';
+import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject } from './validation';
+
+/** The largest Markdown body an issue may have, in characters. */
+export const BODY_MAX_LENGTH = 200_000;
+
+const string = () => v.string('must be a string');
+
+/** A one-line text: trimmed, not empty, no line breaks or control characters. */
+const line = (max: number) =>
+  v.pipe(
+    string(),
+    v.trim(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((s) => !LINE_BREAKS_AND_CONTROLS.test(s), 'must be one line without control characters'),
+  );
+
+/** A multi-line text: tabs and line breaks allowed, other control characters not. */
+const text = (max: number) =>
+  v.pipe(
+    string(),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((s) => !CONTROL_CHARS.test(s), 'must not contain control characters'),
+  );
+
+function isHttpUrl(s: string): boolean {
+  if (!URL.canParse(s)) return false;
+  const { protocol } = new URL(s);
+  return protocol === 'https:' || protocol === 'http:';
+}
+
+const httpUrl = v.pipe(
+  string(),
+  v.maxLength(2048, 'must be at most 2048 characters'),
+  v.check(isHttpUrl, 'must be an absolute http or https URL'),
+);
+
+const list = <S extends v.GenericSchema>(item: S, max: number) =>
+  v.pipe(v.array(item, 'must be an array'), v.maxLength(max, `must have at most ${max} items`));
+
+export const SlugSchema = v.pipe(
+  string(),
+  v.maxLength(SLUG_MAX_LENGTH, `must be at most ${SLUG_MAX_LENGTH} characters`),
+  v.regex(SLUG_PATTERN, 'must be lowercase letters and digits joined by single hyphens (no "/", "." or "%")'),
+);
+
+export const TagSchema = v.pipe(
+  string(),
+  v.transform(normalizeTag),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(40, 'must be at most 40 characters'),
+  v.regex(SLUG_PATTERN, 'must be letters and digits joined by single hyphens'),
+);
+
+export const LanguageSchema = v.pipe(
+  string(),
+  v.regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "ko" or "en-US"'),
+);
+
+/** A card linking to a full article; the link is optional (the seed's teasers have none). */
+export const TeaserSchema = strictObject({
+  title: line(200),
+  excerpt: v.optional(text(2000), ''),
+  url: v.optional(v.nullable(httpUrl), null),
+});
+export type Teaser = v.InferOutput<typeof TeaserSchema>;
+
+export const AuthorSchema = strictObject({
+  name: line(100),
+  url: v.optional(v.nullable(httpUrl), null),
+});
+export type Author = v.InferOutput<typeof AuthorSchema>;
+
+/** Fields the server owns. Sending one is refused as read-only rather than as unknown. */
+export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'status', 'version', 'html', 'url', 'created_at', 'updated_at', 'published_at', 'publish_at',
+]);
+
+const optionalFields = {
+  slug: v.optional(SlugSchema),
+  number: v.optional(
+    v.pipe(
+      v.number('must be a number'),
+      v.integer('must be an integer'),
+      v.minValue(1, 'must be 1 or more'),
+      v.maxValue(1_000_000_000, 'must be at most 1000000000'),
+    ),
+  ),
+  subtitle: v.optional(v.nullable(line(300)), null),
+  summary: v.optional(list(line(500), 10), []),
+  teasers: v.optional(list(TeaserSchema, 20), []),
+  tags: v.optional(v.pipe(list(TagSchema, 20), v.transform((tags) => [...new Set(tags)])), []),
+  authors: v.optional(list(AuthorSchema, 10), []),
+  cover_image: v.optional(v.nullable(httpUrl), null),
+  canonical_url: v.optional(v.nullable(httpUrl), null),
+  language: v.optional(LanguageSchema),
+};
+
+/** What an editor sends to create or replace an issue (JSON, or YAML front matter + Markdown). */
+export const IssueInputSchema = strictObject(
+  { title: line(200), body: text(BODY_MAX_LENGTH), ...optionalFields },
+  READ_ONLY_FIELDS,
+);
+export type IssueInput = v.InferOutput<typeof IssueInputSchema>;
+
+/**
+ * A JSON Merge Patch (RFC 7386) of an issue: every field optional; `null` removes an optional
+ * field (back to its default) and is refused for the ones an issue cannot be without.
+ */
+export const IssuePatchSchema = strictObject(
+  {
+    title: v.optional(line(200)),
+    body: v.optional(text(BODY_MAX_LENGTH)),
+    slug: optionalFields.slug,
+    number: optionalFields.number,
+    subtitle: v.optional(v.nullable(line(300))),
+    summary: v.optional(v.nullable(list(line(500), 10))),
+    teasers: v.optional(v.nullable(list(TeaserSchema, 20))),
+    tags: v.optional(v.nullable(v.pipe(list(TagSchema, 20), v.transform((tags) => [...new Set(tags)])))),
+    authors: v.optional(v.nullable(list(AuthorSchema, 10))),
+    cover_image: v.optional(v.nullable(httpUrl)),
+    canonical_url: v.optional(v.nullable(httpUrl)),
+    language: v.optional(v.nullable(LanguageSchema)),
+  },
+  READ_ONLY_FIELDS,
+);
+export type IssuePatch = v.InferOutput<typeof IssuePatchSchema>;
+
+export const StatusSchema = v.picklist(STATUSES, `must be one of ${STATUSES.join(', ')}`);
+
+/** An RFC 3339 date-time with a time zone, e.g. `2026-12-01T09:00:00+09:00`. */
+export const DateTimeSchema = v.pipe(
+  string(),
+  v.regex(
+    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/,
+    'must be an RFC 3339 date-time with a time zone, e.g. 2026-12-01T09:00:00+09:00',
+  ),
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'must be a real date and time'),
+  v.transform((s) => new Date(s).toISOString()),
+);
+
+export const PublishRequestSchema = strictObject({ at: v.optional(DateTimeSchema) });
+
+/** An issue as stored: the editor's fields plus what the server derives and owns. */
+export interface Issue {
+  id: string;
+  number: number;
+  slug: string;
+  title: string;
+  subtitle: string | null;
+  summary: string[];
+  body: string;
+  html: string;
+  teasers: Teaser[];
+  tags: string[];
+  authors: Author[];
+  cover_image: string | null;
+  canonical_url: string | null;
+  language: string;
+  status: (typeof STATUSES)[number];
+  publish_at: string | null;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** The editable fields of an issue, as a revision snapshot keeps them. */
+export type IssueContent = Pick<
+  Issue,
+  | 'number' | 'slug' | 'title' | 'subtitle' | 'summary' | 'body' | 'teasers' | 'tags' | 'authors'
+  | 'cover_image' | 'canonical_url' | 'language'
+>;
+
+export function contentOf(issue: Issue): IssueContent {
+  const { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language } =
+    issue;
+  return { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language };
+}

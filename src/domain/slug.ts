@@ -1,0 +1,46 @@
+/**
+ * Slugs are readable in the address bar in any script: Hangul stays Hangul
+ * ("OpenAI와 Google Cloud" → "openai와-google-cloud"). Only lowercase letters, letters without
+ * case, marks and digits, joined by single hyphens, so no slug can hold "/", ".", "%" or spaces.
+ */
+export const SLUG_PATTERN = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+)*$/u;
+export const SLUG_MAX_LENGTH = 100;
+const NOT_SLUG_CHARS = /[^\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+/gu;
+const GENERATED_MAX = 80;
+
+/** Derives a slug from a title. It is computed once, at creation, and never follows later title edits. */
+export function slugify(title: string): string {
+  const base = title.normalize('NFC').toLowerCase().replace(NOT_SLUG_CHARS, '-').replace(/^-+|-+$/g, '');
+  if (base === '') return 'issue';
+  const chars = [...base];
+  if (chars.length <= GENERATED_MAX) return base;
+  // Cut at the last hyphen inside the limit so a word is not split in two.
+  const cut = chars.slice(0, GENERATED_MAX).join('');
+  const lastHyphen = cut.lastIndexOf('-');
+  return lastHyphen > 0 ? cut.slice(0, lastHyphen) : cut;
+}
+
+/** The first of `base`, `base-2`, `base-3`, ... that `taken` does not hold. */
+export function firstFreeSlug(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** A path segment decoded to a slug, or null when it cannot be one (bad escapes, "/", ".."). */
+export function slugFromPath(segment: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment).normalize('NFC');
+  } catch {
+    return null;
+  }
+  return decoded.length <= SLUG_MAX_LENGTH && SLUG_PATTERN.test(decoded) ? decoded : null;
+}
+
+/** Tags are normalized to one spelling: trimmed, NFC, lowercase, inner spaces as hyphens. */
+export function normalizeTag(tag: string): string {
+  return tag.normalize('NFC').trim().toLowerCase().replace(/\s+/g, '-');
+}

@@ -1,0 +1,103 @@
+import { HttpError, invalidInput } from './problem';
+
+/** The largest request body Masthead reads: 1 MiB. Larger bodies get 413 before they are parsed. */
+export const MAX_BODY_BYTES = 1_048_576;
+
+export interface RequestText {
+  /** The media type, lowercased, without parameters: `application/json`. */
+  mediaType: string;
+  text: string;
+}
+
+function unsupported(accepted: readonly string[], detail: string): HttpError {
+  return new HttpError(415, { name: 'unsupported-media-type', detail }, { Accept: accepted.join(', ') });
+}
+
+/** Splits `type/subtype; charset=...` and refuses any charset but UTF-8. */
+function mediaTypeOf(request: Request, accepted: readonly string[]): string {
+  const header = request.headers.get('Content-Type');
+  if (header === null) throw unsupported(accepted, `Send a Content-Type: one of ${accepted.join(', ')}.`);
+  const [type = '', ...params] = header.split(';').map((part) => part.trim());
+  const mediaType = type.toLowerCase();
+  if (!accepted.includes(mediaType)) {
+    throw unsupported(accepted, `Content-Type ${mediaType || '(empty)'} is not accepted here; use one of ${accepted.join(', ')}.`);
+  }
+  for (const param of params) {
+    const [key, value = ''] = param.split('=').map((s) => s.trim().toLowerCase());
+    if (key === 'charset' && value.replaceAll('"', '') !== 'utf-8') {
+      throw unsupported(accepted, 'Only the UTF-8 charset is accepted.');
+    }
+  }
+  return mediaType;
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, {
+    name: 'payload-too-large',
+    detail: `The request body must be at most ${MAX_BODY_BYTES} bytes.`,
+  });
+}
+
+/** Reads the body up to MAX_BODY_BYTES, whether or not Content-Length tells the truth. */
+async function readBytes(request: Request): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('Content-Length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (request.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The body as text, checked for media type, size and UTF-8 validity. */
+export async function readText(request: Request, accepted: readonly string[]): Promise<RequestText> {
+  const mediaType = mediaTypeOf(request, accepted);
+  const bytes = await readBytes(request);
+  let text: string;
+  try {
+    // `ignoreBOM: false` drops a leading byte order mark.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw invalidInput([{ path: '', message: 'is not valid UTF-8' }], 'The request body is not valid UTF-8.');
+  }
+  return { mediaType, text };
+}
+
+/** Parses JSON text that must hold an object. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'unreadable';
+    throw invalidInput([{ path: '', message: `is not valid JSON: ${reason}` }], 'The request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidInput([{ path: '', message: 'must be a JSON object' }], 'The request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Reads an optional JSON object body: an empty body is `{}`. */
+export async function readOptionalJson(request: Request): Promise<Record<string, unknown>> {
+  const hasBody = request.headers.has('Content-Type') || Number(request.headers.get('Content-Length') ?? 0) > 0;
+  if (!hasBody) return {};
+  const { text } = await readText(request, ['application/json']);
+  return text.trim() === '' ? {} : parseJsonObject(text);
+}

@@ -1,0 +1,56 @@
+import { appFrom, type App } from './config';
+import { CACHE_POLICY } from './http/cache-policy';
+import { HttpError, problemResponse } from './http/problem';
+import { buildRouter } from './router';
+import { publishDue } from './services/publishing';
+import { pruneIdempotencyKeys } from './storage/idempotency';
+
+const router = buildRouter();
+
+/** Idempotency keys are kept this long, then a retry is treated as a new request. */
+const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** Headers every response carries. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+};
+
+function toProblem(error: unknown, request: Request, app: App): Response {
+  if (error instanceof HttpError) return problemResponse(error, app.site.url, new URL(request.url).pathname);
+  // Unknown failures are logged with their stack and answered without leaking any of it.
+  console.error('unhandled error', request.method, new URL(request.url).pathname, error);
+  const internal = new HttpError(500, { name: 'internal-error', detail: 'Something went wrong on our side; it has been logged.' });
+  return problemResponse(internal, app.site.url);
+}
+
+async function handle(request: Request, app: App, ctx: ExecutionContext): Promise<Response> {
+  // HEAD is GET without the body (RFC 9110 §9.3.2).
+  const isHead = request.method === 'HEAD';
+  const routed = isHead ? new Request(request, { method: 'GET' }) : request;
+  let response: Response;
+  try {
+    response = await router.fetch(routed, app, ctx);
+  } catch (error) {
+    response = toProblem(error, request, app);
+  }
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  if (response.status >= 400 && !headers.has('Cache-Control')) headers.set('Cache-Control', CACHE_POLICY.error);
+  return new Response(isHead ? null : response.body, { status: response.status, headers });
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return handle(request, appFrom(env), ctx);
+  },
+
+  /** The cron trigger: publishes scheduled issues that are due and forgets old idempotency keys. */
+  async scheduled(controller, env, ctx) {
+    const app = appFrom(env);
+    const published = await publishDue(app);
+    if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
+    const before = new Date(controller.scheduledTime - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
+    ctx.waitUntil(pruneIdempotencyKeys(app.db, before));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,49 @@
+import { Router, type IRequest } from 'itty-router';
+import type { App } from './config';
+import { HttpError } from './http/problem';
+import * as admin from './routes/admin-issues';
+import { describeProblem } from './routes/problems';
+import * as publicApi from './routes/public-api';
+
+export type Handler = (request: IRequest, app: App, ctx: ExecutionContext) => Promise<Response>;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Every route Masthead serves: the one table the router, 405 answers and the API docs read. */
+export const ROUTES: readonly [Method, string, Handler][] = [
+  ['GET', '/api/v1/issues', publicApi.listIssues],
+  ['GET', '/api/v1/issues/:slug', publicApi.readIssue],
+  ['GET', '/api/v1/tags', publicApi.listTags],
+
+  ['POST', '/api/v1/admin/issues', admin.create],
+  ['GET', '/api/v1/admin/issues', admin.list],
+  ['GET', '/api/v1/admin/issues/:id', admin.read],
+  ['PUT', '/api/v1/admin/issues/:id', admin.replace],
+  ['PATCH', '/api/v1/admin/issues/:id', admin.patch],
+  ['DELETE', '/api/v1/admin/issues/:id', admin.archive],
+  ['POST', '/api/v1/admin/issues/:id/publish', admin.publish],
+  ['POST', '/api/v1/admin/issues/:id/unpublish', admin.unpublish],
+  ['GET', '/api/v1/admin/issues/:id/revisions', admin.revisions],
+  ['POST', '/api/v1/admin/issues/:id/revisions/:n/restore', admin.restore],
+
+  ['GET', '/problems/:name', describeProblem],
+];
+
+/** The methods a path answers, for `Allow`: HEAD wherever GET is. */
+function allowed(path: string): string {
+  const methods = ROUTES.filter(([, p]) => p === path).map(([m]) => m);
+  return (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
+}
+
+export function buildRouter() {
+  const router = Router<IRequest, [App, ExecutionContext]>();
+  for (const [method, path, handler] of ROUTES) router[method.toLowerCase() as 'get'](path, handler);
+  for (const path of new Set(ROUTES.map(([, p]) => p))) {
+    router.all(path, () => {
+      throw new HttpError(405, { name: 'method-not-allowed', detail: `${path} answers ${allowed(path)}.` }, { Allow: allowed(path) });
+    });
+  }
+  router.all('*', () => {
+    throw new HttpError(404, { name: 'not-found', detail: 'Nothing is served at this address.' });
+  });
+  return router;
+}

@@ -1,0 +1,131 @@
+import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import type { App } from '../config';
+import { encodeCursor } from '../domain/cursor';
+import { parseFrontMatter } from '../domain/front-matter';
+import { IssueInputSchema, IssuePatchSchema, PublishRequestSchema, type Issue } from '../domain/issue';
+import { EditorListQuerySchema } from '../domain/queries';
+import { requireEditor } from '../http/auth';
+import { parseJsonObject, readOptionalJson, readText } from '../http/body';
+import { versionEtag } from '../http/conditional';
+import { invalidInput, notFound } from '../http/problem';
+import { parseBody, parseQuery } from '../http/query';
+import { json } from '../http/respond';
+import { editorIssue, revisionJson } from '../render/issue-json';
+import { createIssue, getIssue, listAllIssues, patchIssue, replaceIssue, type Idempotency } from '../services/issues';
+import { archiveIssue, publishIssue, unpublishIssue } from '../services/publishing';
+import { listRevisions, restoreRevision } from '../services/revisions';
+import { idParam } from './params';
+
+const ISSUE_TYPES = ['application/json', 'text/markdown'];
+const PATCH_TYPES = ['application/merge-patch+json', 'application/json'];
+
+/** Decodes an issue document: JSON, or YAML front matter + Markdown; then the schema checks it. */
+async function readIssueInput(request: Request) {
+  const { mediaType, text } = await readText(request, ISSUE_TYPES);
+  let fields: Record<string, unknown>;
+  if (mediaType === 'text/markdown') {
+    const parsed = parseFrontMatter(text);
+    if (!parsed.ok) throw invalidInput(parsed.errors, 'The Markdown document’s front matter is not valid.');
+    fields = parsed.fields;
+  } else {
+    fields = parseJsonObject(text);
+  }
+  return { input: parseBody(fields, IssueInputSchema), fingerprintSource: `${mediaType}\n${text}` };
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function idempotencyKey(request: Request): string | null {
+  const key = request.headers.get('Idempotency-Key');
+  if (key === null) return null;
+  // draft-ietf-httpapi-idempotency-key-header: an sf-string; we take its unquoted printable form.
+  const unquoted = key.trim().replace(/^"(.*)"$/, '$1');
+  if (!/^[\x21-\x7E]{1,255}$/.test(unquoted)) {
+    throw invalidInput([{ path: '/headers/idempotency-key', message: 'must be 1 to 255 printable ASCII characters' }]);
+  }
+  return unquoted;
+}
+
+/** One issue for an editor, with its ETag. */
+function issueResponse(app: App, issue: Issue, status = 200, headers: Record<string, string> = {}): Response {
+  return json(editorIssue(app.site, issue), { status, policy: 'editor', headers: { ETag: versionEtag(issue.version), ...headers } });
+}
+
+export async function create(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  const key = idempotencyKey(request);
+  const { input, fingerprintSource } = await readIssueInput(request);
+  const idempotency: Idempotency | null = key === null ? null : { key, fingerprint: await sha256(fingerprintSource) };
+  const { issue, replayed } = await createIssue(app, editor, input, idempotency);
+  return issueResponse(app, issue, 201, {
+    Location: `/api/v1/admin/issues/${issue.id}`,
+    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+  });
+}
+
+export async function list(request: IRequest, app: App): Promise<Response> {
+  await requireEditor(request, app);
+  const query = parseQuery(request, EditorListQuerySchema);
+  const issues = await listAllIssues(app, { status: query.status, after: query.cursor ?? null, limit: query.limit + 1 });
+  const page = issues.slice(0, query.limit);
+  const last = page.at(-1);
+  const next = issues.length > query.limit && last !== undefined ? encodeCursor({ at: last.updated_at, id: last.id }) : null;
+  return json({ issues: page.map((issue) => editorIssue(app.site, issue)), next_cursor: next }, { policy: 'editor' });
+}
+
+export async function read(request: IRequest, app: App): Promise<Response> {
+  await requireEditor(request, app);
+  return issueResponse(app, await getIssue(app, idParam(request)));
+}
+
+export async function replace(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  const id = idParam(request);
+  const { input } = await readIssueInput(request);
+  return issueResponse(app, await replaceIssue(app, editor, id, input, request.headers.get('If-Match')));
+}
+
+export async function patch(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  const id = idParam(request);
+  const { text } = await readText(request, PATCH_TYPES);
+  const changes = parseBody(parseJsonObject(text), IssuePatchSchema);
+  return issueResponse(app, await patchIssue(app, editor, id, changes, request.headers.get('If-Match')));
+}
+
+export async function archive(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  return issueResponse(app, await archiveIssue(app, editor, idParam(request), request.headers.get('If-Match')));
+}
+
+export async function publish(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  const id = idParam(request);
+  const { at } = parseBody(await readOptionalJson(request), PublishRequestSchema);
+  return issueResponse(app, await publishIssue(app, editor, id, at, request.headers.get('If-Match')));
+}
+
+export async function unpublish(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  return issueResponse(app, await unpublishIssue(app, editor, idParam(request), request.headers.get('If-Match')));
+}
+
+export async function revisions(request: IRequest, app: App): Promise<Response> {
+  await requireEditor(request, app);
+  const list = await listRevisions(app, idParam(request));
+  return json({ revisions: list.map(revisionJson) }, { policy: 'editor' });
+}
+
+const RevisionNumber = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
+
+export async function restore(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  const id = idParam(request);
+  const n = v.safeParse(RevisionNumber, request.params.n ?? '');
+  if (!n.success) throw notFound(`Revision numbers are whole numbers from 1.`);
+  return issueResponse(app, await restoreRevision(app, editor, id, n.output, request.headers.get('If-Match')));
+}

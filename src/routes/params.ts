@@ -1,0 +1,19 @@
+import type { IRequest } from 'itty-router';
+import { slugFromPath } from '../domain/slug';
+import { notFound } from '../http/problem';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The `{id}` path parameter; anything not shaped like an issue id is a 404, not a query. */
+export function idParam(request: IRequest): string {
+  const id = request.params.id ?? '';
+  if (!UUID.test(id)) throw notFound(`No issue has the id ${id}.`);
+  return id;
+}
+
+/** The `{slug}` path parameter, percent-decoded; a segment that cannot be a slug is a 404. */
+export function slugParam(request: IRequest, name = 'slug'): string {
+  const slug = slugFromPath(request.params[name] ?? '');
+  if (slug === null) throw notFound('No published issue has that slug.');
+  return slug;
+}

@@ -1,0 +1,72 @@
+import type { App } from '../config';
+import type { Issue, IssueContent } from '../domain/issue';
+import type { Action, Permission } from '../domain/status';
+import { lowestRoleFor, roleAllows } from '../domain/status';
+import { checkIfMatch, checkOptionalIfMatch, versionEtag } from '../http/conditional';
+import { conflict, forbidden, HttpError, notFound } from '../http/problem';
+import { renderMarkdown } from '../render/markdown';
+import { StorageConflict } from '../storage/conflict';
+import { findIssueById, writeIssue } from '../storage/issues';
+import type { Editor } from './tokens';
+
+/** Refuses (403) an editor whose role is below the permission's. */
+export function requirePermission(editor: Editor, permission: Permission): void {
+  if (!roleAllows(editor.role, permission)) {
+    throw forbidden(`This needs the ${lowestRoleFor(permission)} role; the token's role is ${editor.role}.`);
+  }
+}
+
+/** Contributors may change drafts only; editors and admins may change any issue. */
+export function requireWriteAccess(editor: Editor, issue: Issue): void {
+  requirePermission(editor, issue.status === 'draft' ? 'write-draft' : 'write-any');
+}
+
+/** Loads an issue for a write, or 404. */
+export async function loadIssue(app: App, id: string): Promise<Issue> {
+  const issue = await findIssueById(app.db, id);
+  if (issue === null) throw notFound(`No issue has the id ${id}.`);
+  return issue;
+}
+
+/** How a write treats If-Match: PUT, PATCH and DELETE require it; other writes check it if sent. */
+export type Precondition = { ifMatch: string | null; required: boolean };
+
+/** The conflict answer for a uniqueness rule a write broke. */
+export function conflictError(error: StorageConflict, content: Pick<IssueContent, 'slug' | 'number'>): HttpError {
+  switch (error.kind) {
+    case 'slug':
+      return conflict('slug-taken', `Another issue already has the slug "${content.slug}".`);
+    case 'number':
+      return conflict('number-taken', `Another issue already has the number ${content.number}.`);
+    case 'version':
+      return new HttpError(412, { name: 'precondition-failed', detail: 'Someone else saved this issue first; read it again and reapply your change.' });
+    case 'idempotency-key':
+      return conflict('idempotency-key-reused', 'The Idempotency-Key was used at the same time by another request.');
+  }
+}
+
+/**
+ * Saves a change to an existing issue as its next version: checks the precondition, re-renders
+ * the Markdown if the body changed, and writes issue, revision, tags and search row at once.
+ */
+export async function commitChange(
+  app: App,
+  editor: Editor | null,
+  current: Issue,
+  change: Partial<Issue>,
+  action: Action,
+  precondition: Precondition,
+): Promise<Issue> {
+  const etag = versionEtag(current.version);
+  if (precondition.required) checkIfMatch(precondition.ifMatch, etag);
+  else checkOptionalIfMatch(precondition.ifMatch, etag);
+  const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
+  if (next.body !== current.body) next.html = renderMarkdown(next.body);
+  try {
+    await writeIssue(app.db, next, { action, author: editor?.name ?? null, expectedVersion: current.version });
+  } catch (error) {
+    if (error instanceof StorageConflict) throw conflictError(error, next);
+    throw error;
+  }
+  return next;
+}

@@ -1,0 +1,129 @@
+import type { App } from '../config';
+import type { Issue, IssueContent, IssueInput, IssuePatch } from '../domain/issue';
+import { firstFreeSlug, slugify } from '../domain/slug';
+import type { Status } from '../domain/status';
+import { conflict } from '../http/problem';
+import { renderMarkdown } from '../render/markdown';
+import { StorageConflict } from '../storage/conflict';
+import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
+import type { IssueListItem, Keyset } from '../storage/issue-rows';
+import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
+import { commitChange, conflictError, loadIssue, requirePermission, requireWriteAccess, type Precondition } from './issue-writes';
+import type { Editor } from './tokens';
+
+export interface Idempotency {
+  key: string;
+  /** A hash of the request, so a key reused for a different request is caught. */
+  fingerprint: string;
+}
+
+/** Fills what an input leaves out with the site's defaults; slug and number are decided separately. */
+function contentFrom(input: IssueInput, app: App): Omit<IssueContent, 'slug' | 'number'> {
+  return {
+    title: input.title,
+    subtitle: input.subtitle,
+    summary: input.summary,
+    body: input.body,
+    teasers: input.teasers,
+    tags: input.tags,
+    authors: input.authors,
+    cover_image: input.cover_image,
+    canonical_url: input.canonical_url,
+    language: input.language ?? app.site.language,
+  };
+}
+
+async function replay(app: App, editor: Editor, idempotency: Idempotency): Promise<Issue | null> {
+  const record = await findIdempotencyRecord(app.db, editor.tokenId, idempotency.key);
+  if (record === null) return null;
+  if (record.fingerprint !== idempotency.fingerprint) {
+    throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used for a different request body.');
+  }
+  return loadIssue(app, record.issue_id);
+}
+
+/**
+ * Creates a draft. With an Idempotency-Key, a retry returns the issue the first request made.
+ * A slug or number the editor did not choose is picked afresh if another create takes it first.
+ */
+export async function createIssue(
+  app: App,
+  editor: Editor,
+  input: IssueInput,
+  idempotency: Idempotency | null,
+): Promise<{ issue: Issue; replayed: boolean }> {
+  requirePermission(editor, 'write-draft');
+  for (let attempt = 1; ; attempt++) {
+    if (idempotency !== null) {
+      const earlier = await replay(app, editor, idempotency);
+      if (earlier !== null) return { issue: earlier, replayed: true };
+    }
+    const now = app.now().toISOString();
+    const base = slugify(input.title);
+    const issue: Issue = {
+      id: crypto.randomUUID(),
+      number: input.number ?? (await nextIssueNumber(app.db)),
+      slug: input.slug ?? firstFreeSlug(base, await slugsLike(app.db, base)),
+      ...contentFrom(input, app),
+      html: renderMarkdown(input.body),
+      status: 'draft',
+      publish_at: null,
+      published_at: null,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    const extra =
+      idempotency === null
+        ? []
+        : [idempotencyInsert(app.db, { token_id: editor.tokenId, key: idempotency.key, fingerprint: idempotency.fingerprint, issue_id: issue.id, created_at: now })];
+    try {
+      await writeIssue(app.db, issue, { action: 'create', author: editor.name, expectedVersion: null, extra });
+      return { issue, replayed: false };
+    } catch (error) {
+      if (!(error instanceof StorageConflict)) throw error;
+      const chosenByServer =
+        (error.kind === 'slug' && input.slug === undefined) ||
+        (error.kind === 'number' && input.number === undefined) ||
+        error.kind === 'idempotency-key';
+      if (!chosenByServer || attempt >= 3) throw conflictError(error, issue);
+    }
+  }
+}
+
+/** Replaces an issue's content (PUT). An input without slug or number keeps the current ones. */
+export async function replaceIssue(app: App, editor: Editor, id: string, input: IssueInput, ifMatch: string | null): Promise<Issue> {
+  const current = await loadIssue(app, id);
+  requireWriteAccess(editor, current);
+  const change = { ...contentFrom(input, app), slug: input.slug ?? current.slug, number: input.number ?? current.number };
+  return commitChange(app, editor, current, change, 'update', { ifMatch, required: true });
+}
+
+/** Applies a JSON Merge Patch (RFC 7386): absent fields stay, `null` resets an optional one. */
+export async function patchIssue(app: App, editor: Editor, id: string, patch: IssuePatch, ifMatch: string | null): Promise<Issue> {
+  const current = await loadIssue(app, id);
+  requireWriteAccess(editor, current);
+  const defaults: Partial<IssueContent> = {
+    subtitle: null, summary: [], teasers: [], tags: [], authors: [], cover_image: null, canonical_url: null,
+    language: app.site.language,
+  };
+  const change: Partial<IssueContent> = {};
+  for (const [key, value] of Object.entries(patch) as [keyof IssueContent, unknown][]) {
+    if (value === undefined) continue;
+    Object.assign(change, { [key]: value === null ? defaults[key] : value });
+  }
+  return commitChange(app, editor, current, change, 'update', { ifMatch, required: true });
+}
+
+/** One issue in any status, for editors. */
+export async function getIssue(app: App, id: string): Promise<Issue> {
+  return loadIssue(app, id);
+}
+
+/** All issues, drafts included, most recently changed first. */
+export async function listAllIssues(
+  app: App,
+  options: { status?: Status; after: Keyset | null; limit: number },
+): Promise<IssueListItem[]> {
+  return listIssues(app.db, options);
+}

@@ -1,0 +1,162 @@
+import type { Issue } from '../domain/issue';
+import type { Action, Status } from '../domain/status';
+import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, type IssueRow, type Keyset } from './issue-rows';
+import { batchOrConflict } from './conflict';
+import { revisionInsert } from './revisions';
+import { searchRowWrite } from './search';
+
+/** One issue by its stable id, in any status. */
+export async function findIssueById(db: D1Database, id: string): Promise<Issue | null> {
+  const row = await db.prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE id = ?`).bind(id).first<IssueRow>();
+  return row === null ? null : toIssue(row);
+}
+
+/** One published issue by its slug. */
+export async function findPublishedBySlug(db: D1Database, slug: string): Promise<Issue | null> {
+  const row = await db
+    .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE slug = ? AND status = 'published'`)
+    .bind(slug)
+    .first<IssueRow>();
+  return row === null ? null : toIssue(row);
+}
+
+/** The slugs already taken among `base` and `base-N`. */
+export async function slugsLike(db: D1Database, base: string): Promise<Set<string>> {
+  const { results } = await db
+    .prepare(`SELECT slug FROM issues WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '-:')`)
+    .bind(base)
+    .all<{ slug: string }>();
+  return new Set(results.map((r) => r.slug));
+}
+
+export async function nextIssueNumber(db: D1Database): Promise<number> {
+  const row = await db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM issues').first<{ next: number }>();
+  return row?.next ?? 1;
+}
+
+/** Editor list, most recently changed first, optionally of one status. */
+export async function listIssues(
+  db: D1Database,
+  options: { status?: Status; after: Keyset | null; limit: number },
+): Promise<IssueListItem[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (options.status !== undefined) {
+    where.push('status = ?');
+    params.push(options.status);
+  }
+  if (options.after !== null) {
+    where.push('(updated_at, id) < (?, ?)');
+    params.push(options.after.at, options.after.id);
+  }
+  const sql =
+    `SELECT ${LIST_COLUMNS} FROM issues ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+    'ORDER BY updated_at DESC, id DESC LIMIT ?';
+  const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow>();
+  return results.map(toListItem);
+}
+
+/** Published issues, newest first, optionally of one tag. */
+export async function listPublished(
+  db: D1Database,
+  options: { tag?: string; after: Keyset | null; limit: number },
+): Promise<IssueListItem[]> {
+  const after = options.after;
+  const keyset = after === null ? '' : 'AND (published_at, id) < (?, ?)';
+  const keysetParams = after === null ? [] : [after.at, after.id];
+  const statement =
+    options.tag === undefined
+      ? db
+          .prepare(
+            `SELECT ${LIST_COLUMNS} FROM issues WHERE status = 'published' ${keyset} ` +
+              'ORDER BY published_at DESC, id DESC LIMIT ?',
+          )
+          .bind(...keysetParams, options.limit)
+      : db
+          .prepare(
+            `SELECT ${LIST_COLUMNS} FROM issues WHERE id IN (` +
+              `SELECT issue_id FROM issue_tags WHERE tag = ? AND published_at IS NOT NULL ` +
+              `${keyset.replace('published_at, id', 'published_at, issue_id')} ` +
+              'ORDER BY published_at DESC, issue_id DESC LIMIT ?) ' +
+              'ORDER BY published_at DESC, id DESC',
+          )
+          .bind(options.tag, ...keysetParams, options.limit);
+  const { results } = await statement.all<IssueRow>();
+  return results.map(toListItem);
+}
+
+/** Tags of published issues with their counts, most used first. */
+export async function listTags(db: D1Database): Promise<{ name: string; count: number }[]> {
+  const { results } = await db
+    .prepare(
+      'SELECT tag AS name, COUNT(*) AS count FROM issue_tags WHERE published_at IS NOT NULL ' +
+        'GROUP BY tag ORDER BY count DESC, tag ASC',
+    )
+    .all<{ name: string; count: number }>();
+  return results;
+}
+
+/** Ids of scheduled issues whose publish time is at or before `now`. */
+export async function dueScheduled(db: D1Database, now: string, limit = 50): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM issues WHERE status = 'scheduled' AND publish_at <= ? ORDER BY publish_at LIMIT ?")
+    .bind(now, limit)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+function issueValues(issue: Issue): unknown[] {
+  return [
+    issue.number, issue.slug, issue.title, issue.subtitle, JSON.stringify(issue.summary), issue.body, issue.html,
+    JSON.stringify(issue.teasers), JSON.stringify(issue.tags), JSON.stringify(issue.authors), issue.cover_image,
+    issue.canonical_url, issue.language, issue.status, issue.publish_at, issue.published_at, issue.updated_at,
+    issue.version,
+  ];
+}
+
+const WRITABLE =
+  'number, slug, title, subtitle, summary, body, html, teasers, tags, authors, cover_image, canonical_url, ' +
+  'language, status, publish_at, published_at, updated_at, version';
+
+export interface WriteOptions {
+  action: Action;
+  author: string | null;
+  /** The version the writer read; null for a create. */
+  expectedVersion: number | null;
+  /** Statements to commit in the same transaction (an idempotency record, say). */
+  extra?: D1PreparedStatement[];
+}
+
+/**
+ * Saves `issue` (at its new `version`) with its revision, tags and search row in one batch, which
+ * D1 runs as one transaction. The revision is inserted first: its primary key (issue, version)
+ * lets only one writer of a given version through, so a stale writer changes nothing.
+ */
+export async function writeIssue(db: D1Database, issue: Issue, options: WriteOptions): Promise<void> {
+  const write =
+    options.expectedVersion === null
+      ? db
+          .prepare(`INSERT INTO issues (id, created_at, ${WRITABLE}) VALUES (?, ?, ${WRITABLE.replace(/\w+/g, '?')})`)
+          .bind(issue.id, issue.created_at, ...issueValues(issue))
+      : db
+          .prepare(`UPDATE issues SET (${WRITABLE}) = (${WRITABLE.replace(/\w+/g, '?')}) WHERE id = ? AND version = ?`)
+          .bind(...issueValues(issue), issue.id, options.expectedVersion);
+  const taggedAt = issue.status === 'published' ? issue.published_at : null;
+  const statements = [
+    revisionInsert(db, issue, options.action, options.author),
+    write,
+    db.prepare('DELETE FROM issue_tags WHERE issue_id = ?').bind(issue.id),
+    ...issue.tags.map((tag) =>
+      db.prepare('INSERT INTO issue_tags (tag, issue_id, published_at) VALUES (?, ?, ?)').bind(tag, issue.id, taggedAt),
+    ),
+    ...searchRowWrite(db, issue),
+    ...(options.extra ?? []),
+  ];
+  await batchOrConflict(db, statements);
+}
+
+/** The time of the latest change to any issue: a Last-Modified for lists that an unpublish also moves. */
+export async function lastChange(db: D1Database): Promise<string | null> {
+  const row = await db.prepare('SELECT MAX(updated_at) AS at FROM issues').first<{ at: string | null }>();
+  return row?.at ?? null;
+}

@@ -1,0 +1,53 @@
+import { contentOf, type Issue, type IssueContent } from '../domain/issue';
+import type { Action, Status } from '../domain/status';
+
+/** A saved version of an issue: its content and status as they were after one change. */
+export interface Revision {
+  n: number;
+  action: Action;
+  author: string | null;
+  created_at: string;
+  snapshot: IssueContent & { status: Status; publish_at: string | null; published_at: string | null };
+}
+
+interface RevisionRow {
+  n: number;
+  action: Action;
+  author: string | null;
+  snapshot: string;
+  created_at: string;
+}
+
+function toRevision(row: RevisionRow): Revision {
+  return { ...row, snapshot: JSON.parse(row.snapshot) as Revision['snapshot'] };
+}
+
+/** The statement that records `issue` (at its version) as a revision; part of every write batch. */
+export function revisionInsert(db: D1Database, issue: Issue, action: Action, author: string | null): D1PreparedStatement {
+  const snapshot = {
+    ...contentOf(issue),
+    status: issue.status,
+    publish_at: issue.publish_at,
+    published_at: issue.published_at,
+  };
+  return db
+    .prepare('INSERT INTO revisions (issue_id, n, action, author, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .bind(issue.id, issue.version, action, author, JSON.stringify(snapshot), issue.updated_at);
+}
+
+/** Every revision of an issue, newest first. */
+export async function listRevisions(db: D1Database, issueId: string): Promise<Revision[]> {
+  const { results } = await db
+    .prepare('SELECT n, action, author, snapshot, created_at FROM revisions WHERE issue_id = ? ORDER BY n DESC')
+    .bind(issueId)
+    .all<RevisionRow>();
+  return results.map(toRevision);
+}
+
+export async function findRevision(db: D1Database, issueId: string, n: number): Promise<Revision | null> {
+  const row = await db
+    .prepare('SELECT n, action, author, snapshot, created_at FROM revisions WHERE issue_id = ? AND n = ?')
+    .bind(issueId, n)
+    .first<RevisionRow>();
+  return row === null ? null : toRevision(row);
+}

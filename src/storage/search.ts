@@ -1,0 +1,56 @@
+import type { Issue } from '../domain/issue';
+import { LIST_COLUMNS, toListItem, type IssueListItem, type IssueRow, type Keyset } from './issue-rows';
+
+/** The statements that replace an issue's row in the FTS5 index; part of every write batch. */
+export function searchRowWrite(db: D1Database, issue: Issue): D1PreparedStatement[] {
+  return [
+    db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
+    db
+      .prepare('INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE id = ?')
+      .bind(issue.title, issue.summary.join('\n'), issue.body, issue.id),
+  ];
+}
+
+/** The trigram tokenizer indexes runs of three characters; shorter terms cannot use the index. */
+const TRIGRAM = 3;
+
+const quoteFts = (term: string) => `"${term.replaceAll('"', '""')}"`;
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Published issues (of one tag, if given) whose title, summary or body contain every term, newest first. Terms of three
+ * or more characters go through the FTS5 trigram index; shorter ones ("AI", "인프라" is three,
+ * "클라" two) fall back to LIKE over the indexed text, which scans it.
+ */
+export async function searchPublished(
+  db: D1Database,
+  options: { terms: string[]; tag?: string; after: Keyset | null; limit: number },
+): Promise<IssueListItem[]> {
+  const long = options.terms.filter((t) => [...t].length >= TRIGRAM);
+  const short = options.terms.filter((t) => [...t].length < TRIGRAM);
+  const where: string[] = ["i.status = 'published'"];
+  const params: unknown[] = [];
+  if (long.length > 0) {
+    where.push('issue_search MATCH ?');
+    params.push(long.map(quoteFts).join(' AND '));
+  }
+  for (const term of short) {
+    where.push("(s.title LIKE ? ESCAPE '\\' OR s.summary LIKE ? ESCAPE '\\' OR s.body LIKE ? ESCAPE '\\')");
+    const pattern = likePattern(term);
+    params.push(pattern, pattern, pattern);
+  }
+  if (options.tag !== undefined) {
+    where.push('i.id IN (SELECT issue_id FROM issue_tags WHERE tag = ? AND published_at IS NOT NULL)');
+    params.push(options.tag);
+  }
+  if (options.after !== null) {
+    where.push('(i.published_at, i.id) < (?, ?)');
+    params.push(options.after.at, options.after.id);
+  }
+  const columns = LIST_COLUMNS.split(', ').map((c) => `i.${c}`).join(', ');
+  const sql =
+    `SELECT ${columns} FROM issue_search s JOIN issues i ON i.seq = s.rowid WHERE ${where.join(' AND ')} ` +
+    'ORDER BY i.published_at DESC, i.id DESC LIMIT ?';
+  const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow>();
+  return results.map(toListItem);
+}

@@ -1,0 +1,60 @@
+import type { Role } from '../domain/status';
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** A token's metadata: never its hash. */
+export type TokenInfo = Omit<TokenRecord, 'hash'>;
+
+export async function findToken(db: D1Database, id: string): Promise<TokenRecord | null> {
+  return db
+    .prepare('SELECT id, name, role, hash, created_at, revoked_at FROM tokens WHERE id = ?')
+    .bind(id)
+    .first<TokenRecord>();
+}
+
+export async function listTokens(db: D1Database): Promise<TokenInfo[]> {
+  const { results } = await db
+    .prepare('SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id')
+    .all<TokenInfo>();
+  return results;
+}
+
+export async function insertToken(db: D1Database, token: TokenRecord): Promise<void> {
+  await db
+    .prepare('INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .bind(token.id, token.name, token.role, token.hash, token.created_at, token.revoked_at)
+    .run();
+}
+
+/** Marks a token revoked; true when there was a live token to revoke. */
+export async function revokeToken(db: D1Database, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+    .bind(at, id)
+    .run();
+  return result.meta.changes === 1;
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The INSERT for `wrangler d1 execute --command`, which cannot bind parameters. Every value is a
+ * validated name, a role, hex or a timestamp, and is quoted as an SQL string literal besides.
+ */
+export function insertTokenSql(token: TokenRecord): string {
+  const values = [token.id, token.name, token.role, token.hash, token.created_at].map(sqlString).join(', ');
+  return `INSERT INTO tokens (id, name, role, hash, created_at) VALUES (${values});`;
+}
+
+export function revokeTokenSql(id: string, at: string): string {
+  return `UPDATE tokens SET revoked_at = ${sqlString(at)} WHERE id = ${sqlString(id)} AND revoked_at IS NULL;`;
+}
+
+export const LIST_TOKENS_SQL = 'SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id;';
