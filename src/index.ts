@@ -47,7 +47,8 @@ export default {
 
   /** The cron trigger: publishes scheduled issues that are due and forgets old idempotency keys. */
   async scheduled(controller, env, ctx) {
-    const app = appFrom(env);
+    // The trigger's own time is "now", so a late or replayed run publishes what was due at its time.
+    const app: App = { ...appFrom(env), now: () => new Date(controller.scheduledTime) };
     const published = await publishDue(app);
     if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
     const before = new Date(controller.scheduledTime - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();

@@ -129,8 +129,9 @@ export interface WriteOptions {
 
 /**
  * Saves `issue` (at its new `version`) with its revision, tags and search row in one batch, which
- * D1 runs as one transaction. The revision is inserted first: its primary key (issue, version)
- * lets only one writer of a given version through, so a stale writer changes nothing.
+ * D1 runs as one transaction. The revision's primary key (issue, version) is the optimistic lock:
+ * a stale writer's UPDATE matches no row, and its revision, numbered after a version that already
+ * has one, breaks the key, so the whole batch rolls back and the writer gets a conflict.
  */
 export async function writeIssue(db: D1Database, issue: Issue, options: WriteOptions): Promise<void> {
   const write =
@@ -143,8 +144,8 @@ export async function writeIssue(db: D1Database, issue: Issue, options: WriteOpt
           .bind(...issueValues(issue), issue.id, options.expectedVersion);
   const taggedAt = issue.status === 'published' ? issue.published_at : null;
   const statements = [
-    revisionInsert(db, issue, options.action, options.author),
     write,
+    revisionInsert(db, issue, options.action, options.author),
     db.prepare('DELETE FROM issue_tags WHERE issue_id = ?').bind(issue.id),
     ...issue.tags.map((tag) =>
       db.prepare('INSERT INTO issue_tags (tag, issue_id, published_at) VALUES (?, ?, ?)').bind(tag, issue.id, taggedAt),

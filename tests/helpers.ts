@@ -1,0 +1,58 @@
+import { env, exports } from 'cloudflare:workers';
+import { expect } from 'vitest';
+import type { Role } from '../src/domain/status';
+import { generateToken, hashToken } from '../src/domain/token';
+import { insertToken } from '../src/storage/tokens';
+
+export const ORIGIN = 'http://127.0.0.1:8787';
+
+/** Calls the Worker inside workerd, as a client on the network would. */
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(new URL(path, ORIGIN), init));
+}
+
+/** Mints a token straight into this test file's D1, as `npm run token -- create` does. */
+export async function mintToken(role: Role, name = `${role}-${crypto.randomUUID().slice(0, 8)}`): Promise<string> {
+  const { id, token } = generateToken();
+  await insertToken(env.DB, { id, name, role, hash: await hashToken(token), created_at: '2026-01-01T00:00:00.000Z', revoked_at: null });
+  return token;
+}
+
+/** An editor's client: JSON in, bearer token on every request. */
+export function editorClient(token: string) {
+  return (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+    }
+    return call(path, { ...init, headers, body });
+  };
+}
+
+const TABLES = ['issues', 'issue_tags', 'revisions', 'tokens', 'idempotency_keys'];
+
+/** Every row of every table (and the search index), for asserting that a request changed nothing. */
+export async function databaseContents(): Promise<string> {
+  const parts: unknown[] = [];
+  for (const table of TABLES) {
+    const { results } = await env.DB.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
+    parts.push(table, results);
+  }
+  const { results } = await env.DB.prepare('SELECT rowid, title, summary, body FROM issue_search ORDER BY rowid').all();
+  parts.push('issue_search', results);
+  return JSON.stringify(parts);
+}
+
+/** Asserts a problem+json answer of `status`, and returns its body. */
+export async function expectProblem(response: Response, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8');
+  const body = (await response.json()) as { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
+  expect(body.status).toBe(status);
+  expect(body.type).toMatch(/^http:\/\/127\.0\.0\.1:8787\/problems\/[a-z-]+$/);
+  expect(typeof body.title).toBe('string');
+  return body;
+}
