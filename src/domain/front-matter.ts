@@ -23,7 +23,8 @@ export function parseFrontMatter(source: string): FrontMatterResult {
   // YAML 1.2 core schema: dates stay strings, no custom tags, aliases bounded against "billion laughs".
   const doc = parseDocument(match[1] ?? '', { schema: 'core', uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    return { ok: false, errors: doc.errors.map((e) => ({ path: '/front_matter', message: `is not valid YAML: ${e.message}` })) };
+    const reasons = doc.errors.map((e) => e.message.split('\n')[0]).join('; ');
+    return { ok: false, errors: [{ path: '/front_matter', message: `is not valid YAML: ${reasons}` }] };
   }
   const data: unknown = doc.toJS({ maxAliasCount: 50 });
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
