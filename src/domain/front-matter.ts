@@ -26,7 +26,14 @@ export function parseFrontMatter(source: string): FrontMatterResult {
     const reasons = doc.errors.map((e) => e.message.split('\n')[0]).join('; ');
     return { ok: false, errors: [{ path: '/front_matter', message: `is not valid YAML: ${reasons}` }] };
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 50 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    // yaml throws when aliases would expand past maxAliasCount ("billion laughs").
+    const reason = error instanceof Error ? error.message : 'cannot be read';
+    return { ok: false, errors: [{ path: '/front_matter', message: `is not usable YAML: ${reason}` }] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { ok: false, errors: [{ path: '/front_matter', message: 'must be a YAML mapping of field names to values' }] };
   }
