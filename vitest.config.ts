@@ -1,3 +1,6 @@
+// Local runs never fetch Request.cf data from the network (these machines are offline).
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 

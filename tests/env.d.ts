@@ -1,6 +1,16 @@
-// Types `exports` from cloudflare:workers as the Worker's own entry points.
 declare namespace Cloudflare {
+  // Types `exports` from cloudflare:workers as the Worker's own entry points.
   interface GlobalProps {
     mainModule: typeof import('../src/index');
   }
+  // The test-only binding vitest.config.ts adds: the migrations the setup file applies.
+  interface Env {
+    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+  }
+}
+
+// Vite's `?raw` imports: a file's text, used to upload the seed exactly as it is on disk.
+declare module '*?raw' {
+  const text: string;
+  export default text;
 }

@@ -1,10 +1,5 @@
-import { applyD1Migrations, env } from 'cloudflare:test';
-
-declare module 'cloudflare:test' {
-  interface ProvidedEnv extends Env {
-    TEST_MIGRATIONS: D1Migration[];
-  }
-}
+import { applyD1Migrations } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 
 // Setup files run before each test file, outside its isolated storage; applying is idempotent.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

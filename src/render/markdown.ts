@@ -3,7 +3,7 @@ import * as xssModule from 'xss';
 
 // js-xss is CommonJS with `module.exports = fn` plus properties: esbuild (wrangler) exposes them
 // as named exports, the test runner's CJS interop only as `default`. Take whichever is there.
-const xss = ((xssModule as { default?: typeof xssModule }).default ?? xssModule) as typeof xssModule;
+const xss = ((xssModule as unknown as { default?: typeof xssModule }).default ?? xssModule) as typeof xssModule;
 
 /**
  * Markdown is rendered once, when an issue is saved, and both the source and the HTML are stored.

@@ -161,3 +161,8 @@ export async function lastChange(db: D1Database): Promise<string | null> {
   const row = await db.prepare('SELECT MAX(updated_at) AS at FROM issues').first<{ at: string | null }>();
   return row?.at ?? null;
 }
+
+/** Whether any issue, in any status, has this slug. */
+export async function slugExists(db: D1Database, slug: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 FROM issues WHERE slug = ?').bind(slug).first()) !== null;
+}

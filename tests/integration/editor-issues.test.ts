@@ -132,7 +132,7 @@ describe('If-Match on PUT, PATCH and DELETE', () => {
   it.each(['PUT', 'PATCH', 'DELETE'])('%s answers 428 without If-Match and 412 when it is stale, changing nothing', async (method) => {
     const { issue } = await create();
     const json = method === 'PUT' ? { title: 'x', body: 'y' } : method === 'PATCH' ? { title: 'x' } : undefined;
-    const headers = method === 'PATCH' ? { 'Content-Type': 'application/merge-patch+json' } : {};
+    const headers: Record<string, string> = method === 'PATCH' ? { 'Content-Type': 'application/merge-patch+json' } : {};
     const before = await databaseContents();
     const client = method === 'DELETE' ? admin : editor;
     await expectProblem(await client(`/api/v1/admin/issues/${issue.id}`, { method, json, headers }), 428);

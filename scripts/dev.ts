@@ -1,0 +1,25 @@
+// `npm run dev`: migrates the local D1, loads seed/, then serves the Worker on 127.0.0.1:$PORT
+// (8787 by default) with wrangler dev. No Cloudflare account and no network are needed.
+import { spawn } from 'node:child_process';
+import { loadSeed } from './lib/seed';
+import { applyMigrations, OFFLINE_ENV, WRANGLER_BIN } from './lib/wrangler';
+
+const port = process.env.PORT ?? '8787';
+if (!/^\d{1,5}$/.test(port)) {
+  console.error(`PORT must be a port number, not "${port}".`);
+  process.exit(2);
+}
+
+await applyMigrations('--local');
+await loadSeed('seed', (line) => console.error(line));
+
+const args = ['dev', '--ip', '127.0.0.1', '--port', port, '--var', `SITE_URL:http://127.0.0.1:${port}`, ...process.argv.slice(2)];
+console.error(`Starting wrangler ${args.join(' ')}`);
+const child = spawn(process.execPath, [WRANGLER_BIN, ...args], { stdio: 'inherit', env: OFFLINE_ENV });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 0));
+
+// wrangler dev does not fire cron triggers; fire ours once a minute so scheduled issues publish.
+setInterval(() => {
+  fetch(`http://127.0.0.1:${port}/cdn-cgi/local/scheduled`).catch(() => {});
+}, 60_000).unref();

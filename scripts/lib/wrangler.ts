@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** wrangler's own entry point, run with this Node so the version check sees the project's Node 22. */
+export const WRANGLER_BIN = fileURLToPath(new URL('../../node_modules/wrangler/bin/wrangler.js', import.meta.url));
+
+/** An environment that keeps local runs offline and quiet. */
+export const OFFLINE_ENV = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_SEND_METRICS: 'false',
+};
+
+/**
+ * Runs `wrangler ...args`. Its own output goes to our stderr (so stdout stays clean for what the
+ * command prints), unless `capture` asks for its stdout back.
+ */
+export function wrangler(args: string[], options: { capture?: boolean } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRANGLER_BIN, ...args], {
+      env: OFFLINE_ENV,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (options.capture) stdout += chunk.toString();
+      else process.stderr.write(chunk);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`wrangler ${args.join(' ')} exited with code ${code}`));
+    });
+  });
+}
+
+/** Applies the D1 migrations to the local (or remote) database; already-applied ones are skipped. */
+export async function applyMigrations(where: '--local' | '--remote'): Promise<void> {
+  process.stderr.write(`Applying D1 migrations (${where.slice(2)})...\n`);
+  await wrangler(['d1', 'migrations', 'apply', 'DB', where]);
+}
