@@ -1,4 +1,6 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { revokeToken } from '../../src/storage/tokens';
 import { makeIssue } from '../fixtures/issues';
 import { call, databaseContents, editorClient, expectProblem, mintToken } from '../helpers';
 
@@ -186,6 +188,16 @@ describe('authentication and roles', () => {
     const response = await call('/api/v1/admin/issues', { headers });
     await expectProblem(response, 401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer realm="masthead"/);
+  });
+
+  it('answers 401 to a revoked token that worked before', async () => {
+    const token = await mintToken('editor');
+    expect((await editorClient(token)('/api/v1/admin/issues')).status).toBe(200);
+    const id = token.split('_')[1]!;
+    expect(await revokeToken(env.DB, id, '2026-01-02T00:00:00.000Z')).toBe(true);
+    const response = await editorClient(token)('/api/v1/admin/issues');
+    await expectProblem(response, 401);
+    expect(response.headers.get('WWW-Authenticate')).toContain('error="invalid_token"');
   });
 
   it('lets a contributor write drafts but not publish, edit published issues or delete', async () => {
