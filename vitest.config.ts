@@ -3,15 +3,23 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
 
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { startStandInHub } from './tests/support/websub-hub.ts';
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations');
+  const hub = await startStandInHub();
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
-        // A test-only binding: the setup file applies these to each test file's isolated D1.
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+        miniflare: {
+          bindings: {
+            // Test-only: the migrations the setup file applies to each test file's isolated D1.
+            TEST_MIGRATIONS: migrations,
+            // Feeds announce to the stand-in hub, which the WebSub tests read back.
+            WEBSUB_HUB: hub.url,
+          },
+        },
       }),
     ],
     test: {

@@ -5,25 +5,41 @@ export interface Site {
   url: string;
   language: string;
   timeZone: string;
+  /** The tag: URI prefix of feed and entry ids; independent of `url` so ids survive a move. */
+  feedIdBase: string;
+  /** The WebSub hub to announce feed updates to, or null. */
+  hub: string | null;
 }
 
-export function siteFrom(env: Pick<Env, 'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE'>): Site {
+type SiteVars = Pick<Env, 'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB'>;
+
+export function siteFrom(env: SiteVars): Site {
   return {
     name: env.SITE_NAME,
     url: env.SITE_URL.replace(/\/+$/, ''),
     language: env.SITE_LANGUAGE,
     timeZone: env.SITE_TIME_ZONE,
+    feedIdBase: env.FEED_ID_BASE,
+    hub: env.WEBSUB_HUB.trim() === '' ? null : env.WEBSUB_HUB.trim(),
   };
 }
 
-/** What every service is handed: storage bindings, site settings and the clock. */
+/** What every service is handed: storage bindings, site settings, the clock, and background work. */
 export interface App {
   db: D1Database;
   cache: KVNamespace;
   site: Site;
   now: () => Date;
+  /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
+  defer: (work: Promise<unknown>) => void;
 }
 
-export function appFrom(env: Env): App {
-  return { db: env.DB, cache: env.CACHE, site: siteFrom(env), now: () => new Date() };
+export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>): App {
+  return {
+    db: env.DB,
+    cache: env.CACHE,
+    site: siteFrom(env),
+    now: () => new Date(),
+    defer: (work) => ctx.waitUntil(work),
+  };
 }

@@ -42,13 +42,13 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
 
 export default {
   fetch(request, env, ctx) {
-    return handle(request, appFrom(env), ctx);
+    return handle(request, appFrom(env, ctx), ctx);
   },
 
   /** The cron trigger: publishes scheduled issues that are due and forgets old idempotency keys. */
   async scheduled(controller, env, ctx) {
     // The trigger's own time is "now", so a late or replayed run publishes what was due at its time.
-    const app: App = { ...appFrom(env), now: () => new Date(controller.scheduledTime) };
+    const app: App = { ...appFrom(env, ctx), now: () => new Date(controller.scheduledTime) };
     const published = await publishDue(app);
     if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
     const before = new Date(controller.scheduledTime - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();

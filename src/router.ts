@@ -2,6 +2,7 @@ import { Router, type IRequest } from 'itty-router';
 import type { App } from './config';
 import { HttpError } from './http/problem';
 import * as admin from './routes/admin-issues';
+import * as feeds from './routes/feeds';
 import { describeProblem } from './routes/problems';
 import * as publicApi from './routes/public-api';
 
@@ -10,6 +11,13 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Every route Masthead serves: the one table the router, 405 answers and the API docs read. */
 export const ROUTES: readonly [Method, string, Handler][] = [
+  ['GET', '/feed.xml', feeds.rss],
+  ['GET', '/atom.xml', feeds.atom],
+  ['GET', '/feed.json', feeds.jsonFeed],
+  ['GET', '/tags/:tag/feed.xml', feeds.tagRss],
+  ['GET', '/tags/:tag/atom.xml', feeds.tagAtom],
+  ['GET', '/tags/:tag/feed.json', feeds.tagJsonFeed],
+
   ['GET', '/api/v1/issues', publicApi.listIssues],
   ['GET', '/api/v1/issues/:slug', publicApi.readIssue],
   ['GET', '/api/v1/tags', publicApi.listTags],

@@ -22,7 +22,8 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
   const files = (await readdir(directory)).filter((name) => SEED_FILE.test(name)).sort();
   const proxy = await getPlatformProxy<Env>({ configPath: 'wrangler.toml', persist: true, remoteBindings: false });
   try {
-    const app: App = { db: proxy.env.DB, cache: proxy.env.CACHE, site: siteFrom(proxy.env), now: () => new Date() };
+    const pending: Promise<unknown>[] = [];
+    const app: App = { db: proxy.env.DB, cache: proxy.env.CACHE, site: siteFrom(proxy.env), now: () => new Date(), defer: (work) => pending.push(work) };
     for (const [index, file] of files.entries()) {
       const prefix = `seed [${index + 1}/${files.length}] ${file}:`;
       const front = parseFrontMatter(await readFile(join(directory, file), 'utf8'));
@@ -36,6 +37,7 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
       await publishIssue(app, SEEDER, issue.id, undefined, null);
       log(`${prefix} published at ${app.site.url}/issues/${encodeURIComponent(issue.slug)}`);
     }
+    await Promise.all(pending);
   } finally {
     await proxy.dispose();
   }

@@ -7,6 +7,13 @@ export const CACHE_POLICY = {
   editor: 'private, no-store',
   /** Public JSON API: a minute fresh, then revalidated with the ETag. */
   api: 'public, max-age=60, must-revalidate',
+  /** Subscription feeds: readers poll them; five minutes fresh, then revalidated. */
+  feed: 'public, max-age=300, must-revalidate',
+  /**
+   * RFC 5005 archive pages: a full page does not change as new issues come, so a day is safe.
+   * Unpublishing an old issue is the exception; its archive page may be served stale for that day.
+   */
+  feedArchive: 'public, max-age=86400, stale-while-revalidate=604800',
   /** Error answers: not cached, so a fixed problem is seen at once. */
   error: 'no-store',
 } as const;

@@ -11,20 +11,29 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   });
 }
 
+export interface Representation {
+  body: string;
+  contentType: string;
+  /** When what it shows last changed (RFC 3339), or null when unknown. */
+  lastModified: string | null;
+  policy: CachePolicy;
+  headers?: Record<string, string>;
+}
+
 /**
  * A reader representation with a strong ETag over its bytes and a Last-Modified of its newest
  * change, answered 304 when the client already has it.
  */
-export async function conditionalJson(
-  request: Request,
-  data: unknown,
-  lastModified: string | null,
-  policy: CachePolicy,
-): Promise<Response> {
-  const body = JSON.stringify(data);
+export async function conditional(request: Request, representation: Representation): Promise<Response> {
+  const { body, contentType, lastModified, policy } = representation;
   const etag = await contentEtag(body);
-  const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, 'Cache-Control': CACHE_POLICY[policy], ETag: etag };
+  const headers: Record<string, string> = { 'Content-Type': contentType, 'Cache-Control': CACHE_POLICY[policy], ETag: etag, ...representation.headers };
   if (lastModified !== null) headers['Last-Modified'] = httpDate(lastModified);
   const response = new Response(body, { headers });
   return isNotModified(request, etag, lastModified) ? notModified(response) : response;
+}
+
+/** conditional() for a JSON body. */
+export function conditionalJson(request: Request, data: unknown, lastModified: string | null, policy: CachePolicy): Promise<Response> {
+  return conditional(request, { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy });
 }

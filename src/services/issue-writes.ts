@@ -8,6 +8,7 @@ import { renderMarkdown } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIssueById, writeIssue } from '../storage/issues';
 import type { Editor } from './tokens';
+import { announceChange } from './websub';
 
 /** Refuses (403) an editor whose role is below the permission's. */
 export function requirePermission(editor: Editor, permission: Permission): void {
@@ -68,5 +69,6 @@ export async function commitChange(
     if (error instanceof StorageConflict) throw conflictError(error, next);
     throw error;
   }
+  announceChange(app, current, next);
   return next;
 }

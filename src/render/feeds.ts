@@ -1,0 +1,147 @@
+import { Feed, type Item } from 'feed';
+import type { FeedEntry, FeedFormat, FeedModel } from './feed-model';
+import { escapeHtml } from './text';
+
+/**
+ * RSS 2.0, Atom 1.0 and JSON Feed 1.1 as views of one FeedModel, written by the `feed` package.
+ * Where `feed` (6.0) falls short of the specs or of real readers, the fix is made around it here:
+ *
+ * - RSS `<author>` must be an e-mail address, and `feed` writes a name: names go in `dc:creator`.
+ * - Atom `<title type="html">` is written raw, so a title with `&` or `<` would be read as markup:
+ *   titles and summaries are escaped for Atom.
+ * - Atom `<category>` gets no `term` (required): categories carry `term`.
+ * - RFC 5005 links and `fh:archive` are not supported: they are added to the channel's
+ *   `atom:link` list (RSS) or inserted after the self link (Atom), with the `fh` namespace.
+ * - JSON Feed comes out as version 1 with a single `author`: it is rewritten as 1.1 with
+ *   `authors`, `language`, `hubs` and RFC 3339 dates.
+ */
+
+const HISTORY_NS = 'http://purl.org/syndication/history/1.0';
+
+export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
+
+function archiveLinks(model: FeedModel, format: FeedFormat): { rel: string; href: string }[] {
+  const { current, prev, next } = model.archive;
+  return [
+    ...(current ? [{ rel: 'current', href: current[format] }] : []),
+    ...(prev ? [{ rel: 'prev-archive', href: prev[format] }] : []),
+    ...(next ? [{ rel: 'next-archive', href: next[format] }] : []),
+  ];
+}
+
+function baseFeed(model: FeedModel, format: 'rss' | 'atom'): Feed {
+  return new Feed({
+    id: model.id,
+    title: model.title,
+    description: model.description,
+    link: model.homeUrl,
+    language: model.language,
+    updated: new Date(model.updated),
+    generator: false,
+    feed: model.urls[format],
+    ...(model.hub === null ? {} : { hub: model.hub }),
+    author: { name: model.publisher },
+  });
+}
+
+function rssItem(entry: FeedEntry): Item {
+  return {
+    title: entry.title,
+    id: entry.id,
+    link: entry.url,
+    date: new Date(entry.updated),
+    published: new Date(entry.published),
+    description: escapeHtml(entry.summary),
+    content: entry.html,
+    category: entry.tags.map((tag) => ({ name: tag })),
+    ...(entry.image === null ? {} : { image: entry.image }),
+    extensions: entry.authors.length === 0 ? [] : [{ name: 'dc:creator', objects: { _text: entry.authors.map((a) => a.name).join(', ') } }],
+  };
+}
+
+/** RSS 2.0 with content:encoded, dc:creator, atom:link self/hub and RFC 5005 links. */
+export function renderRss(model: FeedModel): string {
+  const feed = baseFeed(model, 'rss');
+  for (const entry of model.entries) feed.addItem(rssItem(entry));
+  // `feed` writes self and hub as the channel's atom:link list; this replaces it with the full list.
+  const links = [
+    { href: model.urls.rss, rel: 'self', type: 'application/rss+xml' },
+    ...(model.hub === null ? [] : [{ href: model.hub, rel: 'hub' }]),
+    ...archiveLinks(model, 'rss').map((link) => ({ ...link, type: 'application/rss+xml' })),
+  ];
+  feed.addExtension({ name: 'atom:link', objects: links.map((attributes) => ({ _attributes: attributes })) as unknown as Record<string, unknown> });
+  if (model.archive.isArchive) feed.addExtension({ name: 'fh:archive', objects: {} });
+  return feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${HISTORY_NS}"`);
+}
+
+/** Atom 1.0 with alternate before self, a hub link and RFC 5005 links. */
+export function renderAtom(model: FeedModel): string {
+  const feed = baseFeed(model, 'atom');
+  for (const entry of model.entries) {
+    feed.addItem({
+      title: escapeHtml(entry.title),
+      id: entry.id,
+      link: entry.url,
+      date: new Date(entry.updated),
+      published: new Date(entry.published),
+      description: escapeHtml(entry.summary),
+      content: entry.html,
+      author: entry.authors.map((a) => ({ name: a.name, ...(a.url === null ? {} : { link: a.url }) })),
+      category: entry.tags.map((tag) => ({ name: tag, term: tag })),
+    });
+  }
+  const xml = feed.atom1().replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${HISTORY_NS}"`);
+  const extra = [
+    ...archiveLinks(model, 'atom').map((l) => `<link rel="${l.rel}" type="application/atom+xml" href="${escapeHtml(l.href)}"/>`),
+    ...(model.archive.isArchive ? ['<fh:archive/>'] : []),
+  ];
+  if (extra.length === 0) return xml;
+  return xml.replace(/<link rel="self" href="[^"]*"\/>/, (self) => `${self}\n    ${extra.join('\n    ')}`);
+}
+
+interface JsonFeedV1 {
+  title: string;
+  home_page_url?: string;
+  feed_url?: string;
+  description?: string;
+  items: (Record<string, unknown> & { id: string })[];
+}
+
+/** JSON Feed 1.1. */
+export function renderJsonFeed(model: FeedModel): string {
+  const feed = new Feed({ id: model.id, title: model.title, description: model.description, link: model.homeUrl, feedLinks: { json: model.urls.json } });
+  for (const entry of model.entries) {
+    feed.addItem({ title: entry.title, id: entry.id, link: entry.url, date: new Date(entry.updated), published: new Date(entry.published), description: entry.summary, content: entry.html, category: entry.tags.map((tag) => ({ name: tag })), ...(entry.image === null ? {} : { image: entry.image }) });
+  }
+  const v1 = JSON.parse(feed.json1()) as JsonFeedV1;
+  const byId = new Map(model.entries.map((e) => [e.id, e]));
+  // JSON Feed's next_url leads to older items: the previous archive page.
+  const next = model.archive.prev?.json;
+  const v11 = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: v1.title,
+    home_page_url: v1.home_page_url,
+    feed_url: v1.feed_url,
+    description: v1.description,
+    ...(next === undefined ? {} : { next_url: next }),
+    language: model.language,
+    authors: [{ name: model.publisher }],
+    ...(model.hub === null ? {} : { hubs: [{ type: 'WebSub', url: model.hub }] }),
+    items: v1.items.map((item) => {
+      const entry = byId.get(item.id);
+      const { author: _author, ...rest } = item;
+      return { ...rest, authors: entry?.authors.map((a) => ({ name: a.name, ...(a.url === null ? {} : { url: a.url }) })) ?? [] };
+    }),
+  };
+  return JSON.stringify(v11);
+}
+
+export const RENDERERS: Record<FeedFormat, (model: FeedModel) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};

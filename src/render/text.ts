@@ -1,0 +1,25 @@
+/** Escapes text for HTML and XML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Text that XML 1.0 can carry: lone surrogates become U+FFFD, and the characters XML 1.0 forbids
+ * (C0 controls other than tab, line feed and carriage return; U+FFFE and U+FFFF) are removed.
+ */
+export function xmlSafe(text: string): string {
+  return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+/**
+ * Makes every `href` and `src` in sanitized HTML absolute against `base`, for feeds and embeds
+ * that are read away from the site. The sanitizer writes every attribute as name="value", which is
+ * what the pattern relies on.
+ */
+export function absoluteUrls(html: string, base: string): string {
+  return html.replace(/(\s(?:href|src|cite))="([^"]*)"/g, (whole, attribute: string, value: string) => {
+    if (value === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(value)) return whole;
+    const decoded = value.replaceAll('&amp;', '&');
+    return URL.canParse(decoded, base) ? `${attribute}="${escapeHtml(new URL(decoded, base).href)}"` : whole;
+  });
+}

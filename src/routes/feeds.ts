@@ -1,0 +1,55 @@
+import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import type { App } from '../config';
+import { TagSchema } from '../domain/issue';
+import { parseQuery } from '../http/query';
+import { notFound } from '../http/problem';
+import { conditional } from '../http/respond';
+import { feedUrls, type FeedFormat, type FeedScope } from '../render/feed-model';
+import { FEED_CONTENT_TYPES } from '../render/feeds';
+import { feedDocument } from '../services/feeds';
+
+const FeedQuerySchema = v.object({
+  archive: v.optional(
+    v.pipe(v.string(), v.regex(/^[1-9]\d{0,8}$/, 'must be an archive page number from 1'), v.transform(Number)),
+  ),
+});
+
+function tagParam(request: IRequest): string {
+  let raw: string;
+  try {
+    raw = decodeURIComponent(request.params.tag ?? '');
+  } catch {
+    throw notFound('No such tag.');
+  }
+  const tag = v.safeParse(TagSchema, raw);
+  if (!tag.success) throw notFound('No such tag.');
+  return tag.output;
+}
+
+/** Serves one feed format, site-wide or for the `:tag` in the path. */
+function feedRoute(format: FeedFormat, perTag: boolean) {
+  return async (request: IRequest, app: App): Promise<Response> => {
+    const { archive } = parseQuery(request, FeedQuerySchema);
+    const scope: FeedScope = { ...(perTag ? { tag: tagParam(request) } : {}), ...(archive === undefined ? {} : { page: archive }) };
+    const document = await feedDocument(app, scope, format);
+    const self = feedUrls(app.site, scope)[format];
+    // WebSub discovery (§4): the hub and the topic URL, as Link headers too.
+    const headers: Record<string, string> =
+      app.site.hub === null ? {} : { Link: `<${app.site.hub}>; rel="hub", <${self}>; rel="self"` };
+    return conditional(request, {
+      body: document.body,
+      contentType: FEED_CONTENT_TYPES[format],
+      lastModified: document.lastModified,
+      policy: document.isArchive ? 'feedArchive' : 'feed',
+      headers,
+    });
+  };
+}
+
+export const rss = feedRoute('rss', false);
+export const atom = feedRoute('atom', false);
+export const jsonFeed = feedRoute('json', false);
+export const tagRss = feedRoute('rss', true);
+export const tagAtom = feedRoute('atom', true);
+export const tagJsonFeed = feedRoute('json', true);

@@ -1,0 +1,54 @@
+import type { Issue } from '../domain/issue';
+import { ALL_COLUMNS, toIssue, type IssueRow } from './issue-rows';
+
+/** The newest published issues with their HTML, of one tag if given. */
+export async function newestPublished(db: D1Database, options: { tag?: string; limit: number }): Promise<Issue[]> {
+  const statement =
+    options.tag === undefined
+      ? db
+          .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT ?`)
+          .bind(options.limit)
+      : db
+          .prepare(
+            `SELECT ${ALL_COLUMNS} FROM issues WHERE id IN (SELECT issue_id FROM issue_tags ` +
+              'WHERE tag = ? AND published_at IS NOT NULL ORDER BY published_at DESC, issue_id DESC LIMIT ?) ' +
+              'ORDER BY published_at DESC, id DESC',
+          )
+          .bind(options.tag, options.limit);
+  const { results } = await statement.all<IssueRow>();
+  return results.map(toIssue);
+}
+
+/** How many issues are published, of one tag if given. */
+export async function countPublished(db: D1Database, tag?: string): Promise<number> {
+  const row =
+    tag === undefined
+      ? await db.prepare("SELECT COUNT(*) AS n FROM issues WHERE status = 'published'").first<{ n: number }>()
+      : await db
+          .prepare('SELECT COUNT(*) AS n FROM issue_tags WHERE tag = ? AND published_at IS NOT NULL')
+          .bind(tag)
+          .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/**
+ * Page `page` (from 1) of the published issues in publishing order, oldest first, `size` a page:
+ * the RFC 5005 archive documents. A full page keeps its issues as later issues are published.
+ */
+export async function archivePage(db: D1Database, options: { tag?: string; page: number; size: number }): Promise<Issue[]> {
+  const offset = (options.page - 1) * options.size;
+  const statement =
+    options.tag === undefined
+      ? db
+          .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE status = 'published' ORDER BY published_at, id LIMIT ? OFFSET ?`)
+          .bind(options.size, offset)
+      : db
+          .prepare(
+            `SELECT ${ALL_COLUMNS} FROM issues WHERE id IN (SELECT issue_id FROM issue_tags ` +
+              'WHERE tag = ? AND published_at IS NOT NULL ORDER BY published_at, issue_id LIMIT ? OFFSET ?) ' +
+              'ORDER BY published_at, id',
+          )
+          .bind(options.tag, options.size, offset);
+  const { results } = await statement.all<IssueRow>();
+  return results.map(toIssue);
+}
