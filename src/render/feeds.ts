@@ -7,8 +7,8 @@ import { escapeHtml } from './text';
  * Where `feed` (6.0) falls short of the specs or of real readers, the fix is made around it here:
  *
  * - RSS `<author>` must be an e-mail address, and `feed` writes a name: names go in `dc:creator`.
- * - Atom `<title type="html">` is written raw, so a title with `&` or `<` would be read as markup:
- *   titles and summaries are escaped for Atom.
+ * - Atom entry titles and summaries are written as `type="html"`, but they are plain text: they
+ *   are switched to `type="text"` (feedparser, for one, hands `type="html"` titles back as markup).
  * - Atom `<category>` gets no `term` (required): categories carry `term`.
  * - RFC 5005 links and `fh:archive` are not supported: they are added to the channel's
  *   `atom:link` list (RSS) or inserted after the self link (Atom), with the `fh` namespace.
@@ -83,18 +83,22 @@ export function renderAtom(model: FeedModel): string {
   const feed = baseFeed(model, 'atom');
   for (const entry of model.entries) {
     feed.addItem({
-      title: escapeHtml(entry.title),
+      title: entry.title,
       id: entry.id,
       link: entry.url,
       date: new Date(entry.updated),
       published: new Date(entry.published),
-      description: escapeHtml(entry.summary),
+      description: entry.summary,
       content: entry.html,
       author: entry.authors.map((a) => ({ name: a.name, ...(a.url === null ? {} : { link: a.url }) })),
       category: entry.tags.map((tag) => ({ name: tag, term: tag })),
     });
   }
-  const xml = feed.atom1().replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${HISTORY_NS}"`);
+  const xml = feed
+    .atom1()
+    .replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${HISTORY_NS}"`)
+    .replaceAll('<title type="html">', '<title type="text">')
+    .replaceAll('<summary type="html">', '<summary type="text">');
   const extra = [
     ...archiveLinks(model, 'atom').map((l) => `<link rel="${l.rel}" type="application/atom+xml" href="${escapeHtml(l.href)}"/>`),
     ...(model.archive.isArchive ? ['<fh:archive/>'] : []),

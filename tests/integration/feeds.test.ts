@@ -101,7 +101,7 @@ describe('RSS 2.0', () => {
 });
 
 describe('Atom 1.0', () => {
-  it('has tag: ids, updated, authors, escaped titles, and the alternate link before self', async () => {
+  it('has tag: ids, updated, authors, plain-text titles, and the alternate link before self', async () => {
     const text = await (await call('/atom.xml')).text();
     const feed = xml.parse(text).feed;
     expect(feed.id).toBe('tag:enletter.masthead.dev,2026:feed');
@@ -109,7 +109,8 @@ describe('Atom 1.0', () => {
     const rels = feed.link.map((l: Record<string, string>) => l['@rel']);
     expect(rels.indexOf('alternate')).toBeLessThan(rels.indexOf('self'));
     const entry = feed.entry[0];
-    expect(entry.title['#cdata']).toBe('엔레터 60호: 클라우드 &#38; AI &#60;요약&#62;');
+    expect(entry.title['@type']).toBe('text');
+    expect(entry.title['#cdata']).toBe('엔레터 60호: 클라우드 & AI <요약>');
     expect([entry.category].flat().map((c: Record<string, string>) => c['@term'])).toContain('ai');
     expect(Date.parse(entry.updated)).not.toBeNaN();
   });

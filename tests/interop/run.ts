@@ -1,0 +1,122 @@
+// `npm run test:interop`: real feed clients against the Worker on workerd (see README, "Testing").
+// Loads the seed issue and the 60-issue fixture, then has python3-feedparser, newsboat, and ajv with
+// jsonfeed-schema read every feed: site-wide, per tag, and every RFC 5005 archive page.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import jsonFeedSchema from 'jsonfeed-schema/v1.1.js';
+import { FEED_FILES, FEED_SIZE } from '../../src/render/feed-model';
+import { startLocalWorker } from '../../scripts/lib/local-worker';
+import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
+
+const PYTHON = '/usr/bin/python3';
+const failures: string[] = [];
+const check = (ok: boolean, message: string) => {
+  if (!ok) failures.push(message);
+};
+
+function requireTool(command: string, args: string[], install: string): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.error(`${command} ${args.join(' ')} failed: install it with \`${install}\` (.ci/run does).`);
+    process.exit(2);
+  }
+}
+requireTool(PYTHON, ['-c', 'import feedparser'], 'apt-get install python3-feedparser');
+requireTool('newsboat', ['--version'], 'apt-get install newsboat');
+
+const worker = await startLocalWorker();
+try {
+  const editor = await worker.token('editor');
+  const post = async (path: string, body: string, contentType: string) => {
+    const response = await fetch(`${worker.url}${path}`, { method: 'POST', body, headers: { Authorization: `Bearer ${editor}`, 'Content-Type': contentType } });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  const publish = async (body: string, contentType: string) => {
+    const { id } = await post('/api/v1/admin/issues', body, contentType);
+    await post(`/api/v1/admin/issues/${id}/publish`, '', 'application/json');
+  };
+  process.stderr.write(`loading the seed issue and ${SIXTY} fixture issues...\n`);
+  await publish(await readFile('seed/001-openai-google-cloud.md', 'utf8'), 'text/markdown');
+  for (let i = 1; i <= SIXTY; i++) await publish(JSON.stringify(sixtyIssueInput(i)), 'application/json');
+
+  // What each feed should hold, from the JSON API (newest first), independent of the feed code.
+  const api = async (query: string) => {
+    const titles: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await (await fetch(`${worker.url}/api/v1/issues?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { issues: { title: string }[]; next_cursor: string | null };
+      titles.push(...page.issues.map((i) => i.title));
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return titles;
+  };
+  const tags = ((await (await fetch(`${worker.url}/api/v1/tags`)).json()) as { tags: { name: string }[] }).tags.map((t) => t.name);
+  const documents: { url: string; titles: string[] }[] = [];
+  for (const tag of [undefined, ...tags]) {
+    const base = tag === undefined ? worker.url : `${worker.url}/tags/${encodeURIComponent(tag)}`;
+    const newestFirst = await api(tag === undefined ? '' : `&tag=${encodeURIComponent(tag)}`);
+    const oldestFirst = [...newestFirst].reverse();
+    const pages = [{ query: '', titles: newestFirst.slice(0, FEED_SIZE) }];
+    for (let page = 1; page <= Math.floor(newestFirst.length / FEED_SIZE); page++) {
+      pages.push({ query: `?archive=${page}`, titles: oldestFirst.slice((page - 1) * FEED_SIZE, page * FEED_SIZE) });
+    }
+    for (const { query, titles } of pages) {
+      for (const file of Object.values(FEED_FILES)) documents.push({ url: `${base}/${file}${query}`, titles });
+    }
+  }
+  console.log(`${documents.length} feed documents (${tags.length} tags, 3 formats, archive pages included)\n`);
+
+  const xmlDocuments = documents.filter((d) => !d.url.includes('.json'));
+  const jsonDocuments = documents.filter((d) => d.url.includes('.json'));
+
+  // 1. python3-feedparser: RSS and Atom. Debian's feedparser 6.0.10 has no JSON Feed parser (JSON
+  //    Feed came in feedparser 6.1); the JSON feeds are checked in step 3.
+  const parsed = spawnSync(PYTHON, ['tests/interop/check_feedparser.py'], { input: JSON.stringify(xmlDocuments), encoding: 'utf8' });
+  process.stdout.write(parsed.stdout);
+  process.stderr.write(parsed.stderr);
+  check(parsed.status === 0, 'feedparser found problems (lines marked FAIL above)');
+
+  // 2. newsboat: RSS and Atom (it does not read JSON Feed), reloaded without a terminal. One cache
+  //    per document: newsboat keeps an item once per guid, and an issue is in several feeds.
+  console.log('');
+  for (const [index, document] of xmlDocuments.entries()) {
+    const dir = await mkdtemp(join(tmpdir(), `masthead-newsboat-${index}-`));
+    await writeFile(join(dir, 'urls'), `${document.url}\n`);
+    await writeFile(join(dir, 'config'), `error-log "${join(dir, 'error.log')}"\nmax-items 0\n`);
+    await writeFile(join(dir, 'error.log'), '');
+    execFileSync('newsboat', ['-x', 'reload', '-u', join(dir, 'urls'), '-c', join(dir, 'cache.db'), '-C', join(dir, 'config')], { env: { ...process.env, TERM: 'dumb' }, stdio: 'inherit' });
+    const errors = (await readFile(join(dir, 'error.log'), 'utf8')).trim();
+    const count = Number(execFileSync(PYTHON, ['-c', 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from rss_item").fetchone()[0])', join(dir, 'cache.db')], { encoding: 'utf8' }));
+    const ok = errors === '' && count === document.titles.length;
+    console.log(`newsboat items=${String(count).padStart(3)} error-log=${errors === '' ? 'empty' : JSON.stringify(errors)} ${document.url} ${ok ? 'ok' : `FAIL expected ${document.titles.length}`}`);
+    check(ok, `newsboat: ${document.url} has ${count} items (expected ${document.titles.length}), error log: ${errors || 'empty'}`);
+  }
+
+  // 3. ajv with the JSON Feed 1.1 schema.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile(jsonFeedSchema);
+  console.log('');
+  for (const document of jsonDocuments) {
+    const feed = (await (await fetch(document.url)).json()) as { items?: { title?: string }[] };
+    const valid = validate(feed);
+    const titles = (feed.items ?? []).map((item) => item.title);
+    const sameItems = JSON.stringify(titles) === JSON.stringify(document.titles);
+    console.log(`jsonfeed-schema 1.1 ${valid ? 'valid  ' : 'INVALID'} items=${String(titles.length).padStart(3)} ${document.url}${valid ? '' : ` ${ajv.errorsText(validate.errors)}`}${sameItems ? '' : ' FAIL titles differ'}`);
+    check(valid, `JSON Feed ${document.url} is not valid: ${ajv.errorsText(validate.errors)}`);
+    check(sameItems, `JSON Feed ${document.url}: its items are not the expected ones`);
+  }
+} finally {
+  await worker.dispose();
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} problem(s):\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('\nall feed clients read every feed cleanly');
