@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import jsonFeedSchema from 'jsonfeed-schema/v1.1.js';
 import { FEED_FILES, FEED_SIZE } from '../../src/render/feed-model';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
 import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
 
 const PYTHON = '/usr/bin/python3';
+const jsonFeedSchema: object = JSON.parse(await readFile(new URL('../../node_modules/jsonfeed-schema/schema-v1.1.json', import.meta.url), 'utf8'));
 const failures: string[] = [];
 const check = (ok: boolean, message: string) => {
   if (!ok) failures.push(message);
