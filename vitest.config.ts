@@ -18,6 +18,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // Feeds announce to the stand-in hub, which the WebSub tests read back.
             WEBSUB_HUB: hub.url,
+            // One partner origin, so embeds have someone to be framed by.
+            PARTNER_ORIGINS: 'https://partner.example http://127.0.0.1:9 not-an-origin',
           },
         },
       }),

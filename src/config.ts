@@ -9,9 +9,11 @@ export interface Site {
   feedIdBase: string;
   /** The WebSub hub to announce feed updates to, or null. */
   hub: string | null;
+  /** Origins that may frame embeds. */
+  partners: string[];
 }
 
-type SiteVars = Pick<Env, 'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB'>;
+type SiteVars = Pick<Env, 'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB' | 'PARTNER_ORIGINS'>;
 
 export function siteFrom(env: SiteVars): Site {
   return {
@@ -21,7 +23,16 @@ export function siteFrom(env: SiteVars): Site {
     timeZone: env.SITE_TIME_ZONE,
     feedIdBase: env.FEED_ID_BASE,
     hub: env.WEBSUB_HUB.trim() === '' ? null : env.WEBSUB_HUB.trim(),
+    partners: parseOrigins(env.PARTNER_ORIGINS),
   };
+}
+
+/** Space- or comma-separated origins; anything that is not exactly an http(s) origin is dropped. */
+function parseOrigins(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .filter((entry) => URL.canParse(entry) && /^https?:$/.test(new URL(entry).protocol) && new URL(entry).origin === entry.replace(/\/$/, ''))
+    .map((entry) => new URL(entry).origin);
 }
 
 /** What every service is handed: storage bindings, site settings, the clock, and background work. */

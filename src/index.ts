@@ -36,6 +36,11 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
   }
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  // Nothing may frame a response unless it says otherwise (embeds name their partners).
+  if (!headers.has('Content-Security-Policy')) {
+    headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    headers.set('X-Frame-Options', 'DENY');
+  }
   if (response.status >= 400 && !headers.has('Cache-Control')) headers.set('Cache-Control', CACHE_POLICY.error);
   return new Response(isHead ? null : response.body, { status: response.status, headers });
 }

@@ -2,8 +2,10 @@ import { Router, type IRequest } from 'itty-router';
 import type { App } from './config';
 import { HttpError } from './http/problem';
 import * as admin from './routes/admin-issues';
+import * as embeds from './routes/embeds';
 import * as feeds from './routes/feeds';
 import { describeProblem } from './routes/problems';
+import * as pages from './routes/pages';
 import * as publicApi from './routes/public-api';
 
 export type Handler = (request: IRequest, app: App, ctx: ExecutionContext) => Promise<Response>;
@@ -11,6 +13,13 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Every route Masthead serves: the one table the router, 405 answers and the API docs read. */
 export const ROUTES: readonly [Method, string, Handler][] = [
+  ['GET', '/', pages.home],
+  ['GET', '/tags/:tag', pages.tagArchive],
+  ['GET', '/issues/:slug', pages.issuePage],
+  ['GET', '/embed/:slug', embeds.embed],
+  ['GET', '/embed.js', embeds.partnerScript],
+  ['GET', '/oembed', embeds.oembed],
+
   ['GET', '/feed.xml', feeds.rss],
   ['GET', '/atom.xml', feeds.atom],
   ['GET', '/feed.json', feeds.jsonFeed],

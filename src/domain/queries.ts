@@ -16,7 +16,7 @@ const LimitSchema = v.optional(
   String(DEFAULT_PAGE_SIZE),
 );
 
-const CursorSchema = v.optional(
+export const CursorSchema = v.optional(
   v.pipe(
     v.string(),
     v.transform(decodeCursor),

@@ -14,6 +14,10 @@ export const CACHE_POLICY = {
    * Unpublishing an old issue is the exception; its archive page may be served stale for that day.
    */
   feedArchive: 'public, max-age=86400, stale-while-revalidate=604800',
+  /** HTML pages and embeds: a minute fresh, then revalidated. */
+  page: 'public, max-age=60, must-revalidate',
+  /** Our static scripts (the partner snippet): a day, revalidated after. */
+  asset: 'public, max-age=86400',
   /** Error answers: not cached, so a fixed problem is seen at once. */
   error: 'no-store',
 } as const;

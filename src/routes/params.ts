@@ -1,4 +1,6 @@
 import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import { TagSchema } from '../domain/issue';
 import { slugFromPath } from '../domain/slug';
 import { notFound } from '../http/problem';
 
@@ -16,4 +18,17 @@ export function slugParam(request: IRequest, name = 'slug'): string {
   const slug = slugFromPath(request.params[name] ?? '');
   if (slug === null) throw notFound('No published issue has that slug.');
   return slug;
+}
+
+/** Decodes and normalizes the `:tag` path parameter; one that cannot be a tag is a 404. */
+export function tagParam(request: IRequest): string {
+  let raw: string;
+  try {
+    raw = decodeURIComponent(request.params.tag ?? '');
+  } catch {
+    throw notFound('No such tag.');
+  }
+  const tag = v.safeParse(TagSchema, raw);
+  if (!tag.success) throw notFound('No such tag.');
+  return tag.output;
 }

@@ -1,0 +1,48 @@
+import { AUTO_HEIGHT_SCRIPT, EMBED_CSS, PAGE_CSS } from '../render/pages/assets';
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+}
+
+let hashes: Promise<{ pageCss: string; embedCss: string; autoHeight: string }> | undefined;
+
+/** The hashes of our inline CSS and script, computed once per isolate. */
+function assetHashes() {
+  hashes ??= Promise.all([sha256(PAGE_CSS), sha256(EMBED_CSS), sha256(AUTO_HEIGHT_SCRIPT)]).then(([pageCss, embedCss, autoHeight]) => ({ pageCss, embedCss, autoHeight }));
+  return hashes;
+}
+
+/**
+ * The Content-Security-Policy of an HTML page: no script at all, only our hashed CSS, images from
+ * anywhere secure, forms only to ourselves, and no framing.
+ */
+export async function pagePolicy(): Promise<string> {
+  const { pageCss } = await assetHashes();
+  return [
+    "default-src 'none'",
+    `style-src ${pageCss}`,
+    "img-src 'self' https: data:",
+    "script-src 'none'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * The policy of an embed: its hashed CSS and auto-height script only, no requests anywhere (images
+ * included), and framing only by the configured partner origins.
+ */
+export async function embedPolicy(partners: readonly string[]): Promise<string> {
+  const { embedCss, autoHeight } = await assetHashes();
+  return [
+    "default-src 'none'",
+    `style-src ${embedCss}`,
+    `script-src ${autoHeight}`,
+    "img-src data:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    `frame-ancestors ${partners.length === 0 ? "'none'" : partners.join(' ')}`,
+  ].join('; ');
+}

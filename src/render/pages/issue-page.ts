@@ -1,0 +1,68 @@
+import type { Site } from '../../config';
+import type { Issue } from '../../domain/issue';
+import { issueUrl } from '../issue-json';
+import { html, jsonForScript, raw } from '../html';
+import { layout } from './layout';
+import { describe, issueMeta, summaryBox, tagList, teaserCards } from './issue-parts';
+
+function oembedUrl(site: Site, pageUrl: string, format: 'json' | 'xml'): string {
+  return `${site.url}/oembed?url=${encodeURIComponent(pageUrl)}&format=${format}`;
+}
+
+/** Open Graph, Twitter card, oEmbed discovery and JSON-LD NewsArticle for an issue page. */
+function issueHead(site: Site, issue: Issue, url: string) {
+  const description = describe(issue);
+  const jsonLd = {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: issue.title,
+    ...(issue.subtitle === null ? {} : { alternativeHeadline: issue.subtitle }),
+    description,
+    inLanguage: issue.language,
+    url,
+    mainEntityOfPage: issue.canonical_url ?? url,
+    datePublished: issue.published_at,
+    dateModified: issue.updated_at,
+    ...(issue.cover_image === null ? {} : { image: [issue.cover_image] }),
+    author: issue.authors.length === 0 ? [{ '@type': 'Organization', name: site.name }] : issue.authors.map((a) => ({ '@type': 'Person', name: a.name, ...(a.url === null ? {} : { url: a.url }) })),
+    publisher: { '@type': 'Organization', name: site.name, url: `${site.url}/` },
+    keywords: issue.tags.join(', '),
+  };
+  return html`<link rel="alternate" type="application/json+oembed" href="${oembedUrl(site, url, 'json')}" title="${issue.title}">
+<link rel="alternate" type="text/xml+oembed" href="${oembedUrl(site, url, 'xml')}" title="${issue.title}">
+<meta property="og:type" content="article">
+<meta property="og:site_name" content="${site.name}">
+<meta property="og:title" content="${issue.title}">
+<meta property="og:description" content="${description}">
+<meta property="og:url" content="${url}">
+<meta property="og:locale" content="${issue.language.startsWith('ko') ? 'ko_KR' : issue.language.replace('-', '_')}">
+${issue.cover_image === null ? '' : html`<meta property="og:image" content="${issue.cover_image}">`}
+${issue.published_at === null ? '' : html`<meta property="article:published_time" content="${issue.published_at}">`}
+<meta property="article:modified_time" content="${issue.updated_at}">
+${issue.tags.map((tag) => html`<meta property="article:tag" content="${tag}">`)}
+<meta name="twitter:card" content="${issue.cover_image === null ? 'summary' : 'summary_large_image'}">
+<meta name="twitter:title" content="${issue.title}">
+<meta name="twitter:description" content="${description}">
+<script type="application/ld+json">${jsonForScript(jsonLd)}</script>
+`;
+}
+
+/** `/issues/{slug}`: one issue, as it read in the email, without any script. */
+export function renderIssuePage(site: Site, issue: Issue, feedbackForm = html``): string {
+  const url = issueUrl(site, issue.slug);
+  const main = html`<article>
+${issueMeta(site, issue)}
+<h1>${issue.title}</h1>
+${issue.subtitle === null ? '' : html`<p class="subtitle">${issue.subtitle}</p>`}
+${summaryBox(issue)}
+<div class="body">${raw(issue.html)}</div>
+${teaserCards(issue)}
+${tagList(site, issue.tags)}
+</article>
+${feedbackForm}`;
+  return layout(
+    site,
+    { title: `${issue.title} · ${site.name}`, description: describe(issue), canonical: issue.canonical_url ?? url, language: issue.language, extra: issueHead(site, issue, url) },
+    main,
+  );
+}

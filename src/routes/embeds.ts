@@ -1,0 +1,78 @@
+import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import type { App } from '../config';
+import { slugFromPath } from '../domain/slug';
+import { embedPolicy } from '../http/csp';
+import { HttpError, notFound } from '../http/problem';
+import { parseQuery } from '../http/query';
+import { conditional } from '../http/respond';
+import { oembedFor, oembedXml } from '../render/oembed';
+import { PARTNER_SCRIPT } from '../render/pages/assets';
+import { renderEmbed } from '../render/pages/embed';
+import { getPublishedIssue } from '../services/reading';
+import { slugParam } from './params';
+
+const EmbedQuerySchema = v.object({
+  view: v.optional(v.picklist(['full', 'card'], 'must be full or card'), 'full'),
+  theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto'), 'auto'),
+});
+
+/** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */
+export async function embed(request: IRequest, app: App): Promise<Response> {
+  const { view, theme } = parseQuery(request, EmbedQuerySchema);
+  const issue = await getPublishedIssue(app, slugParam(request));
+  return conditional(request, {
+    body: renderEmbed(app.site, issue, view, theme),
+    contentType: 'text/html; charset=utf-8',
+    lastModified: issue.updated_at,
+    policy: 'page',
+    headers: { 'Content-Security-Policy': await embedPolicy(app.site.partners) },
+  });
+}
+
+/** `GET /embed.js`: the partner-side snippet that sizes embed iframes to their content. */
+export async function partnerScript(request: IRequest): Promise<Response> {
+  return conditional(request, { body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset', headers: { 'Access-Control-Allow-Origin': '*' } });
+}
+
+const positive = (name: string) =>
+  v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, `${name} must be a whole number of pixels from 1`), v.transform(Number)));
+
+const OEmbedQuerySchema = v.object({
+  url: v.pipe(v.string('is required'), v.check((s: string) => URL.canParse(s), 'must be an absolute URL')),
+  format: v.optional(v.string(), 'json'),
+  maxwidth: positive('maxwidth'),
+  maxheight: positive('maxheight'),
+});
+
+/** The slug of an issue page URL on this site, or null for any other URL. */
+function slugOfPageUrl(app: App, value: string): string | null {
+  const url = new URL(value);
+  const site = new URL(app.site.url);
+  const match = /^\/issues\/([^/]+)$/.exec(url.pathname);
+  if (url.origin !== site.origin || match === null) return null;
+  return slugFromPath(match[1] ?? '');
+}
+
+/** `GET /oembed`: oEmbed 1.0 for issue page URLs, in JSON or XML. */
+export async function oembed(request: IRequest, app: App): Promise<Response> {
+  const query = parseQuery(request, OEmbedQuerySchema);
+  if (query.format !== 'json' && query.format !== 'xml') {
+    throw new HttpError(501, { name: 'not-implemented', detail: 'The oEmbed formats here are json and xml.' });
+  }
+  const slug = slugOfPageUrl(app, query.url);
+  if (slug === null) throw notFound(`${query.url} is not an issue page of ${app.site.url}.`);
+  const issue = await getPublishedIssue(app, slug).catch((error: unknown) => {
+    throw error instanceof HttpError ? notFound(`No published issue is at ${query.url}.`) : error;
+  });
+  const data = oembedFor(app.site, issue, query);
+  const json = query.format === 'json';
+  return conditional(request, {
+    body: json ? JSON.stringify(data) : oembedXml(data),
+    contentType: json ? 'application/json; charset=utf-8' : 'text/xml; charset=utf-8',
+    lastModified: issue.updated_at,
+    policy: 'page',
+    headers: { 'Access-Control-Allow-Origin': '*' },
+  });
+}
+

@@ -1,0 +1,58 @@
+import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import type { App } from '../config';
+import { encodeCursor } from '../domain/cursor';
+import { CursorSchema } from '../domain/queries';
+import { pagePolicy } from '../http/csp';
+import { notFound } from '../http/problem';
+import { parseQuery } from '../http/query';
+import { conditional } from '../http/respond';
+import { renderArchivePage } from '../render/pages/archive-page';
+import { renderIssuePage } from '../render/pages/issue-page';
+import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
+import { slugParam, tagParam } from './params';
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+const ARCHIVE_PAGE_SIZE = 20;
+const ArchiveQuerySchema = v.object({ cursor: CursorSchema });
+
+async function htmlResponse(request: Request, body: string, lastModified: string | null): Promise<Response> {
+  return conditional(request, {
+    body,
+    contentType: HTML_TYPE,
+    lastModified,
+    policy: 'page',
+    headers: { 'Content-Security-Policy': await pagePolicy(), 'X-Frame-Options': 'DENY' },
+  });
+}
+
+async function archive(request: IRequest, app: App, tag: string | undefined): Promise<Response> {
+  const { cursor } = parseQuery(request, ArchiveQuerySchema);
+  const [issues, lastModified] = await Promise.all([
+    listPublishedIssues(app, { tag, terms: [], after: cursor ?? null, limit: ARCHIVE_PAGE_SIZE + 1 }),
+    listsLastModified(app),
+  ]);
+  if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
+  const page = issues.slice(0, ARCHIVE_PAGE_SIZE);
+  const last = page.at(-1);
+  const here = tag === undefined ? `${app.site.url}/` : `${app.site.url}/tags/${encodeURIComponent(tag)}`;
+  const older = issues.length > ARCHIVE_PAGE_SIZE && last?.published_at ? `${here}?cursor=${encodeCursor({ at: last.published_at, id: last.id })}` : null;
+  const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues: page, older, isFirst: cursor === undefined });
+  return htmlResponse(request, body, lastModified);
+}
+
+/** `GET /`: the archive of published issues. */
+export function home(request: IRequest, app: App): Promise<Response> {
+  return archive(request, app, undefined);
+}
+
+/** `GET /tags/{tag}`: one tag's archive. */
+export function tagArchive(request: IRequest, app: App): Promise<Response> {
+  return archive(request, app, tagParam(request));
+}
+
+/** `GET /issues/{slug}`: one published issue. */
+export async function issuePage(request: IRequest, app: App): Promise<Response> {
+  const issue = await getPublishedIssue(app, slugParam(request));
+  return htmlResponse(request, renderIssuePage(app.site, issue), issue.updated_at);
+}
