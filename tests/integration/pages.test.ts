@@ -114,6 +114,8 @@ describe('embeds', () => {
     expect(body).toContain('<base target="_blank">');
     expect(body).not.toMatch(/<(?:link|img|iframe)\b/);
     expect(body).toContain('<h2>📎 3줄 요약</h2>');
+    const script = /<script>(.*?)<\/script>/s.exec(body)![1]!;
+    expect(new TextEncoder().encode(script).byteLength).toBeLessThan(1024);
   });
 
   it('serve a card under 6 KB with title, summary points and a link', async () => {
