@@ -35,11 +35,17 @@ function parseOrigins(value: string): string[] {
     .map((entry) => new URL(entry).origin);
 }
 
+/** Stands in for FEEDBACK_HASH_SECRET where none is set (local development and tests). */
+const DEVELOPMENT_HASH_SECRET = 'masthead-local-development-only';
+
 /** What every service is handed: storage bindings, site settings, the clock, and background work. */
 export interface App {
   db: D1Database;
   cache: KVNamespace;
   site: Site;
+  feedbackLimiter: RateLimit;
+  /** The secret behind the rotating salt of feedback client hashes. */
+  hashSecret: string;
   now: () => Date;
   /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
   defer: (work: Promise<unknown>) => void;
@@ -50,6 +56,8 @@ export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>): App
     db: env.DB,
     cache: env.CACHE,
     site: siteFrom(env),
+    feedbackLimiter: env.FEEDBACK_LIMITER,
+    hashSecret: env.FEEDBACK_HASH_SECRET ?? DEVELOPMENT_HASH_SECRET,
     now: () => new Date(),
     defer: (work) => ctx.waitUntil(work),
   };

@@ -3,6 +3,7 @@ import type { App } from './config';
 import { HttpError } from './http/problem';
 import * as admin from './routes/admin-issues';
 import * as embeds from './routes/embeds';
+import * as feedback from './routes/feedback';
 import * as feeds from './routes/feeds';
 import { describeProblem } from './routes/problems';
 import * as pages from './routes/pages';
@@ -30,6 +31,7 @@ export const ROUTES: readonly [Method, string, Handler][] = [
   ['GET', '/api/v1/issues', publicApi.listIssues],
   ['GET', '/api/v1/issues/:slug', publicApi.readIssue],
   ['GET', '/api/v1/tags', publicApi.listTags],
+  ['POST', '/api/v1/issues/:slug/feedback', feedback.submit],
 
   ['POST', '/api/v1/admin/issues', admin.create],
   ['GET', '/api/v1/admin/issues', admin.list],
@@ -41,6 +43,7 @@ export const ROUTES: readonly [Method, string, Handler][] = [
   ['POST', '/api/v1/admin/issues/:id/unpublish', admin.unpublish],
   ['GET', '/api/v1/admin/issues/:id/revisions', admin.revisions],
   ['POST', '/api/v1/admin/issues/:id/revisions/:n/restore', admin.restore],
+  ['GET', '/api/v1/admin/feedback', feedback.report],
 
   ['GET', '/problems/:name', describeProblem],
 ];

@@ -51,6 +51,7 @@ export async function startLocalWorker(options: { bindings?: Record<string, stri
     bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, ...options.bindings },
     d1Databases: ['DB'],
     kvNamespaces: ['CACHE'],
+    ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
     d1Persist: false,
     kvPersist: false,
     host: '127.0.0.1',

@@ -25,6 +25,7 @@ const LOWEST_ROLE = {
   'write-any': 'editor',
   publish: 'editor',
   restore: 'editor',
+  'read-feedback': 'editor',
   archive: 'admin',
   'manage-tokens': 'admin',
 } as const satisfies Record<string, Role>;

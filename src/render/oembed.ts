@@ -25,7 +25,7 @@ export function oembedFor(site: Site, issue: Issue, limits: { maxwidth?: number;
   const src = `${site.url}/embed/${encodeURIComponent(issue.slug)}`;
   const iframe =
     `<iframe data-masthead src="${escapeHtml(src)}" width="${width}" height="${height}" title="${escapeHtml(issue.title)}" ` +
-    `sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" loading="lazy" style="border:0;max-width:100%"></iframe>` +
+    `sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox" loading="lazy" style="border:0;max-width:100%"></iframe>` +
     `<script async src="${escapeHtml(`${site.url}/embed.js`)}"></script>`;
   return {
     version: '1.0',

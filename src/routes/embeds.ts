@@ -9,20 +9,25 @@ import { conditional } from '../http/respond';
 import { oembedFor, oembedXml } from '../render/oembed';
 import { PARTNER_SCRIPT } from '../render/pages/assets';
 import { renderEmbed } from '../render/pages/embed';
+import { feedbackForm } from '../render/pages/feedback-form';
 import { getPublishedIssue } from '../services/reading';
+import { FeedbackStateSchema } from './pages';
 import { slugParam } from './params';
 
 const EmbedQuerySchema = v.object({
   view: v.optional(v.picklist(['full', 'card'], 'must be full or card'), 'full'),
   theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto'), 'auto'),
+  ...FeedbackStateSchema.entries,
 });
 
 /** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */
 export async function embed(request: IRequest, app: App): Promise<Response> {
-  const { view, theme } = parseQuery(request, EmbedQuerySchema);
+  const { view, theme, feedback } = parseQuery(request, EmbedQuerySchema);
   const issue = await getPublishedIssue(app, slugParam(request));
+  // The full embed carries the feedback form; the card stays a card.
+  const form = view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: feedback === 'thanks' }) : undefined;
   return conditional(request, {
-    body: renderEmbed(app.site, issue, view, theme),
+    body: renderEmbed(app.site, issue, view, theme, form),
     contentType: 'text/html; charset=utf-8',
     lastModified: issue.updated_at,
     policy: 'page',

@@ -8,6 +8,7 @@ import { notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
 import { conditional } from '../http/respond';
 import { renderArchivePage } from '../render/pages/archive-page';
+import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
 import { slugParam, tagParam } from './params';
@@ -51,8 +52,13 @@ export function tagArchive(request: IRequest, app: App): Promise<Response> {
   return archive(request, app, tagParam(request));
 }
 
-/** `GET /issues/{slug}`: one published issue. */
+/** `?feedback=thanks`: where a feedback form post comes back to. */
+export const FeedbackStateSchema = v.object({ feedback: v.optional(v.picklist(['thanks'], 'must be thanks')) });
+
+/** `GET /issues/{slug}`: one published issue, with the feedback form. */
 export async function issuePage(request: IRequest, app: App): Promise<Response> {
+  const { feedback } = parseQuery(request, FeedbackStateSchema);
   const issue = await getPublishedIssue(app, slugParam(request));
-  return htmlResponse(request, renderIssuePage(app.site, issue), issue.updated_at);
+  const form = feedbackForm(app.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
+  return htmlResponse(request, renderIssuePage(app.site, issue, form), issue.updated_at);
 }

@@ -31,7 +31,7 @@ async function serve(page: (src: string) => string): Promise<{ origin: string; s
 /** The partner's page: the documented snippet, framing whatever `?src=` names. */
 const partnerHtml = (src: string) => `<!doctype html><meta charset="utf-8"><title>Partner</title>
 <h1>Partner site</h1>
-<iframe id="embed" data-masthead src="${src}" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" style="width:100%;border:0;height:150px"></iframe>
+<iframe id="embed" data-masthead src="${src}" sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox" style="width:100%;border:0;height:150px"></iframe>
 <script src="${new URL('/embed.js', src).href}" async></script>`;
 const partner = await serve(partnerHtml);
 const stranger = await serve(partnerHtml);
@@ -155,7 +155,19 @@ try {
   const pageByPartner = await blocked(partner.origin, `${worker.url}/issues/${encodeURIComponent(seedSlug)}`);
   check(!pageByPartner.shown, `the issue page refuses framing even by a partner (frame shows ${pageByPartner.url})`);
 
-  // 4. Screenshots of the seed issue, at phone and desktop widths.
+  // 4. The feedback form works without JavaScript: on the issue page, and inside the sandboxed embed.
+  await page.goto(`${worker.url}/issues/${encodeURIComponent(seedSlug)}`, { waitUntil: 'load' });
+  await page.check('input[name="rating"][value="5"]');
+  await page.fill('textarea[name="comment"]', '유익했어요');
+  await Promise.all([page.waitForURL(/feedback=thanks/), page.click('.feedback button')]);
+  check((await page.textContent('#feedback h2')) === '고맙습니다!', `the issue page's feedback form posts and returns to a thank-you (${page.url().replace(worker.url, '')})`);
+  await page.goto(framing(partner.origin, embedUrl), { waitUntil: 'load' });
+  const embedFrame = (await (await page.$('#embed'))!.contentFrame())!;
+  await embedFrame.check('input[name="rating"][value="4"]');
+  await Promise.all([embedFrame.waitForURL(/feedback=thanks/), embedFrame.click('.feedback button')]);
+  check((await embedFrame.textContent('#feedback h2')) === '고맙습니다!', 'the embed\'s feedback form posts from inside the sandboxed iframe and shows the thank-you there');
+
+  // 5. Screenshots of the seed issue, at phone and desktop widths.
   await mkdir(SHOTS, { recursive: true });
   const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
   const views = { page: `/issues/${encodeURIComponent(seedSlug)}`, embed: `/embed/${encodeURIComponent(seedSlug)}`, card: `/embed/${encodeURIComponent(seedSlug)}?view=card` };

@@ -28,6 +28,14 @@ h1{font-size:1.7em;margin:.2em 0}
 .teaser p{margin:0;color:var(--muted);font-size:.92em}
 .tags{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.4em}
 .tags a{display:inline-block;background:var(--card);border-radius:99px;padding:0 .8em;text-decoration:none;font-size:.9em}
+.feedback{border-top:1px solid var(--line);margin-top:2em;padding-top:.5em}
+.feedback form{display:grid;gap:.8em}
+.feedback fieldset{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.3em .9em}
+.feedback legend{font-weight:600;margin-bottom:.3em}
+.feedback label{display:grid;gap:.2em}
+.feedback .rating label{display:inline-flex;gap:.3em;align-items:center}
+.feedback textarea,.feedback input[type=email]{font:inherit;padding:.5em;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
+.feedback button{justify-self:start;font:inherit;font-weight:600;padding:.5em 1.2em;border:0;border-radius:8px;background:var(--accent);color:var(--bg);cursor:pointer}
 `;
 
 /** Pages: a centred column that reads well from 320px up. */
@@ -42,7 +50,6 @@ footer.site{border-top:1px solid var(--line);margin-top:3em;padding:1em 0 2em;co
 .list h2 a{color:var(--fg);text-decoration:none}
 .list ol{margin:.4em 0;padding-left:1.4em;color:var(--muted)}
 .pager{display:flex;justify-content:space-between;margin:1.5em 0}
-.feedback{border-top:1px solid var(--line);margin-top:2em;padding-top:1em}
 `.replace(/\n/g, '');
 
 /** Embeds: tighter, no page chrome. */

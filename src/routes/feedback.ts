@@ -1,0 +1,79 @@
+import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import type { App } from '../config';
+import { encodeCursor } from '../domain/cursor';
+import { FeedbackInputSchema } from '../domain/feedback';
+import { CursorSchema } from '../domain/queries';
+import { requireEditor } from '../http/auth';
+import { parseJsonObject, readText } from '../http/body';
+import { parseBody, parseQuery } from '../http/query';
+import { json } from '../http/respond';
+import { toCsv } from '../render/csv';
+import { checkFeedbackRate, clientHash, feedbackReport, submitFeedback } from '../services/feedback';
+import { requirePermission } from '../services/issue-writes';
+import { slugParam } from './params';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** A form post's fields as the JSON schema expects them: the rating as a number, `from` apart. */
+function fromForm(text: string): { fields: Record<string, unknown>; from: string | null } {
+  const form = new URLSearchParams(text);
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of form) if (key !== 'from') fields[key] = key === 'rating' && /^\d{1,2}$/.test(value) ? Number(value) : value;
+  return { fields, from: form.get('from') };
+}
+
+/**
+ * `POST /api/v1/issues/{slug}/feedback`: JSON (201, or 200 when it replaces the same client's
+ * feedback of the last minutes), or an HTML form post, answered with a redirect back to a thank-you.
+ */
+export async function submit(request: IRequest, app: App): Promise<Response> {
+  const slug = slugParam(request);
+  const client = await clientHash(app, request.headers.get('CF-Connecting-IP') ?? 'unknown');
+  await checkFeedbackRate(app, client);
+  const { mediaType, text } = await readText(request, ['application/json', FORM]);
+  const { fields, from } = mediaType === FORM ? fromForm(text) : { fields: parseJsonObject(text), from: null };
+  const input = parseBody(fields, FeedbackInputSchema);
+  const result = await submitFeedback(app, slug, client, input);
+  if (from !== null) {
+    const back = from === 'embed' ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks` : `/issues/${encodeURIComponent(result.slug)}?feedback=thanks#feedback`;
+    return new Response(null, { status: 303, headers: { Location: `${app.site.url}${back}`, 'Cache-Control': 'no-store' } });
+  }
+  const { id, rating, comment, email, created_at, updated_at } = result.feedback;
+  return json({ id, rating, comment, email, created_at, updated_at }, { status: result.created ? 201 : 200, policy: 'editor' });
+}
+
+const ReportQuerySchema = v.object({
+  issue: v.optional(v.pipe(v.string(), v.uuid('must be an issue id'))),
+  cursor: CursorSchema,
+  limit: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,3}$/, 'must be a whole number from 1 to 5000'), v.transform(Number), v.maxValue(5000, 'must be a whole number from 1 to 5000'))),
+  format: v.optional(v.picklist(['json', 'csv'], 'must be json or csv'), 'json'),
+});
+
+const CSV_COLUMNS = ['id', 'issue_id', 'rating', 'comment', 'email', 'created_at', 'updated_at'] as const;
+
+/** `GET /api/v1/admin/feedback?issue=&cursor=&limit=&format=json|csv`: readers' feedback for editors. */
+export async function report(request: IRequest, app: App): Promise<Response> {
+  const editor = await requireEditor(request, app);
+  requirePermission(editor, 'read-feedback');
+  const query = parseQuery(request, ReportQuerySchema);
+  const limit = query.limit ?? (query.format === 'csv' ? 5000 : 50);
+  const { summaries, feedback } = await feedbackReport(app, { issueId: query.issue, after: query.cursor ?? null, limit: limit + 1 });
+  const page = feedback.slice(0, limit);
+  const last = page.at(-1);
+  const next = feedback.length > limit && last !== undefined ? encodeCursor({ at: last.updated_at, id: last.id }) : null;
+  if (query.format === 'csv') {
+    const headers: Record<string, string> = {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="feedback${query.issue === undefined ? '' : `-${query.issue}`}.csv"`,
+      'Cache-Control': 'private, no-store',
+    };
+    if (next !== null) {
+      const url = new URL(request.url);
+      url.searchParams.set('cursor', next);
+      headers.Link = `<${url.href}>; rel="next"`;
+    }
+    return new Response(toCsv(CSV_COLUMNS, page), { headers });
+  }
+  return json({ summaries, feedback: page, next_cursor: next }, { policy: 'editor' });
+}

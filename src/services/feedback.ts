@@ -1,0 +1,65 @@
+import type { App } from '../config';
+import { windowStart, type Feedback, type FeedbackInput, type FeedbackSummary } from '../domain/feedback';
+import { HttpError } from '../http/problem';
+import { findIssueById } from '../storage/issues';
+import { listFeedback, summarizeFeedback, upsertFeedback } from '../storage/feedback';
+import type { Keyset } from '../storage/issue-rows';
+import { getPublishedIssue } from './reading';
+
+const encoder = new TextEncoder();
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A stand-in for the client's address that is never stored raw: a hash with a salt that changes
+ * every UTC day, so it can tell a client's repeats apart today and links nothing across days.
+ */
+export async function clientHash(app: App, address: string): Promise<string> {
+  const day = app.now().toISOString().slice(0, 10);
+  const salt = await sha256Hex(`${app.hashSecret}:${day}`);
+  return (await sha256Hex(`${salt}:${address}`)).slice(0, 32);
+}
+
+/** Refuses (429) a client that has sent too much feedback this minute. */
+export async function checkFeedbackRate(app: App, client: string): Promise<void> {
+  const { success } = await app.feedbackLimiter.limit({ key: `feedback:${client}` });
+  if (!success) {
+    throw new HttpError(429, { name: 'rate-limited', detail: 'Too much feedback from here just now; try again in a minute.' }, { 'Retry-After': '60' });
+  }
+}
+
+/**
+ * Records a reader's feedback on a published issue. The same client's feedback on the same issue
+ * within COLLAPSE_WINDOW_MINUTES replaces its earlier one, so repeats count once.
+ */
+export async function submitFeedback(app: App, slug: string, client: string, input: FeedbackInput): Promise<{ feedback: Feedback; created: boolean; slug: string }> {
+  const issue = await getPublishedIssue(app, slug);
+  const now = app.now();
+  const { feedback, created } = await upsertFeedback(app.db, {
+    id: crypto.randomUUID(),
+    issue_id: issue.id,
+    rating: input.rating,
+    comment: input.comment,
+    email: input.email,
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+    client_hash: client,
+    window_start: windowStart(now),
+  });
+  return { feedback, created, slug: issue.slug };
+}
+
+/** Per-issue summaries and a page of the latest feedback, for editors. */
+export async function feedbackReport(
+  app: App,
+  options: { issueId?: string; after: Keyset | null; limit: number },
+): Promise<{ summaries: FeedbackSummary[]; feedback: Feedback[] }> {
+  if (options.issueId !== undefined && (await findIssueById(app.db, options.issueId)) === null) {
+    throw new HttpError(404, { name: 'not-found', detail: `No issue has the id ${options.issueId}.` });
+  }
+  const [summaries, feedback] = await Promise.all([summarizeFeedback(app.db, options.issueId), listFeedback(app.db, options)]);
+  return { summaries, feedback };
+}
