@@ -11,7 +11,7 @@ const RATINGS = [
 ] as const;
 
 /**
- * The seed issue's "오늘의 엔레터는 어떠셨나요?", as a plain HTML form: it works without
+ * The answer to the seed issue's "오늘의 엔레터는 어떠셨나요?", as a plain HTML form: it works without
  * JavaScript, posts to our own origin, and shows a thank-you in its place afterwards.
  */
 export function feedbackForm(site: Site, slug: string, options: { from: 'page' | 'embed'; thanks: boolean }): SafeHtml {
@@ -19,7 +19,7 @@ export function feedbackForm(site: Site, slug: string, options: { from: 'page' |
     return html`<section class="feedback" id="feedback"><h2>고맙습니다!</h2><p>보내주신 피드백은 다음 이슈를 만드는 데 쓰입니다.</p></section>`;
   }
   return html`<section class="feedback" id="feedback">
-<h2>오늘의 엔레터는 어떠셨나요?</h2>
+<h2>이번 호 평가하기</h2>
 <form method="post" action="${site.url}/api/v1/issues/${encodeURIComponent(slug)}/feedback"${options.from === 'embed' ? html` target="_self"` : ''}>
 <input type="hidden" name="from" value="${options.from}">
 <fieldset class="rating"><legend>평점</legend>${RATINGS.map(
