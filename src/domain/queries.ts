@@ -49,3 +49,49 @@ export const EditorListQuerySchema = v.object({
   cursor: CursorSchema,
   status: v.optional(StatusSchema),
 });
+
+/** `?archive=N` on a feed: an RFC 5005 archive page. */
+export const FeedQuerySchema = v.object({
+  archive: v.optional(
+    v.pipe(v.string(), v.regex(/^[1-9]\d{0,8}$/, 'must be an archive page number from 1'), v.transform(Number)),
+  ),
+});
+
+/** `?cursor=` on the HTML archives. */
+export const ArchiveQuerySchema = v.object({ cursor: CursorSchema });
+
+/** `?feedback=thanks`: where a feedback form post comes back to. */
+export const FeedbackStateSchema = v.object({ feedback: v.optional(v.picklist(['thanks'], 'must be thanks')) });
+
+/** `GET /embed/{slug}?view=&theme=` */
+export const EmbedQuerySchema = v.object({
+  view: v.optional(v.picklist(['full', 'card'], 'must be full or card'), 'full'),
+  theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto'), 'auto'),
+  ...FeedbackStateSchema.entries,
+});
+
+const pixels = (name: string) =>
+  v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, `${name} must be a whole number of pixels from 1`), v.transform(Number)));
+
+/** `GET /oembed?url=&format=&maxwidth=&maxheight=` */
+export const OEmbedQuerySchema = v.object({
+  url: v.pipe(v.string('is required'), v.check((s: string) => URL.canParse(s), 'must be an absolute URL')),
+  format: v.optional(v.string(), 'json'),
+  maxwidth: pixels('maxwidth'),
+  maxheight: pixels('maxheight'),
+});
+
+/** `GET /api/v1/admin/feedback?issue=&cursor=&limit=&format=` */
+export const FeedbackReportQuerySchema = v.object({
+  issue: v.optional(v.pipe(v.string(), v.uuid('must be an issue id'))),
+  cursor: CursorSchema,
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9]\d{0,3}$/, 'must be a whole number from 1 to 5000'),
+      v.transform(Number),
+      v.maxValue(5000, 'must be a whole number from 1 to 5000'),
+    ),
+  ),
+  format: v.optional(v.picklist(['json', 'csv'], 'must be json or csv'), 'json'),
+});

@@ -55,6 +55,8 @@ export function strictObject<const E extends v.ObjectEntries>(
         });
       }
     }),
+    // Documents the strictness that the check above enforces (JSON Schema, OpenAPI).
+    v.metadata({ additionalProperties: false }),
     v.transform((input) => {
       const known: Record<string, unknown> = {};
       for (const key of Object.keys(entries)) if (key in input) known[key] = input[key];

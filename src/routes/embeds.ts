@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
-import * as v from 'valibot';
 import type { App } from '../config';
+import { EmbedQuerySchema, OEmbedQuerySchema } from '../domain/queries';
 import { slugFromPath } from '../domain/slug';
 import { embedPolicy } from '../http/csp';
 import { HttpError, notFound } from '../http/problem';
@@ -11,14 +11,7 @@ import { PARTNER_SCRIPT } from '../render/pages/assets';
 import { renderEmbed } from '../render/pages/embed';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { getPublishedIssue } from '../services/reading';
-import { FeedbackStateSchema } from './pages';
 import { slugParam } from './params';
-
-const EmbedQuerySchema = v.object({
-  view: v.optional(v.picklist(['full', 'card'], 'must be full or card'), 'full'),
-  theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto'), 'auto'),
-  ...FeedbackStateSchema.entries,
-});
 
 /** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */
 export async function embed(request: IRequest, app: App): Promise<Response> {
@@ -39,16 +32,6 @@ export async function embed(request: IRequest, app: App): Promise<Response> {
 export async function partnerScript(request: IRequest): Promise<Response> {
   return conditional(request, { body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset', headers: { 'Access-Control-Allow-Origin': '*' } });
 }
-
-const positive = (name: string) =>
-  v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, `${name} must be a whole number of pixels from 1`), v.transform(Number)));
-
-const OEmbedQuerySchema = v.object({
-  url: v.pipe(v.string('is required'), v.check((s: string) => URL.canParse(s), 'must be an absolute URL')),
-  format: v.optional(v.string(), 'json'),
-  maxwidth: positive('maxwidth'),
-  maxheight: positive('maxheight'),
-});
 
 /** The slug of an issue page URL on this site, or null for any other URL. */
 function slugOfPageUrl(app: App, value: string): string | null {

@@ -1,9 +1,8 @@
 import type { IRequest } from 'itty-router';
-import * as v from 'valibot';
 import type { App } from '../config';
 import { encodeCursor } from '../domain/cursor';
 import { FeedbackInputSchema } from '../domain/feedback';
-import { CursorSchema } from '../domain/queries';
+import { FeedbackReportQuerySchema } from '../domain/queries';
 import { requireEditor } from '../http/auth';
 import { parseJsonObject, readText } from '../http/body';
 import { parseBody, parseQuery } from '../http/query';
@@ -43,20 +42,13 @@ export async function submit(request: IRequest, app: App): Promise<Response> {
   return json({ id, rating, comment, email, created_at, updated_at }, { status: result.created ? 201 : 200, policy: 'editor' });
 }
 
-const ReportQuerySchema = v.object({
-  issue: v.optional(v.pipe(v.string(), v.uuid('must be an issue id'))),
-  cursor: CursorSchema,
-  limit: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,3}$/, 'must be a whole number from 1 to 5000'), v.transform(Number), v.maxValue(5000, 'must be a whole number from 1 to 5000'))),
-  format: v.optional(v.picklist(['json', 'csv'], 'must be json or csv'), 'json'),
-});
-
 const CSV_COLUMNS = ['id', 'issue_id', 'rating', 'comment', 'email', 'created_at', 'updated_at'] as const;
 
 /** `GET /api/v1/admin/feedback?issue=&cursor=&limit=&format=json|csv`: readers' feedback for editors. */
 export async function report(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
   requirePermission(editor, 'read-feedback');
-  const query = parseQuery(request, ReportQuerySchema);
+  const query = parseQuery(request, FeedbackReportQuerySchema);
   const limit = query.limit ?? (query.format === 'csv' ? 5000 : 50);
   const { summaries, feedback } = await feedbackReport(app, { issueId: query.issue, after: query.cursor ?? null, limit: limit + 1 });
   const page = feedback.slice(0, limit);

@@ -1,18 +1,12 @@
 import type { IRequest } from 'itty-router';
-import * as v from 'valibot';
 import type { App } from '../config';
+import { FeedQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
 import { conditional } from '../http/respond';
 import { feedUrls, type FeedFormat, type FeedScope } from '../render/feed-model';
 import { FEED_CONTENT_TYPES } from '../render/feeds';
 import { feedDocument } from '../services/feeds';
 import { tagParam } from './params';
-
-const FeedQuerySchema = v.object({
-  archive: v.optional(
-    v.pipe(v.string(), v.regex(/^[1-9]\d{0,8}$/, 'must be an archive page number from 1'), v.transform(Number)),
-  ),
-});
 
 /** Serves one feed format, site-wide or for the `:tag` in the path. */
 function feedRoute(format: FeedFormat, perTag: boolean) {

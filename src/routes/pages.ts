@@ -1,8 +1,7 @@
 import type { IRequest } from 'itty-router';
-import * as v from 'valibot';
 import type { App } from '../config';
 import { encodeCursor } from '../domain/cursor';
-import { CursorSchema } from '../domain/queries';
+import { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
 import { pagePolicy } from '../http/csp';
 import { notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
@@ -15,7 +14,6 @@ import { slugParam, tagParam } from './params';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const ARCHIVE_PAGE_SIZE = 20;
-const ArchiveQuerySchema = v.object({ cursor: CursorSchema });
 
 async function htmlResponse(request: Request, body: string, lastModified: string | null): Promise<Response> {
   return conditional(request, {
@@ -52,8 +50,6 @@ export function tagArchive(request: IRequest, app: App): Promise<Response> {
   return archive(request, app, tagParam(request));
 }
 
-/** `?feedback=thanks`: where a feedback form post comes back to. */
-export const FeedbackStateSchema = v.object({ feedback: v.optional(v.picklist(['thanks'], 'must be thanks')) });
 
 /** `GET /issues/{slug}`: one published issue, with the feedback form. */
 export async function issuePage(request: IRequest, app: App): Promise<Response> {
