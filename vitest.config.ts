@@ -9,24 +9,36 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations');
   const hub = await startStandInHub();
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          bindings: {
-            // Test-only: the migrations the setup file applies to each test file's isolated D1.
-            TEST_MIGRATIONS: migrations,
-            // Feeds announce to the stand-in hub, which the WebSub tests read back.
-            WEBSUB_HUB: hub.url,
-            // One partner origin, so embeds have someone to be framed by.
-            PARTNER_ORIGINS: 'https://partner.example http://127.0.0.1:9 not-an-origin',
+    test: {
+      projects: [
+        {
+          // Unit and integration tests run inside workerd, with real D1 and KV.
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  // Test-only: the migrations the setup file applies to each test file's isolated D1.
+                  TEST_MIGRATIONS: migrations,
+                  // Feeds announce to the stand-in hub, which the WebSub tests read back.
+                  WEBSUB_HUB: hub.url,
+                  // One partner origin, so embeds have someone to be framed by.
+                  PARTNER_ORIGINS: 'https://partner.example http://127.0.0.1:9 not-an-origin',
+                },
+              },
+            }),
+          ],
+          test: {
+            name: 'workerd',
+            include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+            setupFiles: ['tests/setup.ts'],
           },
         },
-      }),
-    ],
-    test: {
-      include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-      setupFiles: ['tests/setup.ts'],
+        {
+          // Checks that need Node tools (an OpenAPI validator that compiles schemas with eval).
+          test: { name: 'node', environment: 'node', include: ['tests/node/**/*.test.ts'] },
+        },
+      ],
     },
   };
 });

@@ -2,6 +2,7 @@ import { Router, type IRequest } from 'itty-router';
 import type { App } from './config';
 import { HttpError } from './http/problem';
 import * as admin from './routes/admin-issues';
+import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
 import * as feedback from './routes/feedback';
 import * as feeds from './routes/feeds';
@@ -45,6 +46,8 @@ export const ROUTES: readonly [Method, string, Handler][] = [
   ['POST', '/api/v1/admin/issues/:id/revisions/:n/restore', admin.restore],
   ['GET', '/api/v1/admin/feedback', feedback.report],
 
+  ['GET', '/api/v1/openapi.json', apiDocs.openApi],
+  ['GET', '/docs', apiDocs.docs],
   ['GET', '/problems/:name', describeProblem],
 ];
 

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readD1Migrations } from '@cloudflare/vitest-plugin';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
@@ -47,6 +47,8 @@ export async function startLocalWorker(options: { bindings?: Record<string, stri
     modules: true,
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
+    // Static files (the /docs renderer), served in front of the Worker as on Cloudflare.
+    assets: { directory: resolve('public'), routerConfig: { has_user_worker: true } },
     compatibilityDate: workerOptions.compatibilityDate as string,
     bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, ...options.bindings },
     d1Databases: ['DB'],

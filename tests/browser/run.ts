@@ -36,6 +36,7 @@ const partnerHtml = (src: string) => `<!doctype html><meta charset="utf-8"><titl
 const partner = await serve(partnerHtml);
 const stranger = await serve(partnerHtml);
 
+await mkdir(SHOTS, { recursive: true });
 const worker = await startLocalWorker({ bindings: { PARTNER_ORIGINS: partner.origin } });
 let browser: Browser | undefined;
 try {
@@ -167,8 +168,20 @@ try {
   await Promise.all([embedFrame.waitForURL(/feedback=thanks/), embedFrame.click('.feedback button')]);
   check((await embedFrame.textContent('#feedback h2')) === '고맙습니다!', 'the embed\'s feedback form posts from inside the sandboxed iframe and shows the thank-you there');
 
-  // 5. Screenshots of the seed issue, at phone and desktop widths.
-  await mkdir(SHOTS, { recursive: true });
+  // 5. The API reference renders every operation from files this site serves.
+  const external: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(worker.url)) external.push(r.url());
+  });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${worker.url}/docs`, { waitUntil: 'load' });
+  await page.waitForSelector('.opblock', { timeout: 15_000 });
+  const operations = await page.$$eval('.opblock', (blocks) => blocks.length);
+  const documented = Object.values(((await (await fetch(`${worker.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, object> }).paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+  check(operations === documented && external.length === 0, `/docs renders ${operations} of ${documented} operations, with ${external.length} requests to other hosts`);
+  await page.screenshot({ path: `${SHOTS}/api-docs-desktop.png` });
+
+  // 6. Screenshots of the seed issue, at phone and desktop widths.
   const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
   const views = { page: `/issues/${encodeURIComponent(seedSlug)}`, embed: `/embed/${encodeURIComponent(seedSlug)}`, card: `/embed/${encodeURIComponent(seedSlug)}?view=card` };
   for (const [size, viewport] of Object.entries(sizes)) {

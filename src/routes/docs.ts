@@ -1,0 +1,43 @@
+import type { IRequest } from 'itty-router';
+import type { App } from '../config';
+import { conditional } from '../http/respond';
+import { openApiDocument } from '../render/openapi/document';
+import { html } from '../render/html';
+
+let cached: { base: string; body: string } | undefined;
+
+/** `GET /api/v1/openapi.json`: built once per isolate from the operations and their schemas. */
+export async function openApi(request: IRequest, app: App): Promise<Response> {
+  if (cached?.base !== app.site.url) cached = { base: app.site.url, body: JSON.stringify(openApiDocument(app.site)) };
+  return conditional(request, { body: cached.body, contentType: 'application/json; charset=utf-8', lastModified: null, policy: 'page', headers: { 'Access-Control-Allow-Origin': '*' } });
+}
+
+/** `GET /docs`: the API reference, rendered by Swagger UI from files this site serves. */
+export async function docs(request: IRequest, app: App): Promise<Response> {
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${app.site.name} · API reference</title>
+<link rel="stylesheet" href="/docs/vendor/swagger-ui.css">
+</head>
+<body>
+<div id="reference"></div>
+<script src="/docs/vendor/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`.value;
+  return conditional(request, {
+    body: page,
+    contentType: 'text/html; charset=utf-8',
+    lastModified: null,
+    policy: 'page',
+    headers: {
+      // Swagger UI sets inline styles, so this one page allows them; scripts only from this site.
+      'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+    },
+  });
+}
