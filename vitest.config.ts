@@ -17,6 +17,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
+                // Test-only: an empty second database that the backup test restores into.
+                d1Databases: { RESTORE_DB: 'restore-db' },
                 bindings: {
                   // Test-only: the migrations the setup file applies to each test file's isolated D1.
                   TEST_MIGRATIONS: migrations,

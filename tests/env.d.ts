@@ -6,6 +6,8 @@ declare namespace Cloudflare {
   // The test-only binding vitest.config.ts adds: the migrations the setup file applies.
   interface Env {
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+    // An empty database for the backup round trip.
+    RESTORE_DB: D1Database;
   }
 }
 

@@ -39,3 +39,12 @@ export async function applyMigrations(where: '--local' | '--remote'): Promise<vo
   process.stderr.write(`Applying D1 migrations (${where.slice(2)})...\n`);
   await wrangler(['d1', 'migrations', 'apply', 'DB', where]);
 }
+
+/** Runs SQL against the local (or remote) D1 through `wrangler d1 execute` and returns the rows. */
+export function d1Runner(where: '--local' | '--remote') {
+  return async (sql: string): Promise<Record<string, string | number | null>[]> => {
+    const output = await wrangler(['d1', 'execute', 'DB', where, '--json', '--command', sql], { capture: true });
+    const results = JSON.parse(output) as { results: Record<string, string | number | null>[] }[];
+    return results.flatMap((r) => r.results);
+  };
+}

@@ -1,0 +1,55 @@
+import * as v from 'valibot';
+import { BACKUP_TABLES, COUNT_ISSUES_SQL, exportQuery, insertStatement, REBUILD_SEARCH_SQL, type BackupTable, type Row } from '../storage/backup';
+
+export const BACKUP_FORMAT = 'masthead-backup';
+export const BACKUP_VERSION = 1;
+
+/** Runs one SQL statement and returns its rows: a D1 binding in tests, `wrangler d1 execute` in the CLI. */
+export type RunSql = (sql: string) => Promise<Row[]>;
+
+const RowSchema = v.record(v.string(), v.nullable(v.union([v.string(), v.number()])));
+export const BackupSchema = v.object({
+  format: v.literal(BACKUP_FORMAT, `must be "${BACKUP_FORMAT}"`),
+  version: v.literal(BACKUP_VERSION, `must be ${BACKUP_VERSION}`),
+  exported_at: v.string(),
+  tables: v.object(Object.fromEntries(Object.keys(BACKUP_TABLES).map((t) => [t, v.array(RowSchema)])) as Record<BackupTable, v.ArraySchema<typeof RowSchema, undefined>>),
+});
+export type Backup = v.InferOutput<typeof BackupSchema>;
+
+const TABLES = Object.keys(BACKUP_TABLES) as BackupTable[];
+
+/** Reads every table a page at a time; `progress` hears of each page. */
+export async function exportBackup(run: RunSql, now: Date, progress: (table: string, rows: number) => void = () => {}, pageSize = 500): Promise<Backup> {
+  const tables = {} as Record<BackupTable, Row[]>;
+  for (const table of TABLES) {
+    tables[table] = [];
+    for (let offset = 0; ; offset += pageSize) {
+      const rows = await run(exportQuery(table, offset, pageSize));
+      tables[table].push(...rows);
+      progress(table, tables[table].length);
+      if (rows.length < pageSize) break;
+    }
+  }
+  return { format: BACKUP_FORMAT, version: BACKUP_VERSION, exported_at: now.toISOString(), tables };
+}
+
+/** Checks a backup file's shape; the messages say what is wrong where. */
+export function parseBackup(data: unknown): Backup {
+  const result = v.safeParse(BackupSchema, data);
+  if (!result.success) throw new Error(`not a Masthead backup: ${result.issues.slice(0, 3).map((i) => `${v.getDotPath(i) ?? '(root)'} ${i.message}`).join('; ')}`);
+  return result.output;
+}
+
+/** Refuses to restore over existing issues: a restore goes into an empty database. */
+export async function assertEmpty(run: RunSql): Promise<void> {
+  const [row] = await run(COUNT_ISSUES_SQL);
+  if (Number(row?.n ?? 0) > 0) throw new Error(`the database already holds ${row?.n} issues; restore into an empty one`);
+}
+
+/** The statements that restore a backup, in order, ending with the search index rebuild. */
+export function restoreStatements(backup: Backup, now: Date): string[] {
+  const statements: string[] = [];
+  for (const table of TABLES) for (const row of backup.tables[table]) statements.push(insertStatement(table, row, now.toISOString()));
+  statements.push(REBUILD_SEARCH_SQL);
+  return statements;
+}

@@ -1,0 +1,57 @@
+/**
+ * The SQL of backups. `wrangler d1 export` cannot dump FTS5 tables, so backups are JSON built from
+ * these queries, and restored with these statements (literal SQL, because `wrangler d1 execute
+ * --file` binds no parameters). The search index is not exported; it is rebuilt from the issues.
+ */
+
+/** Tables in restore order (parents first), each with its columns and a stable order. */
+export const BACKUP_TABLES = {
+  issues: {
+    columns: ['seq', 'id', 'number', 'slug', 'title', 'subtitle', 'summary', 'body', 'html', 'teasers', 'tags', 'authors', 'cover_image', 'canonical_url', 'language', 'status', 'publish_at', 'published_at', 'created_at', 'updated_at', 'version'],
+    orderBy: 'seq',
+  },
+  issue_tags: { columns: ['tag', 'issue_id', 'published_at'], orderBy: 'tag, issue_id' },
+  revisions: { columns: ['issue_id', 'n', 'action', 'author', 'snapshot', 'created_at'], orderBy: 'issue_id, n' },
+  // Token metadata only: the hashes never leave the database.
+  tokens: { columns: ['id', 'name', 'role', 'created_at', 'revoked_at'], orderBy: 'id' },
+  feedback: { columns: ['id', 'issue_id', 'rating', 'comment', 'email', 'client_hash', 'window_start', 'created_at', 'updated_at'], orderBy: 'id' },
+} as const;
+export type BackupTable = keyof typeof BACKUP_TABLES;
+export type Row = Record<string, string | number | null>;
+
+/** One page of a table, for export. */
+export function exportQuery(table: BackupTable, offset: number, limit: number): string {
+  const { columns, orderBy } = BACKUP_TABLES[table];
+  return `SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset};`;
+}
+
+export const COUNT_ISSUES_SQL = 'SELECT COUNT(*) AS n FROM issues;';
+
+function literal(value: string | number | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot restore the number ${value}`);
+    return String(value);
+  }
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The INSERT for one backed-up row. Tokens come back revoked, with a hash nothing matches: their
+ * secrets were never exported, so new ones are minted after a restore.
+ */
+export function insertStatement(table: BackupTable, row: Row, restoredAt: string): string {
+  const columns: string[] = [...BACKUP_TABLES[table].columns];
+  const values = columns.map((column) => literal(row[column] ?? null));
+  if (table === 'tokens') {
+    columns.push('hash');
+    values.push(literal('restored-without-secret'));
+    values[columns.indexOf('revoked_at')] = literal(row.revoked_at ?? restoredAt);
+  }
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')});`;
+}
+
+/** Rebuilds the search index from the restored issues, as the write path would have filled it. */
+export const REBUILD_SEARCH_SQL =
+  "INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, " +
+  "COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues;";

@@ -1,0 +1,73 @@
+import { applyD1Migrations } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import seed from '../../seed/001-openai-google-cloud.md?raw';
+import { assertEmpty, exportBackup, parseBackup, restoreStatements, type Backup, type RunSql } from '../../src/services/backup';
+import type { Row } from '../../src/storage/backup';
+import { sixtyIssueInput } from '../fixtures/sixty-issues';
+import { call, editorClient, mintToken } from '../helpers';
+
+const NOW = new Date('2026-11-27T00:00:00.000Z');
+/** Runs SQL the way `wrangler d1 execute` would: the exact statements the CLI sends. */
+const runner = (db: D1Database): RunSql => async (sql) => (await db.prepare(sql).all<Row>()).results;
+
+let original: Backup;
+
+beforeAll(async () => {
+  const editor = editorClient(await mintToken('editor'));
+  await mintToken('admin', 'revoked-admin');
+  const publish = async (body: string, type: string) => {
+    const { id } = (await (await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': type } })).json()) as { id: string };
+    await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
+    return id;
+  };
+  const seedId = await publish(seed, 'text/markdown');
+  for (let i = 1; i <= 25; i++) await publish(JSON.stringify(sixtyIssueInput(i)), 'application/json');
+  await editor(`/api/v1/admin/issues/${seedId}`, { method: 'PATCH', headers: { 'If-Match': '"v2"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"고친 부제"}' });
+  await editor('/api/v1/admin/issues', { method: 'POST', json: { title: "초안 with 'quotes' and \\ backslash", body: "line\n'quoted' -- not SQL;\n" } });
+  for (const [i, rating] of [5, 4, 1].entries()) {
+    await call('/api/v1/issues/fixture-01/feedback', { method: 'POST', body: JSON.stringify({ rating, comment: `의견 ${i} '; DROP TABLE feedback; --` }), headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': `203.0.113.${i}` } });
+  }
+  original = await exportBackup(runner(env.DB), NOW, () => {}, 7);
+});
+
+describe('backups', () => {
+  it('export every issue with all its revisions, the tags, token metadata and feedback', () => {
+    const t = original.tables;
+    expect(t.issues).toHaveLength(1 + 25 + 1);
+    expect(t.revisions.length).toBe(26 * 2 + 1 + 1);
+    expect(t.feedback).toHaveLength(3);
+    expect(t.tokens.map((row) => row.name)).toContain('revoked-admin');
+    expect(JSON.stringify(t.tokens)).not.toMatch(/[0-9a-f]{64}/);
+    expect(t.tokens[0]).not.toHaveProperty('hash');
+  });
+
+  it('round-trip exactly through an empty database, search index included', async () => {
+    await applyD1Migrations(env.RESTORE_DB, env.TEST_MIGRATIONS);
+    await assertEmpty(runner(env.RESTORE_DB));
+    const file = parseBackup(JSON.parse(JSON.stringify(original)));
+    for (const sql of restoreStatements(file, NOW)) await env.RESTORE_DB.prepare(sql).run();
+    const restored = await exportBackup(runner(env.RESTORE_DB), NOW);
+    const { tokens: originalTokens, ...originalRest } = original.tables;
+    const { tokens: restoredTokens, ...restoredRest } = restored.tables;
+    expect(restoredRest).toEqual(originalRest);
+    // Tokens come back with their metadata, revoked (their secrets were never exported).
+    expect(restoredTokens.map(({ revoked_at: _, ...rest }) => rest)).toEqual(originalTokens.map(({ revoked_at: _, ...rest }) => rest));
+    expect(restoredTokens.every((row) => row.revoked_at !== null)).toBe(true);
+
+    const search = (db: D1Database) => db.prepare("SELECT rowid FROM issue_search WHERE issue_search MATCH '\"인프라\"' ORDER BY rowid").all();
+    expect((await search(env.RESTORE_DB)).results).toEqual((await search(env.DB)).results);
+    const all = (db: D1Database) => db.prepare('SELECT rowid, title, summary, body FROM issue_search ORDER BY rowid').all();
+    expect((await all(env.RESTORE_DB)).results).toEqual((await all(env.DB)).results);
+  });
+
+  it('refuse to restore into a database that holds issues', async () => {
+    await expect(assertEmpty(runner(env.DB))).rejects.toThrow(/already holds 27 issues/);
+  });
+
+  it('refuse a file that is not a backup', () => {
+    expect(() => parseBackup({ format: 'other' })).toThrow(/not a Masthead backup/);
+    expect(() => parseBackup({ ...original, version: 2 })).toThrow(/version/);
+  });
+});
+
