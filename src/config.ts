@@ -1,3 +1,5 @@
+import { guarded, type Db } from './storage/db';
+
 /** Site settings, read once from `wrangler.toml` vars. */
 export interface Site {
   name: string;
@@ -40,7 +42,10 @@ const DEVELOPMENT_HASH_SECRET = 'masthead-local-development-only';
 
 /** What every service is handed: storage bindings, site settings, the clock, and background work. */
 export interface App {
-  db: D1Database;
+  /** A D1 Sessions API session, guarded so that an unavailable D1 surfaces as StorageUnavailable. */
+  db: Db;
+  /** The session's bookmark after this request's queries: editors send it back to read their writes. */
+  bookmark: () => string | null;
   cache: KVNamespace;
   site: Site;
   feedbackLimiter: RateLimit;
@@ -51,9 +56,14 @@ export interface App {
   defer: (work: Promise<unknown>) => void;
 }
 
-export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>): App {
+/** Where a request's D1 session starts: at the editor's bookmark, the primary for editors, anywhere for readers. */
+export type SessionStart = string | 'first-primary' | 'first-unconstrained';
+
+export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, start: SessionStart = 'first-unconstrained'): App {
+  const session = env.DB.withSession(start);
   return {
-    db: env.DB,
+    db: guarded(session),
+    bookmark: () => session.getBookmark(),
     cache: env.CACHE,
     site: siteFrom(env),
     feedbackLimiter: env.FEEDBACK_LIMITER,

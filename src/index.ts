@@ -1,11 +1,16 @@
 import { appFrom, type App } from './config';
 import { CACHE_POLICY } from './http/cache-policy';
-import { HttpError, problemResponse } from './http/problem';
+import { HttpError, problemResponse, unavailable } from './http/problem';
 import { buildRouter } from './router';
 import { publishDue } from './services/publishing';
+import { StorageUnavailable } from './storage/db';
 import { pruneIdempotencyKeys } from './storage/idempotency';
 
 const router = buildRouter();
+
+const EDITOR_PREFIX = '/api/v1/admin/';
+/** The D1 Sessions API bookmark an editor sends back to read their own writes. */
+const BOOKMARK_HEADER = 'Masthead-Bookmark';
 
 /** Idempotency keys are kept this long, then a retry is treated as a new request. */
 const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -17,7 +22,12 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 function toProblem(error: unknown, request: Request, app: App): Response {
-  if (error instanceof HttpError) return problemResponse(error, app.site.url, new URL(request.url).pathname);
+  const instance = new URL(request.url).pathname;
+  if (error instanceof HttpError) return problemResponse(error, app.site.url, instance);
+  if (error instanceof StorageUnavailable) {
+    console.error('d1 unavailable', request.method, instance, error.cause);
+    return problemResponse(unavailable('The database is unavailable; nothing was changed. Try again shortly.'), app.site.url, instance);
+  }
   // Unknown failures are logged with their stack and answered without leaking any of it.
   console.error('unhandled error', request.method, new URL(request.url).pathname, error);
   const internal = new HttpError(500, { name: 'internal-error', detail: 'Something went wrong on our side; it has been logged.' });
@@ -46,8 +56,16 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
 }
 
 export default {
-  fetch(request, env, ctx) {
-    return handle(request, appFrom(env, ctx), ctx);
+  async fetch(request, env, ctx) {
+    const isEditor = new URL(request.url).pathname.startsWith(EDITOR_PREFIX);
+    // Editors read their own writes: their session starts at the bookmark they were given.
+    const sent = isEditor ? request.headers.get(BOOKMARK_HEADER) : null;
+    const bookmark = sent !== null && /^[0-9a-f-]{1,200}$/i.test(sent) ? sent : null;
+    const app = appFrom(env, ctx, bookmark ?? (isEditor ? 'first-primary' : 'first-unconstrained'));
+    const response = await handle(request, app, ctx);
+    const after = isEditor ? app.bookmark() : null;
+    if (after !== null) response.headers.set(BOOKMARK_HEADER, after);
+    return response;
   },
 
   /** The cron trigger: publishes scheduled issues that are due and forgets old idempotency keys. */

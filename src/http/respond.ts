@@ -33,6 +33,11 @@ export async function conditional(request: Request, representation: Representati
   return isNotModified(request, etag, lastModified) ? notModified(response) : response;
 }
 
+/** A JSON representation for a reader. */
+export function jsonRepresentation(data: unknown, lastModified: string | null, policy: CachePolicy, headers?: Record<string, string>): Representation {
+  return { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy, ...(headers ? { headers } : {}) };
+}
+
 /** conditional() for a JSON body. */
 export function conditionalJson(request: Request, data: unknown, lastModified: string | null, policy: CachePolicy): Promise<Response> {
   return conditional(request, { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy });

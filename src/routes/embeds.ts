@@ -11,20 +11,24 @@ import { PARTNER_SCRIPT } from '../render/pages/assets';
 import { renderEmbed } from '../render/pages/embed';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { getPublishedIssue } from '../services/reading';
+import { serveCached } from '../services/render-cache';
 import { slugParam } from './params';
 
 /** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */
 export async function embed(request: IRequest, app: App): Promise<Response> {
-  const { view, theme, feedback } = parseQuery(request, EmbedQuerySchema);
-  const issue = await getPublishedIssue(app, slugParam(request));
-  // The full embed carries the feedback form; the card stays a card.
-  const form = view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: feedback === 'thanks' }) : undefined;
-  return conditional(request, {
-    body: renderEmbed(app.site, issue, view, theme, form),
-    contentType: 'text/html; charset=utf-8',
-    lastModified: issue.updated_at,
-    policy: 'page',
-    headers: { 'Content-Security-Policy': await embedPolicy(app.site.partners) },
+  const query = parseQuery(request, EmbedQuerySchema);
+  const slug = slugParam(request);
+  return serveCached(request, app, query, async () => {
+    const issue = await getPublishedIssue(app, slug);
+    // The full embed carries the feedback form; the card stays a card.
+    const form = query.view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
+    return {
+      body: renderEmbed(app.site, issue, query.view, query.theme, form),
+      contentType: 'text/html; charset=utf-8',
+      lastModified: issue.updated_at,
+      policy: 'page',
+      headers: { 'Content-Security-Policy': await embedPolicy(app.site.partners) },
+    };
   });
 }
 
@@ -50,17 +54,19 @@ export async function oembed(request: IRequest, app: App): Promise<Response> {
   }
   const slug = slugOfPageUrl(app, query.url);
   if (slug === null) throw notFound(`${query.url} is not an issue page of ${app.site.url}.`);
-  const issue = await getPublishedIssue(app, slug).catch((error: unknown) => {
-    throw error instanceof HttpError ? notFound(`No published issue is at ${query.url}.`) : error;
-  });
-  const data = oembedFor(app.site, issue, query);
-  const json = query.format === 'json';
-  return conditional(request, {
-    body: json ? JSON.stringify(data) : oembedXml(data),
-    contentType: json ? 'application/json; charset=utf-8' : 'text/xml; charset=utf-8',
-    lastModified: issue.updated_at,
-    policy: 'page',
-    headers: { 'Access-Control-Allow-Origin': '*' },
+  return serveCached(request, app, { ...query, url: slug }, async () => {
+    const issue = await getPublishedIssue(app, slug).catch((error: unknown) => {
+      throw error instanceof HttpError ? notFound(`No published issue is at ${query.url}.`) : error;
+    });
+    const data = oembedFor(app.site, issue, query);
+    const json = query.format === 'json';
+    return {
+      body: json ? JSON.stringify(data) : oembedXml(data),
+      contentType: json ? 'application/json; charset=utf-8' : 'text/xml; charset=utf-8',
+      lastModified: issue.updated_at,
+      policy: 'page',
+      headers: { 'Access-Control-Allow-Origin': '*' },
+    };
   });
 }
 

@@ -2,7 +2,7 @@ import type { IRequest } from 'itty-router';
 import type { App } from '../config';
 import { FeedQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
-import { conditional } from '../http/respond';
+import { serveCached } from '../services/render-cache';
 import { feedUrls, type FeedFormat, type FeedScope } from '../render/feed-model';
 import { FEED_CONTENT_TYPES } from '../render/feeds';
 import { feedDocument } from '../services/feeds';
@@ -13,17 +13,19 @@ function feedRoute(format: FeedFormat, perTag: boolean) {
   return async (request: IRequest, app: App): Promise<Response> => {
     const { archive } = parseQuery(request, FeedQuerySchema);
     const scope: FeedScope = { ...(perTag ? { tag: tagParam(request) } : {}), ...(archive === undefined ? {} : { page: archive }) };
-    const document = await feedDocument(app, scope, format);
     const self = feedUrls(app.site, scope)[format];
     // WebSub discovery (§4): the hub and the topic URL, as Link headers too.
     const headers: Record<string, string> =
       app.site.hub === null ? {} : { Link: `<${app.site.hub}>; rel="hub", <${self}>; rel="self"` };
-    return conditional(request, {
-      body: document.body,
-      contentType: FEED_CONTENT_TYPES[format],
-      lastModified: document.lastModified,
-      policy: document.isArchive ? 'feedArchive' : 'feed',
-      headers,
+    return serveCached(request, app, { archive }, async () => {
+      const document = await feedDocument(app, scope, format);
+      return {
+        body: document.body,
+        contentType: FEED_CONTENT_TYPES[format],
+        lastModified: document.lastModified,
+        policy: document.isArchive ? 'feedArchive' : 'feed',
+        headers,
+      };
     });
   };
 }

@@ -5,39 +5,42 @@ import { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
 import { pagePolicy } from '../http/csp';
 import { notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
-import { conditional } from '../http/respond';
+import type { Representation } from '../http/respond';
 import { renderArchivePage } from '../render/pages/archive-page';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
+import { serveCached } from '../services/render-cache';
 import { slugParam, tagParam } from './params';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const ARCHIVE_PAGE_SIZE = 20;
 
-async function htmlResponse(request: Request, body: string, lastModified: string | null): Promise<Response> {
-  return conditional(request, {
+async function htmlRepresentation(body: string, lastModified: string | null): Promise<Representation> {
+  return {
     body,
     contentType: HTML_TYPE,
     lastModified,
     policy: 'page',
     headers: { 'Content-Security-Policy': await pagePolicy(), 'X-Frame-Options': 'DENY' },
-  });
+  };
 }
 
 async function archive(request: IRequest, app: App, tag: string | undefined): Promise<Response> {
   const { cursor } = parseQuery(request, ArchiveQuerySchema);
-  const [issues, lastModified] = await Promise.all([
-    listPublishedIssues(app, { tag, terms: [], after: cursor ?? null, limit: ARCHIVE_PAGE_SIZE + 1 }),
-    listsLastModified(app),
-  ]);
-  if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-  const page = issues.slice(0, ARCHIVE_PAGE_SIZE);
-  const last = page.at(-1);
-  const here = tag === undefined ? `${app.site.url}/` : `${app.site.url}/tags/${encodeURIComponent(tag)}`;
-  const older = issues.length > ARCHIVE_PAGE_SIZE && last?.published_at ? `${here}?cursor=${encodeCursor({ at: last.published_at, id: last.id })}` : null;
-  const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues: page, older, isFirst: cursor === undefined });
-  return htmlResponse(request, body, lastModified);
+  return serveCached(request, app, { cursor }, async () => {
+    const [issues, lastModified] = await Promise.all([
+      listPublishedIssues(app, { tag, terms: [], after: cursor ?? null, limit: ARCHIVE_PAGE_SIZE + 1 }),
+      listsLastModified(app),
+    ]);
+    if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
+    const page = issues.slice(0, ARCHIVE_PAGE_SIZE);
+    const last = page.at(-1);
+    const here = tag === undefined ? `${app.site.url}/` : `${app.site.url}/tags/${encodeURIComponent(tag)}`;
+    const older = issues.length > ARCHIVE_PAGE_SIZE && last?.published_at ? `${here}?cursor=${encodeCursor({ at: last.published_at, id: last.id })}` : null;
+    const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues: page, older, isFirst: cursor === undefined });
+    return htmlRepresentation(body, lastModified);
+  });
 }
 
 /** `GET /`: the archive of published issues. */
@@ -54,7 +57,10 @@ export function tagArchive(request: IRequest, app: App): Promise<Response> {
 /** `GET /issues/{slug}`: one published issue, with the feedback form. */
 export async function issuePage(request: IRequest, app: App): Promise<Response> {
   const { feedback } = parseQuery(request, FeedbackStateSchema);
-  const issue = await getPublishedIssue(app, slugParam(request));
-  const form = feedbackForm(app.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
-  return htmlResponse(request, renderIssuePage(app.site, issue, form), issue.updated_at);
+  const slug = slugParam(request);
+  return serveCached(request, app, { feedback }, async () => {
+    const issue = await getPublishedIssue(app, slug);
+    const form = feedbackForm(app.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
+    return htmlRepresentation(renderIssuePage(app.site, issue, form), issue.updated_at);
+  });
 }

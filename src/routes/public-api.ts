@@ -3,35 +3,42 @@ import type { App } from '../config';
 import { encodeCursor } from '../domain/cursor';
 import { PublicListQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
-import { conditionalJson } from '../http/respond';
+import { jsonRepresentation } from '../http/respond';
 import { publicIssue } from '../render/issue-json';
 import { getPublishedIssue, listPublishedIssues, listPublishedTags, listsLastModified } from '../services/reading';
+import { serveCached } from '../services/render-cache';
 import { slugParam } from './params';
 
 /** `GET /api/v1/issues`: published issues, newest first, by tag and search, a cursor per page. */
 export async function listIssues(request: IRequest, app: App): Promise<Response> {
   const query = parseQuery(request, PublicListQuerySchema);
-  const [issues, lastModified] = await Promise.all([
-    listPublishedIssues(app, { tag: query.tag, terms: query.q ?? [], after: query.cursor ?? null, limit: query.limit + 1 }),
-    listsLastModified(app),
-  ]);
-  const page = issues.slice(0, query.limit);
-  const last = page.at(-1);
-  const next =
-    issues.length > query.limit && last?.published_at ? encodeCursor({ at: last.published_at, id: last.id }) : null;
-  const body = { issues: page.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
-  return conditionalJson(request, body, lastModified, 'api');
+  return serveCached(request, app, query, async () => {
+    const [issues, lastModified] = await Promise.all([
+      listPublishedIssues(app, { tag: query.tag, terms: query.q ?? [], after: query.cursor ?? null, limit: query.limit + 1 }),
+      listsLastModified(app),
+    ]);
+    const page = issues.slice(0, query.limit);
+    const last = page.at(-1);
+    const next = issues.length > query.limit && last?.published_at ? encodeCursor({ at: last.published_at, id: last.id }) : null;
+    const body = { issues: page.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
+    return jsonRepresentation(body, lastModified, 'api');
+  });
 }
 
 /** `GET /api/v1/issues/{slug}`: one published issue with its HTML. */
 export async function readIssue(request: IRequest, app: App): Promise<Response> {
-  const issue = await getPublishedIssue(app, slugParam(request));
-  return conditionalJson(request, publicIssue(app.site, issue), issue.updated_at, 'api');
+  const slug = slugParam(request);
+  return serveCached(request, app, {}, async () => {
+    const issue = await getPublishedIssue(app, slug);
+    return jsonRepresentation(publicIssue(app.site, issue), issue.updated_at, 'api');
+  });
 }
 
 /** `GET /api/v1/tags`: tags with their counts of published issues. */
 export async function listTags(request: IRequest, app: App): Promise<Response> {
-  const [tags, lastModified] = await Promise.all([listPublishedTags(app), listsLastModified(app)]);
-  const body = { tags: tags.map((tag) => ({ ...tag, url: `${app.site.url}/tags/${encodeURIComponent(tag.name)}` })) };
-  return conditionalJson(request, body, lastModified, 'api');
+  return serveCached(request, app, {}, async () => {
+    const [tags, lastModified] = await Promise.all([listPublishedTags(app), listsLastModified(app)]);
+    const body = { tags: tags.map((tag) => ({ ...tag, url: `${app.site.url}/tags/${encodeURIComponent(tag.name)}` })) };
+    return jsonRepresentation(body, lastModified, 'api');
+  });
 }

@@ -8,6 +8,7 @@ import { renderMarkdown } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIssueById, writeIssue } from '../storage/issues';
 import type { Editor } from './tokens';
+import { announceGeneration } from './render-cache';
 import { announceChange } from './websub';
 
 /** Refuses (403) an editor whose role is below the permission's. */
@@ -63,12 +64,15 @@ export async function commitChange(
   else checkOptionalIfMatch(precondition.ifMatch, etag);
   const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
   if (next.body !== current.body) next.html = renderMarkdown(next.body);
+  const visibleToReaders = current.status === 'published' || next.status === 'published';
+  let generation: number | null;
   try {
-    await writeIssue(app.db, next, { action, author: editor?.name ?? null, expectedVersion: current.version });
+    generation = await writeIssue(app.db, next, { action, author: editor?.name ?? null, expectedVersion: current.version, visibleToReaders });
   } catch (error) {
     if (error instanceof StorageConflict) throw conflictError(error, next);
     throw error;
   }
+  if (generation !== null) announceGeneration(app, generation);
   announceChange(app, current, next);
   return next;
 }

@@ -1,5 +1,6 @@
 import { hashToken, tokenId } from '../domain/token';
 import type { Role } from '../domain/status';
+import type { Db } from '../storage/db';
 import { findToken } from '../storage/tokens';
 
 /** Who is making an editor request. */
@@ -14,7 +15,7 @@ const encoder = new TextEncoder();
 const NO_HASH = '0'.repeat(64);
 
 /** The editor a bearer token belongs to, or null for an unknown, malformed or revoked token. */
-export async function authenticate(db: D1Database, token: string): Promise<Editor | null> {
+export async function authenticate(db: Db, token: string): Promise<Editor | null> {
   const id = tokenId(token);
   if (id === null) return null;
   const [record, hash] = await Promise.all([findToken(db, id), hashToken(token)]);

@@ -1,3 +1,4 @@
+import type { Db } from './db';
 /** Which uniqueness rule a write broke. */
 export type ConflictKind = 'slug' | 'number' | 'version' | 'idempotency-key';
 
@@ -16,7 +17,7 @@ const CONSTRAINTS: [RegExp, ConflictKind][] = [
 ];
 
 /** Runs a D1 batch (one transaction) and turns a uniqueness failure into a StorageConflict. */
-export async function batchOrConflict(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+export async function batchOrConflict(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   try {
     return await db.batch(statements);
   } catch (error) {

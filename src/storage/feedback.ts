@@ -1,5 +1,6 @@
 import type { Feedback, FeedbackSummary } from '../domain/feedback';
 import type { Keyset } from './issue-rows';
+import type { Db } from './db';
 
 const COLUMNS = 'id, issue_id, rating, comment, email, created_at, updated_at';
 
@@ -8,7 +9,7 @@ const COLUMNS = 'id, issue_id, rating, comment, email, created_at, updated_at';
  * same window. Returns the stored row and whether it was new.
  */
 export async function upsertFeedback(
-  db: D1Database,
+  db: Db,
   row: Feedback & { client_hash: string; window_start: string },
 ): Promise<{ feedback: Feedback; created: boolean }> {
   const stored = await db
@@ -25,7 +26,7 @@ export async function upsertFeedback(
 }
 
 /** Feedback, newest first, of one issue or of all. */
-export async function listFeedback(db: D1Database, options: { issueId?: string; after: Keyset | null; limit: number }): Promise<Feedback[]> {
+export async function listFeedback(db: Db, options: { issueId?: string; after: Keyset | null; limit: number }): Promise<Feedback[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (options.issueId !== undefined) {
@@ -55,7 +56,7 @@ interface SummaryRow {
 }
 
 /** Count, average and distribution of ratings per issue (of one issue if given), most rated first. */
-export async function summarizeFeedback(db: D1Database, issueId?: string): Promise<FeedbackSummary[]> {
+export async function summarizeFeedback(db: Db, issueId?: string): Promise<FeedbackSummary[]> {
   const filter = issueId === undefined ? '' : 'WHERE issue_id = ?';
   const { results } = await db
     .prepare(

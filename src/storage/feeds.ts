@@ -1,8 +1,9 @@
 import type { Issue } from '../domain/issue';
 import { ALL_COLUMNS, toIssue, type IssueRow } from './issue-rows';
+import type { Db } from './db';
 
 /** The newest published issues with their HTML, of one tag if given. */
-export async function newestPublished(db: D1Database, options: { tag?: string; limit: number }): Promise<Issue[]> {
+export async function newestPublished(db: Db, options: { tag?: string; limit: number }): Promise<Issue[]> {
   const statement =
     options.tag === undefined
       ? db
@@ -20,7 +21,7 @@ export async function newestPublished(db: D1Database, options: { tag?: string; l
 }
 
 /** How many issues are published, of one tag if given. */
-export async function countPublished(db: D1Database, tag?: string): Promise<number> {
+export async function countPublished(db: Db, tag?: string): Promise<number> {
   const row =
     tag === undefined
       ? await db.prepare("SELECT COUNT(*) AS n FROM issues WHERE status = 'published'").first<{ n: number }>()
@@ -35,7 +36,7 @@ export async function countPublished(db: D1Database, tag?: string): Promise<numb
  * Page `page` (from 1) of the published issues in publishing order, oldest first, `size` a page:
  * the RFC 5005 archive documents. A full page keeps its issues as later issues are published.
  */
-export async function archivePage(db: D1Database, options: { tag?: string; page: number; size: number }): Promise<Issue[]> {
+export async function archivePage(db: Db, options: { tag?: string; page: number; size: number }): Promise<Issue[]> {
   const offset = (options.page - 1) * options.size;
   const statement =
     options.tag === undefined

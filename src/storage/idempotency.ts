@@ -1,3 +1,4 @@
+import type { Db } from './db';
 /** What a create with an Idempotency-Key recorded: the request's fingerprint and the issue it made. */
 export interface IdempotencyRecord {
   fingerprint: string;
@@ -5,7 +6,7 @@ export interface IdempotencyRecord {
 }
 
 export async function findIdempotencyRecord(
-  db: D1Database,
+  db: Db,
   tokenId: string,
   key: string,
 ): Promise<IdempotencyRecord | null> {
@@ -17,7 +18,7 @@ export async function findIdempotencyRecord(
 
 /** The statement that records a key; it joins the create's batch so both commit or neither. */
 export function idempotencyInsert(
-  db: D1Database,
+  db: Db,
   record: IdempotencyRecord & { token_id: string; key: string; created_at: string },
 ): D1PreparedStatement {
   return db
@@ -26,7 +27,7 @@ export function idempotencyInsert(
 }
 
 /** Forgets keys older than `before`; run by the cron trigger. */
-export async function pruneIdempotencyKeys(db: D1Database, before: string): Promise<number> {
+export async function pruneIdempotencyKeys(db: Db, before: string): Promise<number> {
   const result = await db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').bind(before).run();
   return result.meta.changes;
 }

@@ -4,15 +4,17 @@ import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, typ
 import { batchOrConflict } from './conflict';
 import { revisionInsert } from './revisions';
 import { searchRowWrite } from './search';
+import { bumpGeneration } from './site-state';
+import type { Db } from './db';
 
 /** One issue by its stable id, in any status. */
-export async function findIssueById(db: D1Database, id: string): Promise<Issue | null> {
+export async function findIssueById(db: Db, id: string): Promise<Issue | null> {
   const row = await db.prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE id = ?`).bind(id).first<IssueRow>();
   return row === null ? null : toIssue(row);
 }
 
 /** One published issue by its slug. */
-export async function findPublishedBySlug(db: D1Database, slug: string): Promise<Issue | null> {
+export async function findPublishedBySlug(db: Db, slug: string): Promise<Issue | null> {
   const row = await db
     .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE slug = ? AND status = 'published'`)
     .bind(slug)
@@ -21,7 +23,7 @@ export async function findPublishedBySlug(db: D1Database, slug: string): Promise
 }
 
 /** The slugs already taken among `base` and `base-N`. */
-export async function slugsLike(db: D1Database, base: string): Promise<Set<string>> {
+export async function slugsLike(db: Db, base: string): Promise<Set<string>> {
   const { results } = await db
     .prepare(`SELECT slug FROM issues WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '-:')`)
     .bind(base)
@@ -29,14 +31,14 @@ export async function slugsLike(db: D1Database, base: string): Promise<Set<strin
   return new Set(results.map((r) => r.slug));
 }
 
-export async function nextIssueNumber(db: D1Database): Promise<number> {
+export async function nextIssueNumber(db: Db): Promise<number> {
   const row = await db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM issues').first<{ next: number }>();
   return row?.next ?? 1;
 }
 
 /** Editor list, most recently changed first, optionally of one status. */
 export async function listIssues(
-  db: D1Database,
+  db: Db,
   options: { status?: Status; after: Keyset | null; limit: number },
 ): Promise<IssueListItem[]> {
   const where: string[] = [];
@@ -58,7 +60,7 @@ export async function listIssues(
 
 /** Published issues, newest first, optionally of one tag. */
 export async function listPublished(
-  db: D1Database,
+  db: Db,
   options: { tag?: string; after: Keyset | null; limit: number },
 ): Promise<IssueListItem[]> {
   const after = options.after;
@@ -86,7 +88,7 @@ export async function listPublished(
 }
 
 /** Tags of published issues with their counts, most used first. */
-export async function listTags(db: D1Database): Promise<{ name: string; count: number }[]> {
+export async function listTags(db: Db): Promise<{ name: string; count: number }[]> {
   const { results } = await db
     .prepare(
       'SELECT tag AS name, COUNT(*) AS count FROM issue_tags WHERE published_at IS NOT NULL ' +
@@ -97,7 +99,7 @@ export async function listTags(db: D1Database): Promise<{ name: string; count: n
 }
 
 /** Ids of scheduled issues whose publish time is at or before `now`. */
-export async function dueScheduled(db: D1Database, now: string, limit = 50): Promise<string[]> {
+export async function dueScheduled(db: Db, now: string, limit = 50): Promise<string[]> {
   const { results } = await db
     .prepare("SELECT id FROM issues WHERE status = 'scheduled' AND publish_at <= ? ORDER BY publish_at LIMIT ?")
     .bind(now, limit)
@@ -125,6 +127,8 @@ export interface WriteOptions {
   expectedVersion: number | null;
   /** Statements to commit in the same transaction (an idempotency record, say). */
   extra?: D1PreparedStatement[];
+  /** Whether readers can see the change: then the content generation moves on with it. */
+  visibleToReaders?: boolean;
 }
 
 /**
@@ -132,8 +136,9 @@ export interface WriteOptions {
  * D1 runs as one transaction. The revision's primary key (issue, version) is the optimistic lock:
  * a stale writer's UPDATE matches no row, and its revision, numbered after a version that already
  * has one, breaks the key, so the whole batch rolls back and the writer gets a conflict.
+ * Returns the new content generation when the change is visible to readers.
  */
-export async function writeIssue(db: D1Database, issue: Issue, options: WriteOptions): Promise<void> {
+export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): Promise<number | null> {
   const write =
     options.expectedVersion === null
       ? db
@@ -152,17 +157,20 @@ export async function writeIssue(db: D1Database, issue: Issue, options: WriteOpt
     ),
     ...searchRowWrite(db, issue),
     ...(options.extra ?? []),
+    ...(options.visibleToReaders ? [bumpGeneration(db)] : []),
   ];
-  await batchOrConflict(db, statements);
+  const results = await batchOrConflict(db, statements);
+  if (!options.visibleToReaders) return null;
+  return (results.at(-1)?.results[0] as { value: number } | undefined)?.value ?? null;
 }
 
 /** The time of the latest change to any issue: a Last-Modified for lists that an unpublish also moves. */
-export async function lastChange(db: D1Database): Promise<string | null> {
+export async function lastChange(db: Db): Promise<string | null> {
   const row = await db.prepare('SELECT MAX(updated_at) AS at FROM issues').first<{ at: string | null }>();
   return row?.at ?? null;
 }
 
 /** Whether any issue, in any status, has this slug. */
-export async function slugExists(db: D1Database, slug: string): Promise<boolean> {
+export async function slugExists(db: Db, slug: string): Promise<boolean> {
   return (await db.prepare('SELECT 1 FROM issues WHERE slug = ?').bind(slug).first()) !== null;
 }

@@ -1,5 +1,6 @@
 import { contentOf, type Issue, type IssueContent } from '../domain/issue';
 import type { Action, Status } from '../domain/status';
+import type { Db } from './db';
 
 /** A saved version of an issue: its content and status as they were after one change. */
 export interface Revision {
@@ -23,7 +24,7 @@ function toRevision(row: RevisionRow): Revision {
 }
 
 /** The statement that records `issue` (at its version) as a revision; part of every write batch. */
-export function revisionInsert(db: D1Database, issue: Issue, action: Action, author: string | null): D1PreparedStatement {
+export function revisionInsert(db: Db, issue: Issue, action: Action, author: string | null): D1PreparedStatement {
   const snapshot = {
     ...contentOf(issue),
     status: issue.status,
@@ -36,7 +37,7 @@ export function revisionInsert(db: D1Database, issue: Issue, action: Action, aut
 }
 
 /** Every revision of an issue, newest first. */
-export async function listRevisions(db: D1Database, issueId: string): Promise<Revision[]> {
+export async function listRevisions(db: Db, issueId: string): Promise<Revision[]> {
   const { results } = await db
     .prepare('SELECT n, action, author, snapshot, created_at FROM revisions WHERE issue_id = ? ORDER BY n DESC')
     .bind(issueId)
@@ -44,7 +45,7 @@ export async function listRevisions(db: D1Database, issueId: string): Promise<Re
   return results.map(toRevision);
 }
 
-export async function findRevision(db: D1Database, issueId: string, n: number): Promise<Revision | null> {
+export async function findRevision(db: Db, issueId: string, n: number): Promise<Revision | null> {
   const row = await db
     .prepare('SELECT n, action, author, snapshot, created_at FROM revisions WHERE issue_id = ? AND n = ?')
     .bind(issueId, n)

@@ -1,8 +1,9 @@
 import type { Issue } from '../domain/issue';
 import { LIST_COLUMNS, toListItem, type IssueListItem, type IssueRow, type Keyset } from './issue-rows';
+import type { Db } from './db';
 
 /** The statements that replace an issue's row in the FTS5 index; part of every write batch. */
-export function searchRowWrite(db: D1Database, issue: Issue): D1PreparedStatement[] {
+export function searchRowWrite(db: Db, issue: Issue): D1PreparedStatement[] {
   return [
     db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
     db
@@ -23,7 +24,7 @@ const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}
  * "클라" two) fall back to LIKE over the indexed text, which scans it.
  */
 export async function searchPublished(
-  db: D1Database,
+  db: Db,
   options: { terms: string[]; tag?: string; after: Keyset | null; limit: number },
 ): Promise<IssueListItem[]> {
   const long = options.terms.filter((t) => [...t].length >= TRIGRAM);

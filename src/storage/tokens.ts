@@ -1,4 +1,5 @@
 import type { Role } from '../domain/status';
+import type { Db } from './db';
 
 export interface TokenRecord {
   id: string;
@@ -12,21 +13,21 @@ export interface TokenRecord {
 /** A token's metadata: never its hash. */
 export type TokenInfo = Omit<TokenRecord, 'hash'>;
 
-export async function findToken(db: D1Database, id: string): Promise<TokenRecord | null> {
+export async function findToken(db: Db, id: string): Promise<TokenRecord | null> {
   return db
     .prepare('SELECT id, name, role, hash, created_at, revoked_at FROM tokens WHERE id = ?')
     .bind(id)
     .first<TokenRecord>();
 }
 
-export async function listTokens(db: D1Database): Promise<TokenInfo[]> {
+export async function listTokens(db: Db): Promise<TokenInfo[]> {
   const { results } = await db
     .prepare('SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id')
     .all<TokenInfo>();
   return results;
 }
 
-export async function insertToken(db: D1Database, token: TokenRecord): Promise<void> {
+export async function insertToken(db: Db, token: TokenRecord): Promise<void> {
   await db
     .prepare('INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
     .bind(token.id, token.name, token.role, token.hash, token.created_at, token.revoked_at)
@@ -34,7 +35,7 @@ export async function insertToken(db: D1Database, token: TokenRecord): Promise<v
 }
 
 /** Marks a token revoked; true when there was a live token to revoke. */
-export async function revokeToken(db: D1Database, id: string, at: string): Promise<boolean> {
+export async function revokeToken(db: Db, id: string, at: string): Promise<boolean> {
   const result = await db
     .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
     .bind(at, id)

@@ -1,0 +1,136 @@
+import type { App } from '../config';
+import { CACHE_POLICY } from '../http/cache-policy';
+import { contentEtag, httpDate, isNotModified, notModified } from '../http/conditional';
+import type { Representation } from '../http/respond';
+import { StorageUnavailable } from '../storage/db';
+import { readGeneration } from '../storage/site-state';
+import { cachedGeneration, readLastOutput, readOutput, storeGeneration, storeOutput, type StoredOutput } from '../storage/site-state';
+
+/**
+ * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, keyed by
+ * the content generation, which every change that readers can see moves on (in its own D1
+ * transaction), so a stale output is never served after a change:
+ *
+ * 1. In the isolate, for ISOLATE_TTL_MS: a hit needs no binding I/O at all.
+ * 2. In KV, under `out:<generation>:<key>`: a hit needs no D1 query.
+ *
+ * The generation itself is read from KV at most once per ISOLATE_TTL_MS per isolate. So after a
+ * change, the isolate that made it serves the new content at once (locally: at once); others do
+ * within ISOLATE_TTL_MS plus KV's propagation (up to 60 s) in production. When D1 fails, readers
+ * get the last output rendered for the address (stale-if-error).
+ */
+export const ISOLATE_TTL_MS = 5_000;
+const ISOLATE_MAX_ENTRIES = 500;
+
+interface Entry extends StoredOutput {
+  generation: number;
+}
+
+const isolate = new Map<string, Entry>();
+let memo: { generation: number; until: number } | null = null;
+
+async function currentGeneration(app: App): Promise<number> {
+  const now = Date.now();
+  if (memo !== null && memo.until > now) return memo.generation;
+  let generation = await cachedGeneration(app.cache).catch(() => null);
+  if (generation === null || Number.isNaN(generation)) {
+    generation = await readGeneration(app.db);
+    app.defer(storeGeneration(app.cache, generation).catch(() => {}));
+  }
+  memo = { generation, until: now + ISOLATE_TTL_MS };
+  return generation;
+}
+
+/** After a change readers can see: this isolate moves on at once, and KV tells the others. */
+export function announceGeneration(app: App, generation: number): void {
+  memo = { generation, until: Date.now() + ISOLATE_TTL_MS };
+  app.defer(storeGeneration(app.cache, generation).catch((error: unknown) => console.warn('kv: could not store the generation', error)));
+}
+
+function remember(key: string, entry: Entry): void {
+  isolate.delete(key);
+  isolate.set(key, entry);
+  if (isolate.size > ISOLATE_MAX_ENTRIES) isolate.delete(isolate.keys().next().value as string);
+}
+
+function respond(request: Request, output: StoredOutput, cache: string): Response {
+  const headers: Record<string, string> = {
+    'Content-Type': output.contentType,
+    'Cache-Control': output.cacheControl,
+    ETag: output.etag,
+    ...output.headers,
+    'Masthead-Cache': cache,
+  };
+  if (output.lastModified !== null) headers['Last-Modified'] = httpDate(output.lastModified);
+  const response = new Response(output.body, { headers });
+  return isNotModified(request, output.etag, output.lastModified) ? notModified(response) : response;
+}
+
+async function stale(request: Request, app: App, key: string, error: StorageUnavailable): Promise<Response> {
+  const last = isolate.get(key) ?? (await readLastOutput(app.cache, key).catch(() => null));
+  if (last === null || last === undefined) throw error;
+  console.warn(`d1 unavailable: serving the last output of ${key}`);
+  return respond(request, last, 'stale-if-error');
+}
+
+/** A cache key from the path and the parsed (validated) query, so junk parameters cannot fill the cache. */
+export async function cacheKey(path: string, query: Record<string, unknown> = {}): Promise<string> {
+  const params = Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`);
+  const key = params.length === 0 ? path : `${path}?${params.join('&')}`;
+  // KV keys are at most 512 bytes.
+  return key.length <= 200 ? key : `sha256:${(await contentEtag(key)).replaceAll('"', '')}`;
+}
+
+/**
+ * Serves a reader output from the cache, rendering (from D1) only on a miss. `query` is the parsed
+ * query string: with the path, it is the cache key.
+ */
+export async function serveCached(
+  request: Request,
+  app: App,
+  query: Record<string, unknown>,
+  render: () => Promise<Representation>,
+): Promise<Response> {
+  const key = await cacheKey(new URL(request.url).pathname, query);
+  let generation: number;
+  try {
+    generation = await currentGeneration(app);
+  } catch (error) {
+    if (error instanceof StorageUnavailable) return stale(request, app, key, error);
+    throw error;
+  }
+  const local = isolate.get(key);
+  if (local !== undefined && local.generation === generation) return respond(request, local, 'hit-isolate');
+  const stored = await readOutput(app.cache, generation, key).catch(() => null);
+  if (stored !== null) {
+    remember(key, { ...stored, generation });
+    return respond(request, stored, 'hit-kv');
+  }
+  let representation: Representation;
+  try {
+    representation = await render();
+  } catch (error) {
+    if (error instanceof StorageUnavailable) return stale(request, app, key, error);
+    throw error;
+  }
+  const output: StoredOutput = {
+    body: representation.body,
+    contentType: representation.contentType,
+    etag: await contentEtag(representation.body),
+    lastModified: representation.lastModified,
+    cacheControl: CACHE_POLICY[representation.policy],
+    headers: representation.headers ?? {},
+  };
+  remember(key, { ...output, generation });
+  app.defer(storeOutput(app.cache, generation, key, output).catch((error: unknown) => console.warn('kv: could not store an output', error)));
+  return respond(request, output, 'miss');
+}
+
+/** Forgets this isolate's cache (tests). */
+export function forgetIsolateCache(): void {
+  isolate.clear();
+  memo = null;
+}

@@ -1,0 +1,63 @@
+/**
+ * Stand-ins for the D1 binding, for fault injection and for counting what a request asks of D1.
+ * They wrap or replace `withSession`, which is how the Worker reaches D1.
+ */
+
+/** A D1 whose every query fails, as when the database is unreachable. */
+export function throwingD1(): D1Database {
+  const fail = () => Promise.reject(new Error('D1_ERROR: Network connection lost.'));
+  const statement = { bind: () => statement, first: fail, all: fail, run: fail, raw: fail };
+  const session = { prepare: () => statement, batch: fail, getBookmark: () => null };
+  return { ...session, exec: fail, withSession: () => session, dump: fail } as unknown as D1Database;
+}
+
+/** A D1 that never answers. */
+export function silentD1(): D1Database {
+  const never = () => new Promise<never>(() => {});
+  const statement = { bind: () => statement, first: never, all: never, run: never, raw: never };
+  const session = { prepare: () => statement, batch: never, getBookmark: () => null };
+  return { ...session, exec: never, withSession: () => session, dump: never } as unknown as D1Database;
+}
+
+export interface QueryLog {
+  sql: string;
+  rowsRead: number;
+}
+
+/** The real D1, with every statement it runs written to `log` (with the rows SQLite read for it). */
+export function countingD1(db: D1Database, log: QueryLog[]): D1Database {
+  const wrapStatement = (statement: D1PreparedStatement, sql: string): D1PreparedStatement =>
+    ({
+      bind: (...values: unknown[]) => wrapStatement(statement.bind(...values), sql),
+      first: async (column?: string) => {
+        const result = await statement.all();
+        log.push({ sql, rowsRead: result.meta.rows_read });
+        const row = result.results[0] as Record<string, unknown> | undefined;
+        return row === undefined ? null : column === undefined ? row : row[column];
+      },
+      all: async () => {
+        const result = await statement.all();
+        log.push({ sql, rowsRead: result.meta.rows_read });
+        return result;
+      },
+      run: async () => {
+        const result = await statement.run();
+        log.push({ sql, rowsRead: result.meta.rows_read });
+        return result;
+      },
+      raw: statement.raw.bind(statement),
+      inner: statement,
+    }) as unknown as D1PreparedStatement;
+  const session = (constraint?: string) => {
+    const real = db.withSession(constraint);
+    return {
+      prepare: (sql: string) => wrapStatement(real.prepare(sql), sql),
+      batch: async (statements: D1PreparedStatement[]) => {
+        log.push({ sql: 'batch', rowsRead: 0 });
+        return real.batch(statements.map((s) => (s as unknown as { inner: D1PreparedStatement }).inner ?? s));
+      },
+      getBookmark: () => real.getBookmark(),
+    };
+  };
+  return { ...session(), withSession: session } as unknown as D1Database;
+}
