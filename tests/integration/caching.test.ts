@@ -15,7 +15,8 @@ let token: string;
 
 async function fetchWith(path: string, init: RequestInit = {}, db: D1Database = env.DB): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(new URL(path, ORIGIN), init), { ...env, DB: db }, ctx);
+  const request = new Request(new URL(path, ORIGIN), init) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(request, { ...env, DB: db }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
