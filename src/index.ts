@@ -44,7 +44,8 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
   } catch (error) {
     response = toProblem(error, request, app);
   }
-  const headers = new Headers(response.headers);
+  // Our responses are built here, so their headers are mutable: set them in place, no copy.
+  const headers = response.headers;
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
   // Nothing may frame a response unless it says otherwise (embeds name their partners).
   if (!headers.has('Content-Security-Policy')) {
@@ -52,7 +53,7 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
     headers.set('X-Frame-Options', 'DENY');
   }
   if (response.status >= 400 && !headers.has('Cache-Control')) headers.set('Cache-Control', CACHE_POLICY.error);
-  return new Response(isHead ? null : response.body, { status: response.status, headers });
+  return isHead ? new Response(null, { status: response.status, headers }) : response;
 }
 
 export default {

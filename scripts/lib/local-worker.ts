@@ -17,7 +17,15 @@ export interface LocalWorker {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** Builds the Worker as `wrangler deploy` would; returns the directory holding index.js. */
+export async function buildWorker(log: (line: string) => void = (line) => console.error(line)): Promise<string> {
+  const outdir = await mkdtemp(join(tmpdir(), 'masthead-build-'));
+  log('building the Worker (wrangler deploy --dry-run)...');
+  await wrangler(['deploy', '--dry-run', '--outdir', outdir]);
+  return outdir;
+}
+
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -33,12 +41,22 @@ async function freePort(): Promise<number> {
  * Miniflare's API (not `wrangler dev` and its proxy chain), with in-memory D1 and KV, migrated.
  * Used by the interop tests and the benchmark.
  */
-export async function startLocalWorker(options: { bindings?: Record<string, string>; log?: (line: string) => void } = {}): Promise<LocalWorker> {
+export async function startLocalWorker(
+  options: {
+    bindings?: Record<string, string>;
+    log?: (line: string) => void;
+    /** A bundle from buildWorker(), to skip building. */
+    bundle?: string;
+    /**
+     * Serve public/ in front of the Worker (default). The benchmark turns it off: Miniflare's asset
+     * router costs most of the throughput even of a hello-world Worker, which Cloudflare's edge does not.
+     */
+    assets?: boolean;
+  } = {},
+): Promise<LocalWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   const log = options.log ?? ((line: string) => console.error(line));
-  const outdir = await mkdtemp(join(tmpdir(), 'masthead-build-'));
-  log('building the Worker (wrangler deploy --dry-run)...');
-  await wrangler(['deploy', '--dry-run', '--outdir', outdir]);
+  const outdir = options.bundle ?? (await buildWorker(log));
   const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -48,7 +66,7 @@ export async function startLocalWorker(options: { bindings?: Record<string, stri
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
     // Static files (the /docs renderer), served in front of the Worker as on Cloudflare.
-    assets: { directory: resolve('public'), routerConfig: { has_user_worker: true } },
+    ...(options.assets === false ? {} : { assets: { directory: resolve('public'), routerConfig: { has_user_worker: true } } }),
     compatibilityDate: workerOptions.compatibilityDate as string,
     bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, ...options.bindings },
     d1Databases: ['DB'],

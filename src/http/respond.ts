@@ -42,3 +42,31 @@ export function jsonRepresentation(data: unknown, lastModified: string | null, p
 export function conditionalJson(request: Request, data: unknown, lastModified: string | null, policy: CachePolicy): Promise<Response> {
   return conditional(request, { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy });
 }
+
+interface Prepared {
+  bytes: Uint8Array;
+  etag: string;
+  headers: Record<string, string>;
+}
+const statics = new Map<string, Promise<Prepared>>();
+
+async function prepare(representation: Representation): Promise<Prepared> {
+  const etag = await contentEtag(representation.body);
+  const headers = { 'Content-Type': representation.contentType, 'Cache-Control': CACHE_POLICY[representation.policy], ETag: etag, ...representation.headers };
+  return { bytes: new TextEncoder().encode(representation.body), etag, headers };
+}
+
+/**
+ * A representation that never changes while the isolate lives (the partner snippet, the API
+ * document): built, encoded and hashed once per key, then answered (or 304) without any work.
+ */
+export async function staticResponse(request: Request, key: string, make: () => Representation | Promise<Representation>): Promise<Response> {
+  let prepared = statics.get(key);
+  if (prepared === undefined) {
+    prepared = Promise.resolve(make()).then(prepare);
+    statics.set(key, prepared);
+  }
+  const { bytes, etag, headers } = await prepared;
+  const response = new Response(bytes, { headers });
+  return isNotModified(request, etag, null) ? notModified(response) : response;
+}

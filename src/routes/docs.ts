@@ -1,19 +1,26 @@
 import type { IRequest } from 'itty-router';
 import type { App } from '../config';
-import { conditional } from '../http/respond';
+import { staticResponse, type Representation } from '../http/respond';
 import { openApiDocument } from '../render/openapi/document';
 import { html } from '../render/html';
 
-let cached: { base: string; body: string } | undefined;
-
 /** `GET /api/v1/openapi.json`: built once per isolate from the operations and their schemas. */
 export async function openApi(request: IRequest, app: App): Promise<Response> {
-  if (cached?.base !== app.site.url) cached = { base: app.site.url, body: JSON.stringify(openApiDocument(app.site)) };
-  return conditional(request, { body: cached.body, contentType: 'application/json; charset=utf-8', lastModified: null, policy: 'page', headers: { 'Access-Control-Allow-Origin': '*' } });
+  return staticResponse(request, `openapi ${app.site.url}`, () => ({
+    body: JSON.stringify(openApiDocument(app.site)),
+    contentType: 'application/json; charset=utf-8',
+    lastModified: null,
+    policy: 'page',
+    headers: { 'Access-Control-Allow-Origin': '*' },
+  }));
 }
 
 /** `GET /docs`: the API reference, rendered by Swagger UI from files this site serves. */
 export async function docs(request: IRequest, app: App): Promise<Response> {
+  return staticResponse(request, `docs ${app.site.name}`, () => docsPage(app));
+}
+
+function docsPage(app: App): Representation {
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -29,7 +36,7 @@ export async function docs(request: IRequest, app: App): Promise<Response> {
 </body>
 </html>
 `.value;
-  return conditional(request, {
+  return {
     body: page,
     contentType: 'text/html; charset=utf-8',
     lastModified: null,
@@ -39,5 +46,5 @@ export async function docs(request: IRequest, app: App): Promise<Response> {
       'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
       'X-Frame-Options': 'DENY',
     },
-  });
+  };
 }

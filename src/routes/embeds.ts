@@ -5,7 +5,7 @@ import { slugFromPath } from '../domain/slug';
 import { embedPolicy } from '../http/csp';
 import { HttpError, notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
-import { conditional } from '../http/respond';
+import { staticResponse } from '../http/respond';
 import { oembedFor, oembedXml } from '../render/oembed';
 import { PARTNER_SCRIPT } from '../render/pages/assets';
 import { renderEmbed } from '../render/pages/embed';
@@ -34,7 +34,7 @@ export async function embed(request: IRequest, app: App): Promise<Response> {
 
 /** `GET /embed.js`: the partner-side snippet that sizes embed iframes to their content. */
 export async function partnerScript(request: IRequest): Promise<Response> {
-  return conditional(request, { body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset', headers: { 'Access-Control-Allow-Origin': '*' } });
+  return staticResponse(request, 'embed.js', () => ({ body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset', headers: { 'Access-Control-Allow-Origin': '*' } }));
 }
 
 /** The slug of an issue page URL on this site, or null for any other URL. */

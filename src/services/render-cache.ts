@@ -24,7 +24,12 @@ const ISOLATE_MAX_ENTRIES = 500;
 
 interface Entry extends StoredOutput {
   generation: number;
+  /** The body encoded once, so a hit does not encode it again for every response. */
+  bytes: Uint8Array;
 }
+
+const encoder = new TextEncoder();
+const entryOf = (output: StoredOutput, generation: number): Entry => ({ ...output, generation, bytes: encoder.encode(output.body) });
 
 const isolate = new Map<string, Entry>();
 let memo: { generation: number; until: number } | null = null;
@@ -53,7 +58,7 @@ function remember(key: string, entry: Entry): void {
   if (isolate.size > ISOLATE_MAX_ENTRIES) isolate.delete(isolate.keys().next().value as string);
 }
 
-function respond(request: Request, output: StoredOutput, cache: string): Response {
+function respond(request: Request, output: StoredOutput & { bytes?: Uint8Array }, cache: string): Response {
   const headers: Record<string, string> = {
     'Content-Type': output.contentType,
     'Cache-Control': output.cacheControl,
@@ -62,7 +67,7 @@ function respond(request: Request, output: StoredOutput, cache: string): Respons
     'Masthead-Cache': cache,
   };
   if (output.lastModified !== null) headers['Last-Modified'] = httpDate(output.lastModified);
-  const response = new Response(output.body, { headers });
+  const response = new Response(output.bytes ?? output.body, { headers });
   return isNotModified(request, output.etag, output.lastModified) ? notModified(response) : response;
 }
 
@@ -106,8 +111,9 @@ export async function serveCached(
   if (local !== undefined && local.generation === generation) return respond(request, local, 'hit-isolate');
   const stored = await readOutput(app.cache, generation, key).catch(() => null);
   if (stored !== null) {
-    remember(key, { ...stored, generation });
-    return respond(request, stored, 'hit-kv');
+    const entry = entryOf(stored, generation);
+    remember(key, entry);
+    return respond(request, entry, 'hit-kv');
   }
   let representation: Representation;
   try {
@@ -124,9 +130,10 @@ export async function serveCached(
     cacheControl: CACHE_POLICY[representation.policy],
     headers: representation.headers ?? {},
   };
-  remember(key, { ...output, generation });
+  const entry = entryOf(output, generation);
+  remember(key, entry);
   app.defer(storeOutput(app.cache, generation, key, output).catch((error: unknown) => console.warn('kv: could not store an output', error)));
-  return respond(request, output, 'miss');
+  return respond(request, entry, 'miss');
 }
 
 /** Forgets this isolate's cache (tests). */

@@ -1,0 +1,218 @@
+// `npm run bench [-- --quick]`: the Worker built as for deploy, on workerd through Miniflare's API,
+// against a hello-world Worker run the same way, with wrk on loopback. See BENCHMARKS.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { siteFrom } from '../src/config';
+import { buildFeedModel } from '../src/render/feed-model';
+import { renderRss } from '../src/render/feeds';
+import { bulkInsertPublished } from '../src/storage/bulk';
+import { newestPublished } from '../src/storage/feeds';
+import { benchIssue, TAGS, WORDS } from './lib/bench-data';
+import { buildWorker, freePort, startLocalWorker, type LocalWorker } from './lib/local-worker';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const QUICK = values.quick;
+const SIZES = QUICK ? [100] : [100, 10_000, 100_000];
+const DURATION_S = QUICK ? 2 : 8;
+const CONNECTIONS = 16;
+const THREADS = 2;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+if (spawnSync('wrk', ['--version']).error) {
+  console.error('wrk is missing: apt-get install wrk');
+  process.exit(2);
+}
+
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** Runs wrk at a fixed concurrency and reads requests/s, p50, p99 and errors from its report. */
+function wrk(url: string): WrkResult {
+  const out = execFileSync('wrk', [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', url], { encoding: 'utf8' });
+  const ms = (label: string) => {
+    const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+    if (!match) return NaN;
+    const value = Number(match[1]);
+    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+  };
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms('50'), p99: ms('99'), errors: non2xx + socketErrors };
+}
+
+/** Times sequential requests (each a cache miss) and returns p50 and p99 in ms. */
+async function timed(urls: string[]): Promise<{ p50: number; p99: number; n: number }> {
+  const times: number[] = [];
+  for (const url of urls) {
+    const start = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    if (response.headers.get('Masthead-Cache') !== 'miss') throw new Error(`${url} was not a cache miss`);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), n: times.length };
+}
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+// 1. The bundle, as `wrangler deploy` would upload it.
+const bundle = await buildWorker(log);
+const script = await readFile(join(bundle, 'index.js'));
+const bundleSize = { raw: script.byteLength, gzip: gzipSync(script).byteLength };
+
+// 2. The ceiling: a hello-world Worker on workerd through Miniflare's API, measured the same way.
+const helloPort = await freePort();
+const hello = new Miniflare(convertV4MiniflareOptions({ modules: true, script: 'export default { fetch() { return new Response("hello") } }', compatibilityDate: '2026-11-01', host: '127.0.0.1', port: helloPort }));
+await hello.ready;
+log('measuring the hello-world Worker...');
+const ceiling = wrk(`http://127.0.0.1:${helloPort}/`);
+await hello.dispose();
+
+interface SizeReport {
+  size: number;
+  coldStartMs: number;
+  firstRequestMs: number;
+  endpoints: { name: string; result: WrkResult }[];
+  uncached: Record<string, { p50: number; p99: number; n: number }>;
+  rssRenderMs: number;
+}
+const reports: SizeReport[] = [];
+
+for (const size of SIZES) {
+  const started = performance.now();
+  const worker: LocalWorker = await startLocalWorker({ bundle, log: () => {}, assets: false });
+  const coldStartMs = performance.now() - started;
+  const firstStart = performance.now();
+  await (await fetch(`${worker.url}/api/v1/tags`)).arrayBuffer();
+  const firstRequestMs = performance.now() - firstStart;
+
+  // Load the data set straight into D1, 20 issues a statement.
+  const db = await worker.mf.getD1Database('DB');
+  for (let i = 0; i < size; i += 20) {
+    await bulkInsertPublished(db, Array.from({ length: Math.min(20, size - i) }, (_, k) => benchIssue(i + k)));
+    if ((i / 20) % 500 === 0) log(`loading ${size} issues: ${i}`);
+  }
+  // The data went around the Worker: tell it, as a publish would, by publishing one more issue.
+  const token = await worker.token('editor');
+  const publish = async (title: string) => {
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const created = (await (await fetch(`${worker.url}/api/v1/admin/issues`, { method: 'POST', headers, body: JSON.stringify({ title, body: '본문', tags: ['ai'] }) })).json()) as { id: string };
+    await fetch(`${worker.url}/api/v1/admin/issues/${created.id}/publish`, { method: 'POST', headers });
+  };
+  await publish(`bench ${size}`);
+
+  const slug = 'bench-7';
+  const endpoints: [string, string][] = [
+    ['/', '/'],
+    ['/issues/{slug}', `/issues/${slug}`],
+    ['/tags/{tag}', '/tags/ai'],
+    ['/feed.xml', '/feed.xml'],
+    ['/atom.xml', '/atom.xml'],
+    ['/feed.json', '/feed.json'],
+    ['/tags/{tag}/feed.xml', '/tags/ai/feed.xml'],
+    ['/embed/{slug}', `/embed/${slug}`],
+    ['/embed/{slug}?view=card', `/embed/${slug}?view=card`],
+    ['/oembed', `/oembed?url=${encodeURIComponent(`${worker.url}/issues/${slug}`)}`],
+    ['/api/v1/issues', '/api/v1/issues'],
+    ['/api/v1/issues?q=', `/api/v1/issues?q=${encodeURIComponent('클라우드')}`],
+    ['/api/v1/issues/{slug}', `/api/v1/issues/${slug}`],
+    ['/api/v1/tags', '/api/v1/tags'],
+    ['/api/v1/openapi.json', '/api/v1/openapi.json'],
+  ];
+  const results: SizeReport['endpoints'] = [];
+  for (const [name, path] of endpoints) {
+    await (await fetch(`${worker.url}${path}`)).arrayBuffer(); // warm: the first request renders
+    const result = wrk(`${worker.url}${path}`);
+    results.push({ name, result });
+    if (QUICK) console.log(`${name} ${Math.round(result.rps)} ${round(result.rps / ceiling.rps, 2)} ${round(result.p99, 2)} ${result.errors}`);
+    else log(`${size}: ${name} ${Math.round(result.rps)} req/s`);
+  }
+
+  // Uncached: every URL below is requested once, so each one renders from D1.
+  const walk = async (path: string, pages: number) => {
+    const urls: string[] = [];
+    let url: string | null = `${worker.url}${path}`;
+    while (url !== null && urls.length < pages) {
+      urls.push(url);
+      const page = (await (await fetch(url)).json()) as { next_cursor: string | null };
+      url = page.next_cursor === null ? null : `${worker.url}${path}&cursor=${page.next_cursor}`;
+    }
+    await fresh();
+    return timed(urls);
+  };
+  const pages = Math.min(20, Math.floor(size / 5));
+  let resets = 0;
+  /** A new generation, so the next reads render again. */
+  const fresh = () => publish(`reset ${++resets}`);
+  const uncached: SizeReport['uncached'] = {
+    list: await walk('/api/v1/issues?limit=5', pages),
+    tag: await walk('/api/v1/issues?tag=ai&limit=5', pages),
+    feed: await fresh().then(() => timed(Array.from({ length: Math.min(20, Math.floor(size / 20)) }, (_, k) => `${worker.url}/feed.json?archive=${k + 1}`))),
+    'feed, newest archive page': await fresh().then(async () => {
+      const { next_url } = (await (await fetch(`${worker.url}/feed.json`)).json()) as { next_url: string };
+      return timed([next_url]);
+    }),
+    search: await timed(WORDS.filter((w) => [...w].length >= 3).slice(0, 40).map((w) => `${worker.url}/api/v1/issues?q=${encodeURIComponent(w)}`)),
+    'search, 2 terms': await timed(WORDS.slice(0, 20).map((w, k) => `${worker.url}/api/v1/issues?q=${encodeURIComponent(`${w} ${WORDS[(k + 7) % WORDS.length]}`)}`)),
+    'search, short term (LIKE)': await timed(['AI', 'DB', 'ML', 'OS', 'VM'].map((w) => `${worker.url}/api/v1/issues?q=${w}&tag=${TAGS[0]}`)),
+  };
+
+  // The main RSS feed rendered without any cache: the same functions the Worker runs, on the
+  // newest 20 issues read from this D1, timed in Node (median of 200).
+  const site = siteFrom({ SITE_NAME: '엔레터', SITE_URL: worker.url, SITE_LANGUAGE: 'ko', SITE_TIME_ZONE: 'Asia/Seoul', FEED_ID_BASE: 'tag:bench,2026:', WEBSUB_HUB: '', PARTNER_ORIGINS: '' });
+  const newest = await newestPublished(db, { limit: 20 });
+  const renders: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = performance.now();
+    renderRss(buildFeedModel(site, {}, newest, { lastPage: Math.floor(size / 20) }));
+    renders.push(performance.now() - start);
+  }
+  renders.sort((a, b) => a - b);
+  const rssRenderMs = renders[100] ?? NaN;
+  reports.push({ size, coldStartMs, firstRequestMs, endpoints: results, uncached, rssRenderMs });
+  await worker.dispose();
+}
+
+if (QUICK) {
+  console.log(`hello-world ${Math.round(ceiling.rps)} 1 ${round(ceiling.p99, 2)} ${ceiling.errors}`);
+  process.exit(0);
+}
+
+// BENCHMARKS.md
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const lines: string[] = [
+  '# Benchmarks',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+  `The Worker is the bundle \`wrangler deploy --dry-run\` builds, run on workerd through Miniflare's API with in-memory D1 and KV; wrk runs on loopback with ${THREADS} threads and ${CONNECTIONS} connections for ${DURATION_S} s per endpoint. Each endpoint is requested once before wrk starts, so these are cached reads.`,
+  '',
+  `Ceiling: a hello-world Worker run the same way: **${Math.round(ceiling.rps)} requests/s**, p50 ${round(ceiling.p50, 2)} ms, p99 ${round(ceiling.p99, 2)} ms, ${ceiling.errors} errors.`,
+  '',
+  `Bundle: ${(bundleSize.raw / 1024).toFixed(1)} KiB raw, ${(bundleSize.gzip / 1024).toFixed(1)} KiB gzip (zlib default level).`,
+  '',
+];
+for (const report of reports) {
+  lines.push(`## ${report.size.toLocaleString('en')} issues`, '', '| endpoint | requests/s | ratio to hello-world | p50 ms | p99 ms | errors |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const { name, result } of report.endpoints) {
+    lines.push(`| \`${name}\` | ${Math.round(result.rps)} | ${round(result.rps / ceiling.rps, 2)} | ${round(result.p50, 2)} | ${round(result.p99, 2)} | ${result.errors} |`);
+  }
+  lines.push('', '| uncached (each URL once, rendered from D1) | p50 ms | p99 ms | requests |', '| --- | ---: | ---: | ---: |');
+  for (const [name, t] of Object.entries(report.uncached)) lines.push(`| ${name} | ${round(t.p50, 2)} | ${round(t.p99, 2)} | ${t.n} |`);
+  lines.push('', `Main RSS feed, rendered uncached (model + XML, median of 200, in Node): **${round(report.rssRenderMs, 2)} ms**.`);
+  lines.push(`Cold start: ${Math.round(report.coldStartMs)} ms from \`new Miniflare()\` to ready (workerd start, bindings, migrations), then ${round(report.firstRequestMs, 1)} ms for the first request.`, '');
+}
+await writeFile('BENCHMARKS.md', `${lines.join('\n')}\n`);
+log('wrote BENCHMARKS.md');
