@@ -49,6 +49,8 @@ export interface App {
   cache: KVNamespace;
   site: Site;
   feedbackLimiter: RateLimit;
+  /** Counts failed editor authentications per client. */
+  authLimiter: RateLimit;
   /** The secret behind the rotating salt of feedback client hashes. */
   hashSecret: string;
   now: () => Date;
@@ -67,6 +69,7 @@ export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, star
     cache: env.CACHE,
     site: siteFrom(env),
     feedbackLimiter: env.FEEDBACK_LIMITER,
+    authLimiter: env.AUTH_LIMITER,
     hashSecret: env.FEEDBACK_HASH_SECRET ?? DEVELOPMENT_HASH_SECRET,
     now: () => new Date(),
     defer: (work) => ctx.waitUntil(work),

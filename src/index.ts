@@ -1,5 +1,6 @@
 import { appFrom, type App } from './config';
 import { CACHE_POLICY } from './http/cache-policy';
+import { allowsCors, CORS_HEADERS, preflight } from './http/cors';
 import { HttpError, problemResponse, unavailable } from './http/problem';
 import { buildRouter } from './router';
 import { publishDue } from './services/publishing';
@@ -17,6 +18,7 @@ const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /** Headers every response carries. */
 const SECURITY_HEADERS: Record<string, string> = {
+  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
@@ -37,13 +39,16 @@ function toProblem(error: unknown, request: Request, app: App): Response {
 async function handle(request: Request, app: App, ctx: ExecutionContext): Promise<Response> {
   // HEAD is GET without the body (RFC 9110 §9.3.2).
   const isHead = request.method === 'HEAD';
+  const { pathname } = new URL(request.url);
+  const cors = allowsCors(pathname);
   const routed = isHead ? new Request(request, { method: 'GET' }) : request;
   let response: Response;
   try {
-    response = await router.fetch(routed, app, ctx);
+    response = cors && request.method === 'OPTIONS' ? preflight() : await router.fetch(routed, app, ctx);
   } catch (error) {
     response = toProblem(error, request, app);
   }
+  if (cors) for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
   // Our responses are built here, so their headers are mutable: set them in place, no copy.
   const headers = response.headers;
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);

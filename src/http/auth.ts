@@ -1,4 +1,5 @@
 import type { App } from '../config';
+import { clientHash } from '../services/clients';
 import { authenticate, type Editor } from '../services/tokens';
 import { HttpError } from './problem';
 
@@ -9,13 +10,23 @@ function unauthorized(detail: string, error?: string): HttpError {
   return new HttpError(401, { name: 'unauthorized', detail }, { 'WWW-Authenticate': challenge });
 }
 
-/** The editor behind `Authorization: Bearer <token>` (RFC 6750), or a 401. */
+/**
+ * Counts a failed attempt against the client; past AUTH_LIMITER's limit the answer is 429, so
+ * guessing tokens is slow as well as hopeless (they hold 256 random bits).
+ */
+async function failed(request: Request, app: App, error: HttpError): Promise<HttpError> {
+  const { success } = await app.authLimiter.limit({ key: `auth:${await clientHash(app, request)}` });
+  if (success) return error;
+  return new HttpError(429, { name: 'rate-limited', detail: 'Too many failed attempts to authenticate; wait a minute.' }, { 'Retry-After': '60' });
+}
+
+/** The editor behind `Authorization: Bearer <token>` (RFC 6750), or a 401 (429 after many failures). */
 export async function requireEditor(request: Request, app: App): Promise<Editor> {
   const header = request.headers.get('Authorization');
-  if (header === null) throw unauthorized('Send Authorization: Bearer <token>; mint one with `npm run token -- create`.');
+  if (header === null) throw await failed(request, app, unauthorized('Send Authorization: Bearer <token>; mint one with `npm run token -- create`.'));
   const match = /^Bearer +([\x21-\x7E]+) *$/i.exec(header);
-  if (match === null) throw unauthorized('The Authorization header must read "Bearer <token>".', 'invalid_request');
+  if (match === null) throw await failed(request, app, unauthorized('The Authorization header must read "Bearer <token>".', 'invalid_request'));
   const editor = await authenticate(app.db, match[1] ?? '');
-  if (editor === null) throw unauthorized('The token is unknown or revoked.', 'invalid_token');
+  if (editor === null) throw await failed(request, app, unauthorized('The token is unknown or revoked.', 'invalid_token'));
   return editor;
 }

@@ -11,7 +11,6 @@ export async function openApi(request: IRequest, app: App): Promise<Response> {
     contentType: 'application/json; charset=utf-8',
     lastModified: null,
     policy: 'page',
-    headers: { 'Access-Control-Allow-Origin': '*' },
   }));
 }
 

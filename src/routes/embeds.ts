@@ -34,7 +34,7 @@ export async function embed(request: IRequest, app: App): Promise<Response> {
 
 /** `GET /embed.js`: the partner-side snippet that sizes embed iframes to their content. */
 export async function partnerScript(request: IRequest): Promise<Response> {
-  return staticResponse(request, 'embed.js', () => ({ body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset', headers: { 'Access-Control-Allow-Origin': '*' } }));
+  return staticResponse(request, 'embed.js', () => ({ body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset' }));
 }
 
 /** The slug of an issue page URL on this site, or null for any other URL. */
@@ -65,7 +65,6 @@ export async function oembed(request: IRequest, app: App): Promise<Response> {
       contentType: json ? 'application/json; charset=utf-8' : 'text/xml; charset=utf-8',
       lastModified: issue.updated_at,
       policy: 'page',
-      headers: { 'Access-Control-Allow-Origin': '*' },
     };
   });
 }

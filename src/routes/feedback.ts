@@ -8,7 +8,8 @@ import { parseJsonObject, readText } from '../http/body';
 import { parseBody, parseQuery } from '../http/query';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
-import { checkFeedbackRate, clientHash, feedbackReport, submitFeedback } from '../services/feedback';
+import { clientHash } from '../services/clients';
+import { checkFeedbackRate, feedbackReport, submitFeedback } from '../services/feedback';
 import { requirePermission } from '../services/issue-writes';
 import { slugParam } from './params';
 
@@ -28,7 +29,7 @@ function fromForm(text: string): { fields: Record<string, unknown>; from: string
  */
 export async function submit(request: IRequest, app: App): Promise<Response> {
   const slug = slugParam(request);
-  const client = await clientHash(app, request.headers.get('CF-Connecting-IP') ?? 'unknown');
+  const client = await clientHash(app, request);
   await checkFeedbackRate(app, client);
   const { mediaType, text } = await readText(request, ['application/json', FORM]);
   const { fields, from } = mediaType === FORM ? fromForm(text) : { fields: parseJsonObject(text), from: null };

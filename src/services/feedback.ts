@@ -6,23 +6,6 @@ import { listFeedback, summarizeFeedback, upsertFeedback } from '../storage/feed
 import type { Keyset } from '../storage/issue-rows';
 import { getPublishedIssue } from './reading';
 
-const encoder = new TextEncoder();
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * A stand-in for the client's address that is never stored raw: a hash with a salt that changes
- * every UTC day, so it can tell a client's repeats apart today and links nothing across days.
- */
-export async function clientHash(app: App, address: string): Promise<string> {
-  const day = app.now().toISOString().slice(0, 10);
-  const salt = await sha256Hex(`${app.hashSecret}:${day}`);
-  return (await sha256Hex(`${salt}:${address}`)).slice(0, 32);
-}
-
 /** Refuses (429) a client that has sent too much feedback this minute. */
 export async function checkFeedbackRate(app: App, client: string): Promise<void> {
   const { success } = await app.feedbackLimiter.limit({ key: `feedback:${client}` });
