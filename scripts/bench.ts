@@ -55,7 +55,7 @@ async function timed(urls: string[]): Promise<{ p50: number; p99: number; n: num
   const times: number[] = [];
   for (const url of urls) {
     const start = performance.now();
-    const response = await fetch(url);
+    const response = await get(url);
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
     if (response.headers.get('Masthead-Cache') !== 'miss') throw new Error(`${url} was not a cache miss`);
@@ -67,6 +67,19 @@ async function timed(urls: string[]): Promise<{ p50: number; p99: number; n: num
 }
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+/**
+ * fetch, tried again once when a kept-alive connection turns out closed: workerd closes idle
+ * connections while wrk runs, and Node's pool may hand one out just as it goes.
+ */
+async function get(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
+}
 
 // 1. The bundle, as `wrangler deploy` would upload it.
 const bundle = await buildWorker(log);
@@ -96,7 +109,7 @@ for (const size of SIZES) {
   const worker: LocalWorker = await startLocalWorker({ bundle, log: () => {}, assets: false });
   const coldStartMs = performance.now() - started;
   const firstStart = performance.now();
-  await (await fetch(`${worker.url}/api/v1/tags`)).arrayBuffer();
+  await (await get(`${worker.url}/api/v1/tags`)).arrayBuffer();
   const firstRequestMs = performance.now() - firstStart;
 
   // Load the data set straight into D1, 20 issues a statement.
@@ -109,8 +122,8 @@ for (const size of SIZES) {
   const token = await worker.token('editor');
   const publish = async (title: string) => {
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    const created = (await (await fetch(`${worker.url}/api/v1/admin/issues`, { method: 'POST', headers, body: JSON.stringify({ title, body: '본문', tags: ['ai'] }) })).json()) as { id: string };
-    await fetch(`${worker.url}/api/v1/admin/issues/${created.id}/publish`, { method: 'POST', headers });
+    const created = (await (await get(`${worker.url}/api/v1/admin/issues`, { method: 'POST', headers, body: JSON.stringify({ title, body: '본문', tags: ['ai'] }) })).json()) as { id: string };
+    await get(`${worker.url}/api/v1/admin/issues/${created.id}/publish`, { method: 'POST', headers });
   };
   await publish(`bench ${size}`);
 
@@ -134,7 +147,7 @@ for (const size of SIZES) {
   ];
   const results: SizeReport['endpoints'] = [];
   for (const [name, path] of endpoints) {
-    await (await fetch(`${worker.url}${path}`)).arrayBuffer(); // warm: the first request renders
+    await (await get(`${worker.url}${path}`)).arrayBuffer(); // warm: the first request renders
     const result = wrk(`${worker.url}${path}`);
     results.push({ name, result });
     if (QUICK) console.log(`${name} ${Math.round(result.rps)} ${round(result.rps / ceiling.rps, 2)} ${round(result.p99, 2)} ${result.errors}`);
@@ -147,7 +160,7 @@ for (const size of SIZES) {
     let url: string | null = `${worker.url}${path}`;
     while (url !== null && urls.length < pages) {
       urls.push(url);
-      const page = (await (await fetch(url)).json()) as { next_cursor: string | null };
+      const page = (await (await get(url)).json()) as { next_cursor: string | null };
       url = page.next_cursor === null ? null : `${worker.url}${path}&cursor=${page.next_cursor}`;
     }
     await fresh();
@@ -162,7 +175,7 @@ for (const size of SIZES) {
     tag: await walk('/api/v1/issues?tag=ai&limit=5', pages),
     feed: await fresh().then(() => timed(Array.from({ length: Math.min(20, Math.floor(size / 20)) }, (_, k) => `${worker.url}/feed.json?archive=${k + 1}`))),
     'feed, newest archive page': await fresh().then(async () => {
-      const { next_url } = (await (await fetch(`${worker.url}/feed.json`)).json()) as { next_url: string };
+      const { next_url } = (await (await get(`${worker.url}/feed.json`)).json()) as { next_url: string };
       return timed([next_url]);
     }),
     search: await timed(WORDS.filter((w) => [...w].length >= 3).slice(0, 40).map((w) => `${worker.url}/api/v1/issues?q=${encodeURIComponent(w)}`)),
