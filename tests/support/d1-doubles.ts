@@ -61,3 +61,40 @@ export function countingD1(db: D1Database, log: QueryLog[]): D1Database {
   };
   return { ...session(), withSession: session } as unknown as D1Database;
 }
+
+/**
+ * The real D1 until its `n`th call (a query or a batch, counted from 1), which fails: by throwing
+ * or by never answering. `calls()` tells how many calls were made.
+ */
+export function d1FailingAt(db: D1Database, n: number, mode: 'throw' | 'hang' = 'throw'): D1Database & { calls: () => number } {
+  let count = 0;
+  const gate = <T>(run: () => Promise<T>): Promise<T> => {
+    count += 1;
+    if (count === n) return mode === 'throw' ? Promise.reject(new Error('D1_ERROR: injected fault')) : new Promise<never>(() => {});
+    return run();
+  };
+  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
+    ({
+      bind: (...values: unknown[]) => wrapStatement(statement.bind(...values)),
+      first: (column?: string) => gate(() => (column === undefined ? statement.first() : statement.first(column))),
+      all: () => gate(() => statement.all()),
+      run: () => gate(() => statement.run()),
+      raw: () => gate(() => statement.raw()),
+      inner: statement,
+    }) as unknown as D1PreparedStatement;
+  const session = (constraint?: string) => {
+    const real = db.withSession(constraint);
+    return {
+      prepare: (sql: string) => wrapStatement(real.prepare(sql)),
+      batch: (statements: D1PreparedStatement[]) => gate(() => real.batch(statements.map((s) => (s as unknown as { inner: D1PreparedStatement }).inner ?? s))),
+      getBookmark: () => real.getBookmark(),
+    };
+  };
+  return { ...session(), withSession: session, calls: () => count } as unknown as D1Database & { calls: () => number };
+}
+
+/** A KV namespace whose every call fails. */
+export function throwingKV(): KVNamespace {
+  const fail = () => Promise.reject(new Error('KV: injected fault'));
+  return { get: fail, put: fail, delete: fail, list: fail, getWithMetadata: fail } as unknown as KVNamespace;
+}

@@ -1,0 +1,103 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import worker from '../../src/index';
+import type { Role } from '../../src/domain/status';
+import { OPERATIONS } from '../../src/render/openapi/operations';
+import { revokeToken } from '../../src/storage/tokens';
+import { makeIssue } from '../fixtures/issues';
+import { mintToken, ORIGIN } from '../helpers';
+
+/**
+ * Every editor endpoint against no token, a malformed one, a revoked one, one of too low a role
+ * and one of the right role. Calls go straight to the Worker module so that its console output
+ * can be read: no token may ever appear in a log or in a response after it was created.
+ */
+const logged: string[] = [];
+const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+  vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+    logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  }),
+);
+afterAll(() => spies.forEach((spy) => spy.mockRestore()));
+
+const tokens = {} as Record<Role | 'revoked', string>;
+const responses: string[] = [];
+let issueId = '';
+let ip = 0;
+
+async function send(method: string, path: string, authorization: string | null, body?: string) {
+  const headers: Record<string, string> = { 'CF-Connecting-IP': `172.16.${(++ip >> 8) & 255}.${ip & 255}` };
+  if (authorization !== null) headers.Authorization = authorization;
+  if (body !== undefined) headers['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  if (['PUT', 'PATCH', 'DELETE'].includes(method)) headers['If-Match'] = '"v1"';
+  const ctx = createExecutionContext();
+  const request = new Request(new URL(path, ORIGIN), { method, headers, body }) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(request, env, ctx);
+  await waitOnExecutionContext(ctx);
+  const text = await response.text();
+  responses.push([...response.headers].map(([k, v]) => `${k}: ${v}`).join('\n') + text);
+  return response.status;
+}
+
+beforeAll(async () => {
+  for (const role of ['contributor', 'editor', 'admin'] as const) tokens[role] = await mintToken(role);
+  tokens.revoked = await mintToken('admin');
+  await revokeToken(env.DB, tokens.revoked.split('_')[1]!, '2026-01-01T00:00:00.000Z');
+});
+
+const ROLE_ORDER: Role[] = ['contributor', 'editor', 'admin'];
+const EDITOR_OPERATIONS = Object.entries(OPERATIONS).filter(([, op]) => op.role !== undefined);
+
+async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
+  if (issueId === '') {
+    const ctxBody = JSON.stringify(makeIssue());
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request(`${ORIGIN}/api/v1/admin/issues`, { method: 'POST', body: ctxBody, headers: { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' } }) as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+    await waitOnExecutionContext(ctx);
+    issueId = ((await response.json()) as { id: string }).id;
+  }
+  const [method = 'GET', template = '/'] = key.split(' ');
+  const path = template.replace('{id}', issueId).replace('{n}', '1');
+  const body = method === 'POST' && template === '/api/v1/admin/issues' ? JSON.stringify(makeIssue()) : method === 'PUT' ? JSON.stringify({ title: 't', body: 'b' }) : method === 'PATCH' ? '{"subtitle":"x"}' : undefined;
+  return { method, path, ...(body === undefined ? {} : { body }) };
+}
+
+describe('the auth matrix', () => {
+  it.each(EDITOR_OPERATIONS.map(([key, op]) => [key, op.role!] as const))('%s (needs %s)', async (key, role) => {
+    const { method, path, body } = await target(key);
+    expect(await send(method, path, null, body)).toBe(401);
+    for (const malformed of ['Bearer', 'Basic YWxpY2U6c2VjcmV0', `Bearer ${tokens.admin} extra`, 'Bearer mh_short_x', `bearer\t${tokens.admin}`]) {
+      expect(await send(method, path, malformed, body)).toBe(401);
+    }
+    expect(await send(method, path, `Bearer ${tokens.revoked}`, body)).toBe(401);
+    for (const lower of ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(role))) {
+      expect(await send(method, path, `Bearer ${tokens[lower]}`, body)).toBe(403);
+    }
+    const allowed = await send(method, path, `Bearer ${tokens[role]}`, body);
+    expect([401, 403]).not.toContain(allowed);
+    expect(allowed).toBeLessThan(500);
+  });
+
+  it('rate limits repeated bad tokens from one client with 429 and Retry-After', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const ctx = createExecutionContext();
+      const request = new Request(`${ORIGIN}/api/v1/admin/issues`, { headers: { Authorization: `Bearer mh_${'x'.repeat(16)}_${'y'.repeat(43)}`, 'CF-Connecting-IP': '198.18.0.1' } });
+      const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+      statuses.push(response.status);
+      if (response.status === 429) expect(response.headers.get('Retry-After')).toBe('60');
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it('never shows a token in a log line or a response', () => {
+    expect(logged.length + responses.length).toBeGreaterThan(0);
+    for (const token of Object.values(tokens)) {
+      const secret = token.split('_')[2]!;
+      expect(logged.filter((line) => line.includes(secret))).toEqual([]);
+      expect(responses.filter((text) => text.includes(secret))).toEqual([]);
+    }
+  });
+});
