@@ -29,16 +29,14 @@ async function htmlRepresentation(body: string, lastModified: string | null): Pr
 async function archive(request: IRequest, app: App, tag: string | undefined): Promise<Response> {
   const { cursor } = parseQuery(request, ArchiveQuerySchema);
   return serveCached(request, app, { cursor }, async () => {
-    const [issues, lastModified] = await Promise.all([
-      listPublishedIssues(app, { tag, terms: [], after: cursor ?? null, limit: ARCHIVE_PAGE_SIZE + 1 }),
+    const [{ issues, next }, lastModified] = await Promise.all([
+      listPublishedIssues(app, { tag, terms: [], after: cursor ?? null, limit: ARCHIVE_PAGE_SIZE }),
       listsLastModified(app),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-    const page = issues.slice(0, ARCHIVE_PAGE_SIZE);
-    const last = page.at(-1);
     const here = tag === undefined ? `${app.site.url}/` : `${app.site.url}/tags/${encodeURIComponent(tag)}`;
-    const older = issues.length > ARCHIVE_PAGE_SIZE && last?.published_at ? `${here}?cursor=${encodeCursor({ at: last.published_at, id: last.id })}` : null;
-    const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues: page, older, isFirst: cursor === undefined });
+    const older = next === null ? null : `${here}?cursor=${encodeCursor(next)}`;
+    const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues, older, isFirst: cursor === undefined });
     return htmlRepresentation(body, lastModified);
   });
 }

@@ -13,14 +13,11 @@ import { slugParam } from './params';
 export async function listIssues(request: IRequest, app: App): Promise<Response> {
   const query = parseQuery(request, PublicListQuerySchema);
   return serveCached(request, app, query, async () => {
-    const [issues, lastModified] = await Promise.all([
-      listPublishedIssues(app, { tag: query.tag, terms: query.q ?? [], after: query.cursor ?? null, limit: query.limit + 1 }),
+    const [{ issues, next }, lastModified] = await Promise.all([
+      listPublishedIssues(app, { tag: query.tag, terms: query.q ?? [], after: query.cursor ?? null, limit: query.limit }),
       listsLastModified(app),
     ]);
-    const page = issues.slice(0, query.limit);
-    const last = page.at(-1);
-    const next = issues.length > query.limit && last?.published_at ? encodeCursor({ at: last.published_at, id: last.id }) : null;
-    const body = { issues: page.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
+    const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next === null ? null : encodeCursor(next) };
     return jsonRepresentation(body, lastModified, 'api');
   });
 }

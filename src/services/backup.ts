@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { BACKUP_TABLES, COUNT_ISSUES_SQL, exportQuery, insertStatement, REBUILD_SEARCH_SQL, type BackupTable, type Row } from '../storage/backup';
+import { BACKUP_TABLES, COUNT_ISSUES_SQL, exportQuery, insertStatement, REBUILD_SEARCH_SQL, RECOUNT_SQL, type BackupTable, type Row } from '../storage/backup';
 
 export const BACKUP_FORMAT = 'masthead-backup';
 export const BACKUP_VERSION = 1;
@@ -46,10 +46,10 @@ export async function assertEmpty(run: RunSql): Promise<void> {
   if (Number(row?.n ?? 0) > 0) throw new Error(`the database already holds ${row?.n} issues; restore into an empty one`);
 }
 
-/** The statements that restore a backup, in order, ending with the search index rebuild. */
+/** The statements that restore a backup, in order, ending with the search index and the counts. */
 export function restoreStatements(backup: Backup, now: Date): string[] {
   const statements: string[] = [];
   for (const table of TABLES) for (const row of backup.tables[table]) statements.push(insertStatement(table, row, now.toISOString()));
-  statements.push(REBUILD_SEARCH_SQL);
+  statements.push(REBUILD_SEARCH_SQL, ...RECOUNT_SQL);
   return statements;
 }

@@ -2,7 +2,8 @@ import type { App } from '../config';
 import { notFound } from '../http/problem';
 import { buildFeedModel, FEED_SIZE, type FeedFormat, type FeedScope } from '../render/feed-model';
 import { RENDERERS } from '../render/feeds';
-import { archivePage, countPublished, newestPublished } from '../storage/feeds';
+import { archivePage, newestPublished } from '../storage/feeds';
+import { publishedCount } from '../storage/site-state';
 import { lastChange } from '../storage/issues';
 
 export interface FeedDocument {
@@ -17,7 +18,7 @@ export interface FeedDocument {
  * the last full page are all in the subscription feed, so the whole back catalogue is reachable.
  */
 export async function feedDocument(app: App, scope: FeedScope, format: FeedFormat): Promise<FeedDocument> {
-  const [count, lastModified] = await Promise.all([countPublished(app.db, scope.tag), lastChange(app.db)]);
+  const [count, lastModified] = await Promise.all([publishedCount(app.db, scope.tag), lastChange(app.db)]);
   if (scope.tag !== undefined && count === 0) throw notFound(`No published issue has the tag "${scope.tag}".`);
   const lastPage = Math.floor(count / FEED_SIZE);
   if (scope.page !== undefined && scope.page > lastPage) {

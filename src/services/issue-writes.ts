@@ -67,7 +67,13 @@ export async function commitChange(
   const visibleToReaders = current.status === 'published' || next.status === 'published';
   let generation: number | null;
   try {
-    generation = await writeIssue(app.db, next, { action, author: editor?.name ?? null, expectedVersion: current.version, visibleToReaders });
+    generation = await writeIssue(app.db, next, {
+      action,
+      author: editor?.name ?? null,
+      expectedVersion: current.version,
+      visibleToReaders,
+      affectedTags: [...new Set([...current.tags, ...next.tags])],
+    });
   } catch (error) {
     if (error instanceof StorageConflict) throw conflictError(error, next);
     throw error;

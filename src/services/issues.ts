@@ -82,6 +82,11 @@ export async function createIssue(
       return { issue, replayed: false };
     } catch (error) {
       if (!(error instanceof StorageConflict)) throw error;
+      // A concurrent retry with the same key may have won the race: then this is a replay.
+      if (idempotency !== null) {
+        const earlier = await replay(app, editor, idempotency);
+        if (earlier !== null) return { issue: earlier, replayed: true };
+      }
       const chosenByServer =
         (error.kind === 'slug' && input.slug === undefined) ||
         (error.kind === 'number' && input.number === undefined) ||

@@ -1,8 +1,10 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
 import { notFound } from '../http/problem';
-import type { IssueListItem, Keyset } from '../storage/issue-rows';
-import { findPublishedBySlug, lastChange, listPublished, listTags } from '../storage/issues';
+import type { Cursor } from '../domain/cursor';
+import type { IssueListItem } from '../storage/issue-rows';
+import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
+import { tagCounts } from '../storage/site-state';
 import { searchPublished } from '../storage/search';
 
 /** One published issue by slug, or 404: drafts, scheduled and archived issues do not exist here. */
@@ -16,18 +18,32 @@ export interface PublishedQuery {
   tag?: string;
   /** Search terms; every one must match. */
   terms: string[];
-  after: Keyset | null;
+  after: Cursor | null;
   limit: number;
 }
 
-/** A page of published issues, newest first, by tag and search terms. */
-export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<IssueListItem[]> {
-  return query.terms.length === 0 ? listPublished(app.db, query) : searchPublished(app.db, query);
+/**
+ * A page of published issues and the cursor of the next one (null on the last): newest first, by
+ * tag; with search terms, most recently written first (see searchPublished).
+ */
+export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<{ issues: IssueListItem[]; next: Cursor | null }> {
+  if (query.terms.length === 0) {
+    const rows = await listPublished(app.db, { tag: query.tag, after: query.after, limit: query.limit + 1 });
+    const issues = rows.slice(0, query.limit);
+    const last = issues.at(-1);
+    const next = rows.length > query.limit && last?.published_at ? { at: last.published_at, id: last.id } : null;
+    return { issues, next };
+  }
+  const found = await searchPublished(app.db, { terms: query.terms, tag: query.tag, afterSeq: query.after?.seq ?? null, limit: query.limit + 1 });
+  const page = found.slice(0, query.limit);
+  const last = page.at(-1);
+  const next = found.length > query.limit && last?.issue.published_at ? { at: last.issue.published_at, id: last.issue.id, seq: last.seq } : null;
+  return { issues: page.map((hit) => hit.issue), next };
 }
 
 /** Tags with their counts of published issues. */
 export async function listPublishedTags(app: App): Promise<{ name: string; count: number }[]> {
-  return listTags(app.db);
+  return tagCounts(app.db);
 }
 
 /**

@@ -51,6 +51,13 @@ export function insertStatement(table: BackupTable, row: Row, restoredAt: string
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')});`;
 }
 
+/** Recounts published issues after a restore (the counts are derived, so they are not exported). */
+export const RECOUNT_SQL = [
+  "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count';",
+  'DELETE FROM tag_counts;',
+  'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag;',
+];
+
 /** Rebuilds the search index from the restored issues, as the write path would have filled it. */
 export const REBUILD_SEARCH_SQL =
   "INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, " +

@@ -20,18 +20,6 @@ export async function newestPublished(db: Db, options: { tag?: string; limit: nu
   return results.map(toIssue);
 }
 
-/** How many issues are published, of one tag if given. */
-export async function countPublished(db: Db, tag?: string): Promise<number> {
-  const row =
-    tag === undefined
-      ? await db.prepare("SELECT COUNT(*) AS n FROM issues WHERE status = 'published'").first<{ n: number }>()
-      : await db
-          .prepare('SELECT COUNT(*) AS n FROM issue_tags WHERE tag = ? AND published_at IS NOT NULL')
-          .bind(tag)
-          .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 /**
  * Page `page` (from 1) of the published issues in publishing order, oldest first, `size` a page:
  * the RFC 5005 archive documents. A full page keeps its issues as later issues are published.

@@ -4,7 +4,7 @@ import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, typ
 import { batchOrConflict } from './conflict';
 import { revisionInsert } from './revisions';
 import { searchRowWrite } from './search';
-import { bumpGeneration } from './site-state';
+import { bumpGeneration, recountStatements } from './site-state';
 import type { Db } from './db';
 
 /** One issue by its stable id, in any status. */
@@ -87,17 +87,6 @@ export async function listPublished(
   return results.map(toListItem);
 }
 
-/** Tags of published issues with their counts, most used first. */
-export async function listTags(db: Db): Promise<{ name: string; count: number }[]> {
-  const { results } = await db
-    .prepare(
-      'SELECT tag AS name, COUNT(*) AS count FROM issue_tags WHERE published_at IS NOT NULL ' +
-        'GROUP BY tag ORDER BY count DESC, tag ASC',
-    )
-    .all<{ name: string; count: number }>();
-  return results;
-}
-
 /** Ids of scheduled issues whose publish time is at or before `now`. */
 export async function dueScheduled(db: Db, now: string, limit = 50): Promise<string[]> {
   const { results } = await db
@@ -127,8 +116,10 @@ export interface WriteOptions {
   expectedVersion: number | null;
   /** Statements to commit in the same transaction (an idempotency record, say). */
   extra?: D1PreparedStatement[];
-  /** Whether readers can see the change: then the content generation moves on with it. */
+  /** Whether readers can see the change: then the generation and the published counts move with it. */
   visibleToReaders?: boolean;
+  /** The tags whose counts may change: the issue's tags before and after. */
+  affectedTags?: readonly string[];
 }
 
 /**
@@ -157,7 +148,7 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     ),
     ...searchRowWrite(db, issue),
     ...(options.extra ?? []),
-    ...(options.visibleToReaders ? [bumpGeneration(db)] : []),
+    ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db)] : []),
   ];
   const results = await batchOrConflict(db, statements);
   if (!options.visibleToReaders) return null;

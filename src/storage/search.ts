@@ -1,5 +1,5 @@
 import type { Issue } from '../domain/issue';
-import { LIST_COLUMNS, toListItem, type IssueListItem, type IssueRow, type Keyset } from './issue-rows';
+import { LIST_COLUMNS, toListItem, type IssueListItem, type IssueRow } from './issue-rows';
 import type { Db } from './db';
 
 /** The statements that replace an issue's row in the FTS5 index; part of every write batch. */
@@ -19,14 +19,17 @@ const quoteFts = (term: string) => `"${term.replaceAll('"', '""')}"`;
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * Published issues (of one tag, if given) whose title, summary or body contain every term, newest first. Terms of three
- * or more characters go through the FTS5 trigram index; shorter ones ("AI", "인프라" is three,
- * "클라" two) fall back to LIKE over the indexed text, which scans it.
+ * Published issues (of one tag, if given) whose title, summary or body contain every term, most
+ * recently written first (the index's own order, newest rowid first), so the scan stops after one
+ * page however many issues match: ordering by publish time would sort every match first, which
+ * took 280 ms at 100,000 issues for a common word (BENCHMARKS.md). Terms of three or more
+ * characters go through the FTS5 trigram index; shorter ones ("AI") fall back to LIKE.
+ * `afterSeq` is the index position of the last result of the previous page.
  */
 export async function searchPublished(
   db: Db,
-  options: { terms: string[]; tag?: string; after: Keyset | null; limit: number },
-): Promise<IssueListItem[]> {
+  options: { terms: string[]; tag?: string; afterSeq: number | null; limit: number },
+): Promise<{ issue: IssueListItem; seq: number }[]> {
   const long = options.terms.filter((t) => [...t].length >= TRIGRAM);
   const short = options.terms.filter((t) => [...t].length < TRIGRAM);
   const where: string[] = ["i.status = 'published'"];
@@ -44,14 +47,14 @@ export async function searchPublished(
     where.push('i.id IN (SELECT issue_id FROM issue_tags WHERE tag = ? AND published_at IS NOT NULL)');
     params.push(options.tag);
   }
-  if (options.after !== null) {
-    where.push('(i.published_at, i.id) < (?, ?)');
-    params.push(options.after.at, options.after.id);
+  if (options.afterSeq !== null) {
+    where.push('s.rowid < ?');
+    params.push(options.afterSeq);
   }
   const columns = LIST_COLUMNS.split(', ').map((c) => `i.${c}`).join(', ');
   const sql =
-    `SELECT ${columns} FROM issue_search s JOIN issues i ON i.seq = s.rowid WHERE ${where.join(' AND ')} ` +
-    'ORDER BY i.published_at DESC, i.id DESC LIMIT ?';
-  const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow>();
-  return results.map(toListItem);
+    `SELECT s.rowid AS search_seq, ${columns} FROM issue_search s JOIN issues i ON i.seq = s.rowid ` +
+    `WHERE ${where.join(' AND ')} ORDER BY s.rowid DESC LIMIT ?`;
+  const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow & { search_seq: number }>();
+  return results.map(({ search_seq, ...row }) => ({ issue: toListItem(row), seq: search_seq }));
 }

@@ -30,7 +30,7 @@ async function readerView(slug: string, tag: string) {
   forgetIsolateCache();
   const one = (await send(`/api/v1/issues/${slug}`, {})).status;
   const tagged = ((await (await send(`/api/v1/issues?tag=${tag}`, {})).json()) as { issues: unknown[] }).issues.length;
-  const found = ((await (await send(`/api/v1/issues?q=${slug.slice(0, 12)}`, {})).json()) as { issues: unknown[] }).issues.length;
+  const found = ((await (await send(`/api/v1/issues?q=${tag}`, {})).json()) as { issues: unknown[] }).issues.length;
   const inFeed = (await (await send('/feed.json', {})).text()).includes(slug);
   return { one, tagged, found, inFeed };
 }
@@ -42,7 +42,7 @@ beforeEach(() => forgetIsolateCache());
 
 async function draft() {
   const tag = `fault-${crypto.randomUUID().slice(0, 8)}`;
-  const response = await send('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue({ tags: [tag], body: '고장 시험 본문' })), headers: { 'Content-Type': 'application/json' } });
+  const response = await send('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue({ tags: [tag], body: `고장 시험 본문 ${tag}` })), headers: { 'Content-Type': 'application/json' } });
   const issue = (await response.json()) as { id: string; slug: string };
   return { ...issue, tag };
 }
