@@ -19,7 +19,10 @@ const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =
     logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
   }),
 );
-afterAll(() => spies.forEach((spy) => spy.mockRestore()));
+afterAll(() => {
+  spies.forEach((spy) => spy.mockRestore());
+  console.info(`auth matrix: ${responses.length} requests over ${EDITOR_OPERATIONS.length} editor operations, ${logged.length} log lines checked`);
+});
 
 const tokens = {} as Record<Role | 'revoked', string>;
 const responses: string[] = [];

@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { forgetIsolateCache } from '../../src/services/render-cache';
 import { makeIssue } from '../fixtures/issues';
@@ -38,6 +38,7 @@ async function readerView(slug: string, tag: string) {
 beforeAll(async () => {
   token = await mintToken('admin');
 });
+afterAll(() => console.info(`faults: ${faults} injected`));
 beforeEach(() => forgetIsolateCache());
 
 async function draft() {
