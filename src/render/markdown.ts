@@ -55,8 +55,3 @@ const sanitizer = new xss.FilterXSS({
 export function renderMarkdown(source: string): string {
   return sanitizer.process(markdown.render(source)).trim();
 }
-
-/** Sanitizes HTML from any source with the same allowlist. */
-export function sanitizeHtml(html: string): string {
-  return sanitizer.process(html);
-}
