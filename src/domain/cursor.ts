@@ -1,3 +1,4 @@
+import { toBase64url } from './hashing';
 import type { FieldError } from './validation';
 
 /** A list position: the sort time and id of the last item of the previous page (and, for search, its place in the index). */
@@ -7,16 +8,9 @@ export interface Cursor {
   seq?: number;
 }
 
-function toBase64url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
 /** The opaque cursor string clients pass back as `cursor`. */
 export function encodeCursor(cursor: Cursor): string {
-  return toBase64url(JSON.stringify(cursor.seq === undefined ? [cursor.at, cursor.id] : [cursor.at, cursor.id, cursor.seq]));
+  return toBase64url(new TextEncoder().encode(JSON.stringify(cursor.seq === undefined ? [cursor.at, cursor.id] : [cursor.at, cursor.id, cursor.seq])));
 }
 
 export const INVALID_CURSOR: FieldError = {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { sha256Hex, toBase64url } from './hashing';
 import { ROLES } from './status';
 
 /**
@@ -14,20 +15,10 @@ export const TokenNameSchema = v.pipe(
 );
 export const RoleSchema = v.picklist(ROLES, `must be one of ${ROLES.join(', ')}`);
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function hex(bytes: ArrayBuffer): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** A new token and its id. */
 export function generateToken(): { id: string; token: string } {
   const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (b % 36).toString(36)).join('');
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const secret = toBase64url(crypto.getRandomValues(new Uint8Array(32)));
   return { id, token: `mh_${id}_${secret}` };
 }
 
@@ -38,5 +29,5 @@ export function tokenId(token: string): string | null {
 
 /** The hex SHA-256 of a token, as stored. */
 export async function hashToken(token: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  return sha256Hex(token);
 }

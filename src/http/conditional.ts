@@ -1,3 +1,4 @@
+import { sha256, toBase64url } from '../domain/hashing';
 import { HttpError } from './problem';
 
 /** The strong ETag of an editor's view of an issue: its version. */
@@ -36,11 +37,7 @@ export function checkOptionalIfMatch(header: string | null, currentEtag: string)
 
 /** A strong ETag derived from the bytes of a representation. */
 export async function contentEtag(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-  const bytes = new Uint8Array(digest).slice(0, 16);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `"${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}"`;
+  return `"${toBase64url((await sha256(body)).slice(0, 16))}"`;
 }
 
 /** An RFC 3339 time as an HTTP date (IMF-fixdate), truncated to the second as HTTP dates are. */

@@ -1,15 +1,16 @@
+import { sha256, toBase64 } from '../domain/hashing';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS, PAGE_CSS } from '../render/pages/assets';
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+/** A CSP hash source for an inline block. */
+async function hashSource(text: string): Promise<string> {
+  return `'sha256-${toBase64(await sha256(text))}'`;
 }
 
 let hashes: Promise<{ pageCss: string; embedCss: string; autoHeight: string }> | undefined;
 
 /** The hashes of our inline CSS and script, computed once per isolate. */
 function assetHashes() {
-  hashes ??= Promise.all([sha256(PAGE_CSS), sha256(EMBED_CSS), sha256(AUTO_HEIGHT_SCRIPT)]).then(([pageCss, embedCss, autoHeight]) => ({ pageCss, embedCss, autoHeight }));
+  hashes ??= Promise.all([hashSource(PAGE_CSS), hashSource(EMBED_CSS), hashSource(AUTO_HEIGHT_SCRIPT)]).then(([pageCss, embedCss, autoHeight]) => ({ pageCss, embedCss, autoHeight }));
   return hashes;
 }
 

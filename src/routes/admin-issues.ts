@@ -2,6 +2,7 @@ import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
 import type { App } from '../config';
 import { encodeCursor } from '../domain/cursor';
+import { sha256Hex } from '../domain/hashing';
 import { parseFrontMatter } from '../domain/front-matter';
 import { IssueInputSchema, IssuePatchSchema, PublishRequestSchema, type Issue } from '../domain/issue';
 import { EditorListQuerySchema } from '../domain/queries';
@@ -34,11 +35,6 @@ async function readIssueInput(request: Request) {
   return { input: parseBody(fields, IssueInputSchema), fingerprintSource: `${mediaType}\n${text}` };
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 function idempotencyKey(request: Request): string | null {
   const key = request.headers.get('Idempotency-Key');
   if (key === null) return null;
@@ -59,7 +55,7 @@ export async function create(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
   const key = idempotencyKey(request);
   const { input, fingerprintSource } = await readIssueInput(request);
-  const idempotency: Idempotency | null = key === null ? null : { key, fingerprint: await sha256(fingerprintSource) };
+  const idempotency: Idempotency | null = key === null ? null : { key, fingerprint: await sha256Hex(fingerprintSource) };
   const { issue, replayed } = await createIssue(app, editor, input, idempotency);
   return issueResponse(app, issue, 201, {
     Location: `/api/v1/admin/issues/${issue.id}`,

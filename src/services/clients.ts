@@ -1,11 +1,5 @@
 import type { App } from '../config';
-
-const encoder = new TextEncoder();
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { sha256Hex } from '../domain/hashing';
 
 /**
  * A stand-in for a client's address that is never stored or logged raw: a hash with a salt that
