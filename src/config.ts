@@ -61,13 +61,20 @@ export interface App {
 /** Where a request's D1 session starts: at the editor's bookmark, the primary for editors, anywhere for readers. */
 export type SessionStart = string | 'first-primary' | 'first-unconstrained';
 
+/** Site settings parsed once per isolate (vars do not change while it lives), not per request. */
+let parsedSite: { env: Env; site: Site } | undefined;
+function siteOf(env: Env): Site {
+  if (parsedSite?.env !== env) parsedSite = { env, site: siteFrom(env) };
+  return parsedSite.site;
+}
+
 export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, start: SessionStart = 'first-unconstrained'): App {
   const session = env.DB.withSession(start);
   return {
     db: guarded(session),
     bookmark: () => session.getBookmark(),
     cache: env.CACHE,
-    site: siteFrom(env),
+    site: siteOf(env),
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,
     hashSecret: env.FEEDBACK_HASH_SECRET ?? DEVELOPMENT_HASH_SECRET,
