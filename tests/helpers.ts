@@ -1,7 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { Role } from '../src/domain/status';
 import { generateToken, hashToken } from '../src/domain/token';
+import worker from '../src/index';
 import { insertToken } from '../src/storage/tokens';
 
 export const ORIGIN = 'http://127.0.0.1:8787';
@@ -16,6 +18,18 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', `10.${(++clients >> 16) & 255}.${(clients >> 8) & 255}.${clients & 255}`);
   return exports.default.fetch(new Request(new URL(path, ORIGIN), { ...init, headers }));
+}
+
+/**
+ * Calls the Worker module itself, in the test's isolate, with some bindings replaced: for fault
+ * injection, and to share its isolate cache and console with the test. Waits for its background work.
+ */
+export async function callModule(path: string, init: RequestInit = {}, bindings: Partial<Env> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const request = new Request(new URL(path, ORIGIN), init) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(request, { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
 }
 
 /** Mints a token straight into this test file's D1, as `npm run token -- create` does. */

@@ -3,8 +3,7 @@ import { CACHE_POLICY } from '../http/cache-policy';
 import { contentEtag, httpDate, isNotModified, notModified } from '../http/conditional';
 import type { Representation } from '../http/respond';
 import { StorageUnavailable } from '../storage/db';
-import { readGeneration } from '../storage/site-state';
-import { cachedGeneration, readLastOutput, readOutput, storeGeneration, storeOutput, type StoredOutput } from '../storage/site-state';
+import { cachedGeneration, readGeneration, readLastOutput, readOutput, storeGeneration, storeOutput, type StoredOutput } from '../storage/site-state';
 
 /**
  * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, keyed by

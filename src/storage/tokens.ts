@@ -10,21 +10,11 @@ export interface TokenRecord {
   revoked_at: string | null;
 }
 
-/** A token's metadata: never its hash. */
-export type TokenInfo = Omit<TokenRecord, 'hash'>;
-
 export async function findToken(db: Db, id: string): Promise<TokenRecord | null> {
   return db
     .prepare('SELECT id, name, role, hash, created_at, revoked_at FROM tokens WHERE id = ?')
     .bind(id)
     .first<TokenRecord>();
-}
-
-export async function listTokens(db: Db): Promise<TokenInfo[]> {
-  const { results } = await db
-    .prepare('SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id')
-    .all<TokenInfo>();
-  return results;
 }
 
 export async function insertToken(db: Db, token: TokenRecord): Promise<void> {

@@ -1,13 +1,11 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import worker from '../../src/index';
 import type { Role } from '../../src/domain/status';
 import { OPERATIONS } from '../../src/render/openapi/operations';
 import { revokeToken } from '../../src/storage/tokens';
 import { makeIssue } from '../fixtures/issues';
 import { throwingD1 } from '../support/d1-doubles';
-import { mintToken, ORIGIN } from '../helpers';
+import { callModule, mintToken } from '../helpers';
 
 /**
  * Every editor endpoint against no token, a malformed one, a revoked one, one of too low a role
@@ -35,10 +33,7 @@ async function send(method: string, path: string, authorization: string | null, 
   if (authorization !== null) headers.Authorization = authorization;
   if (body !== undefined) headers['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
   if (['PUT', 'PATCH', 'DELETE'].includes(method)) headers['If-Match'] = '"v1"';
-  const ctx = createExecutionContext();
-  const request = new Request(new URL(path, ORIGIN), { method, headers, body }) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await worker.fetch(request, env, ctx);
-  await waitOnExecutionContext(ctx);
+  const response = await callModule(path, { method, headers, body });
   const text = await response.text();
   responses.push([...response.headers].map(([k, v]) => `${k}: ${v}`).join('\n') + text);
   return response.status;
@@ -55,10 +50,8 @@ const EDITOR_OPERATIONS = Object.entries(OPERATIONS).filter(([, op]) => op.role 
 
 async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
   if (issueId === '') {
-    const ctxBody = JSON.stringify(makeIssue());
-    const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request(`${ORIGIN}/api/v1/admin/issues`, { method: 'POST', body: ctxBody, headers: { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' } }) as Request<unknown, IncomingRequestCfProperties>, env, ctx);
-    await waitOnExecutionContext(ctx);
+    const headers = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
+    const response = await callModule('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue()), headers });
     issueId = ((await response.json()) as { id: string }).id;
   }
   const [method = 'GET', template = '/'] = key.split(' ');
@@ -86,9 +79,7 @@ describe('the auth matrix', () => {
   it('rate limits repeated bad tokens from one client with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const ctx = createExecutionContext();
-      const request = new Request(`${ORIGIN}/api/v1/admin/issues`, { headers: { Authorization: `Bearer mh_${'x'.repeat(16)}_${'y'.repeat(43)}`, 'CF-Connecting-IP': '198.18.0.1' } });
-      const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+      const response = await callModule('/api/v1/admin/issues', { headers: { Authorization: `Bearer mh_${'x'.repeat(16)}_${'y'.repeat(43)}`, 'CF-Connecting-IP': '198.18.0.1' } });
       statuses.push(response.status);
       if (response.status === 429) expect(response.headers.get('Retry-After')).toBe('60');
     }
@@ -98,10 +89,8 @@ describe('the auth matrix', () => {
 
   it('never shows a token in a log line or a response', async () => {
     // A failing database makes the Worker log an error for a request that carries a good token.
-    const ctx = createExecutionContext();
-    const request = new Request(`${ORIGIN}/api/v1/admin/issues`, { headers: { Authorization: `Bearer ${tokens.admin}`, 'CF-Connecting-IP': '198.18.0.2' } });
-    const failed = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, DB: throwingD1() }, ctx);
-    await waitOnExecutionContext(ctx);
+    const request = { headers: { Authorization: `Bearer ${tokens.admin}`, 'CF-Connecting-IP': '198.18.0.2' } };
+    const failed = await callModule('/api/v1/admin/issues', request, { DB: throwingD1() });
     responses.push(await failed.text());
     expect(failed.status).toBe(503);
     expect(logged.length).toBeGreaterThan(0);

@@ -1,10 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import worker from '../../src/index';
 import { forgetIsolateCache } from '../../src/services/render-cache';
 import { makeIssue } from '../fixtures/issues';
-import { mintToken, ORIGIN } from '../helpers';
+import { callModule, mintToken } from '../helpers';
 import { countingD1, silentD1, throwingD1, type QueryLog } from '../support/d1-doubles';
 
 /**
@@ -13,13 +11,7 @@ import { countingD1, silentD1, throwingD1, type QueryLog } from '../support/d1-d
  */
 let token: string;
 
-async function fetchWith(path: string, init: RequestInit = {}, db: D1Database = env.DB): Promise<Response> {
-  const ctx = createExecutionContext();
-  const request = new Request(new URL(path, ORIGIN), init) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await worker.fetch(request, { ...env, DB: db }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+const fetchWith = (path: string, init: RequestInit = {}, db: D1Database = env.DB) => callModule(path, init, { DB: db });
 
 const asEditor = (path: string, init: RequestInit & { json?: unknown } = {}, db?: D1Database) =>
   fetchWith(

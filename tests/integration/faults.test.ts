@@ -1,10 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import worker from '../../src/index';
 import { forgetIsolateCache } from '../../src/services/render-cache';
 import { makeIssue } from '../fixtures/issues';
-import { databaseContents, mintToken, ORIGIN } from '../helpers';
+import { callModule, databaseContents, mintToken } from '../helpers';
 import { d1FailingAt, throwingKV } from '../support/d1-doubles';
 
 /**
@@ -15,14 +13,10 @@ import { d1FailingAt, throwingKV } from '../support/d1-doubles';
 let token: string;
 let faults = 0;
 
-async function send(path: string, init: RequestInit, bindings: Partial<Env> = {}) {
-  const ctx = createExecutionContext();
+function send(path: string, init: RequestInit, bindings: Partial<Env> = {}) {
   const headers = new Headers(init.headers);
   headers.set('Authorization', `Bearer ${token}`);
-  const request = new Request(new URL(path, ORIGIN), { ...init, headers }) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await worker.fetch(request, { ...env, ...bindings }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
+  return callModule(path, { ...init, headers }, bindings);
 }
 
 /** What readers can see of an issue: its page in the API, its tag list, its search hit, the feed. */

@@ -3,21 +3,18 @@
  * They wrap or replace `withSession`, which is how the Worker reaches D1.
  */
 
-/** A D1 whose every query fails, as when the database is unreachable. */
-export function throwingD1(): D1Database {
-  const fail = () => Promise.reject(new Error('D1_ERROR: Network connection lost.'));
-  const statement = { bind: () => statement, first: fail, all: fail, run: fail, raw: fail };
-  const session = { prepare: () => statement, batch: fail, getBookmark: () => null };
-  return { ...session, exec: fail, withSession: () => session, dump: fail } as unknown as D1Database;
+/** A D1 every call of which answers with `answer()`. */
+function brokenD1(answer: () => Promise<never>): D1Database {
+  const statement = { bind: () => statement, first: answer, all: answer, run: answer, raw: answer };
+  const session = { prepare: () => statement, batch: answer, getBookmark: () => null };
+  return { ...session, exec: answer, withSession: () => session, dump: answer } as unknown as D1Database;
 }
 
+/** A D1 whose every query fails, as when the database is unreachable. */
+export const throwingD1 = () => brokenD1(() => Promise.reject(new Error('D1_ERROR: Network connection lost.')));
+
 /** A D1 that never answers. */
-export function silentD1(): D1Database {
-  const never = () => new Promise<never>(() => {});
-  const statement = { bind: () => statement, first: never, all: never, run: never, raw: never };
-  const session = { prepare: () => statement, batch: never, getBookmark: () => null };
-  return { ...session, exec: never, withSession: () => session, dump: never } as unknown as D1Database;
-}
+export const silentD1 = () => brokenD1(() => new Promise<never>(() => {}));
 
 export interface QueryLog {
   sql: string;
