@@ -2,15 +2,33 @@
  * Slugs are readable in the address bar in any script: Hangul stays Hangul
  * ("OpenAI와 Google Cloud" → "openai와-google-cloud"). Only lowercase letters, letters without
  * case, marks and digits, joined by single hyphens, so no slug can hold "/", ".", "%" or spaces.
+ * Nothing invisible may hide in one (Unicode's default-ignorable characters: Hangul fillers,
+ * zero-width and bidi controls, variation selectors), and no part may begin with a mark or a
+ * conjoining Hangul vowel or final consonant, which would draw onto the character before it: a
+ * slug looks like exactly one string.
  */
-export const SLUG_PATTERN = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+)*$/u;
+const PART_START = '(?![\\p{M}\\u1160-\\u11FF\\uD7B0-\\uD7FF])[\\p{Ll}\\p{Lo}\\p{Lm}\\p{Nd}]';
+const PART_REST = '[\\p{Ll}\\p{Lo}\\p{Lm}\\p{M}\\p{Nd}]*';
+export const SLUG_PATTERN = new RegExp(
+  `^(?![^]*\\p{Default_Ignorable_Code_Point})${PART_START}${PART_REST}(?:-${PART_START}${PART_REST})*$`,
+  'u',
+);
 export const SLUG_MAX_LENGTH = 100;
 const NOT_SLUG_CHARS = /[^\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+/gu;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+const LEADING_JOINERS = /(^|-)[\p{M}\u1160-\u11FF\uD7B0-\uD7FF]+/gu;
 const GENERATED_MAX = 80;
 
 /** Derives a slug from a title. It is computed once, at creation, and never follows later title edits. */
 export function slugify(title: string): string {
-  const base = title.normalize('NFC').toLowerCase().replace(NOT_SLUG_CHARS, '-').replace(/^-+|-+$/g, '');
+  const base = title
+    .normalize('NFC')
+    .replace(INVISIBLE, '')
+    .toLowerCase()
+    .replace(NOT_SLUG_CHARS, '-')
+    .replace(LEADING_JOINERS, '$1')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (base === '') return 'issue';
   const chars = [...base];
   if (chars.length <= GENERATED_MAX) return base;
@@ -42,5 +60,7 @@ export function slugFromPath(segment: string): string | null {
 
 /** Tags are normalized to one spelling: trimmed, NFC, lowercase, inner spaces as hyphens. */
 export function normalizeTag(tag: string): string {
-  return tag.normalize('NFC').trim().toLowerCase().replace(/\s+/g, '-');
+  // Spaces (\p{Zs}: also U+3000 and no-break spaces) become hyphens; zero-width characters, which
+  // JavaScript's \s also counts as space (U+FEFF), are left for the pattern to refuse.
+  return tag.normalize('NFC').trim().toLowerCase().replace(/[\p{Zs}\t\n\r]+/gu, '-');
 }

@@ -12,8 +12,48 @@ export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00
 /** Everything that breaks a one-line field: all control characters and Unicode line separators. */
 export const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
-function pointer(keys: readonly (string | number)[]): string {
+/** A JSON Pointer (RFC 6901) to the value at `keys`. */
+export function pointer(keys: readonly (string | number)[]): string {
   return keys.map((k) => '/' + String(k).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+}
+
+/**
+ * Keys that JavaScript objects treat specially; valibot skips them when it copies an object, so a
+ * schema never sees them. No field is named so: they are reported here as the unknown fields they are.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Unicode non-characters (U+FDD0–U+FDEF and the last two code points of every plane): never text. */
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/u;
+
+/**
+ * Text as it enters, before any schema sees it: every string (values and keys, at any depth) must
+ * be well-formed UTF-16 (no lone surrogate, which would be stored as U+FFFD and differ from the
+ * revision that keeps the original) and hold no non-character; it is then composed to NFC, so
+ * that one text has one spelling for slugs, search, and comparisons.
+ */
+export function normalizeText(input: unknown): { value: unknown; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const check = (text: string, keys: readonly (string | number)[]): string => {
+    if (!text.isWellFormed()) errors.push({ path: pointer(keys), message: 'must not contain a lone surrogate (half of a UTF-16 pair is not text)' });
+    else if (NONCHARACTER.test(text)) errors.push({ path: pointer(keys), message: 'must not contain Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, …)' });
+    return text.normalize('NFC');
+  };
+  const walk = (value: unknown, keys: (string | number)[]): unknown => {
+    if (typeof value === 'string') return check(value, keys);
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, [...keys, i]));
+    if (typeof value !== 'object' || value === null) return value;
+    // A null prototype, so that keys such as "__proto__" stay plain keys for the schema to refuse.
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [key, item] of Object.entries(value)) {
+      const name = check(key, [...keys, key]);
+      if (Object.hasOwn(out, name)) errors.push({ path: pointer([...keys, name]), message: 'is given more than once' });
+      if (RESERVED_KEYS.has(name)) errors.push({ path: pointer([...keys, name]), message: 'is not a known field' });
+      out[name] = walk(item, [...keys, name]);
+    }
+    return out;
+  };
+  return { value: walk(input, []), errors };
 }
 
 /** Turns valibot's issues into one FieldError per bad field (the first problem of each wins). */
@@ -70,6 +110,13 @@ export function parse<S extends v.GenericSchema>(
   schema: S,
   input: unknown,
 ): { ok: true; value: v.InferOutput<S> } | { ok: false; errors: FieldError[] } {
-  const result = v.safeParse(schema, input);
-  return result.success ? { ok: true, value: result.output } : { ok: false, errors: toFieldErrors(result.issues) };
+  const text = normalizeText(input);
+  const result = v.safeParse(schema, text.value);
+  if (text.errors.length === 0 && result.success) return { ok: true, value: result.output };
+  // The door's errors first; then the schema's, for the fields the door had nothing to say about.
+  const errors = [...text.errors];
+  for (const error of result.success ? [] : toFieldErrors(result.issues)) {
+    if (!errors.some((e) => e.path === error.path)) errors.push(error);
+  }
+  return { ok: false, errors };
 }

@@ -1,3 +1,5 @@
+import { visit } from 'jsonc-parser';
+import { pointer, type FieldError } from '../domain/validation';
 import { HttpError, invalidInput } from './problem';
 
 /** The largest request body Masthead reads: 1 MiB. Larger bodies get 413 before they are parsed. */
@@ -91,7 +93,33 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidInput([{ path: '', message: 'must be a JSON object' }], 'The request body must be a JSON object.');
   }
+  const repeated = repeatedKeys(text);
+  if (repeated.length > 0) throw invalidInput(repeated, 'The request body gives a field more than once.');
   return value as Record<string, unknown>;
+}
+
+/**
+ * The keys that an object of valid JSON text names twice (after escapes are decoded, composed to
+ * NFC). JSON.parse keeps the last silently, so a client and a proxy that keeps the first would
+ * read two different requests (RFC 8259 §4: names "SHOULD be unique"); jsonc-parser's event
+ * stream still sees every one.
+ */
+function repeatedKeys(text: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void seen.push(new Set()),
+    onObjectEnd: () => void seen.pop(),
+    onObjectProperty: (property, _offset, _length, _line, _column, path) => {
+      const keys = seen.at(-1)!;
+      const name = property.normalize('NFC');
+      if (keys.has(name)) {
+        errors.push({ path: pointer([...path(), name]), message: 'is given more than once' });
+      }
+      keys.add(name);
+    },
+  }, { disallowComments: true });
+  return errors;
 }
 
 /** Reads an optional JSON object body: an empty body is `{}`. */

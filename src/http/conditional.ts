@@ -12,7 +12,7 @@ function etagList(header: string): string[] {
 
 /**
  * Enforces `If-Match` for a write (RFC 9110 §13.1.1, strong comparison): 428 when the header is
- * missing, 412 when no listed ETag is the current one.
+ * missing or `*`, 412 when no listed ETag is the current one.
  */
 export function checkIfMatch(header: string | null, currentEtag: string): void {
   if (header === null || header.trim() === '') {
@@ -22,7 +22,14 @@ export function checkIfMatch(header: string | null, currentEtag: string): void {
     });
   }
   const tags = etagList(header);
-  if (tags.includes('*') || tags.includes(currentEtag)) return;
+  // "*" matches any version, which would let a client skip the lost-update check it is there for.
+  if (tags.includes('*')) {
+    throw new HttpError(428, {
+      name: 'precondition-required',
+      detail: `If-Match: * matches any version; send the ETag you last read (currently ${currentEtag}) so no one's change is overwritten.`,
+    });
+  }
+  if (tags.includes(currentEtag)) return;
   throw new HttpError(
     412,
     { name: 'precondition-failed', detail: `The issue is now at ${currentEtag}; read it again and reapply your change.` },

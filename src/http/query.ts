@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import { parse } from '../domain/validation';
+import { parse, RESERVED_KEYS } from '../domain/validation';
 import { invalidInput } from './problem';
 
 /**
@@ -11,6 +11,7 @@ export function parseQuery<S extends v.GenericSchema>(request: Request, schema: 
   const query: Record<string, string> = {};
   const errors = [];
   for (const key of new Set(params.keys())) {
+    if (RESERVED_KEYS.has(key)) continue;
     const values = params.getAll(key);
     if (values.length > 1) errors.push({ path: `/${key}`, message: 'must be given once' });
     query[key] = values[0] ?? '';

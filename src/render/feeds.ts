@@ -14,6 +14,9 @@ import { escapeHtml } from './text';
  *   `atom:link` list (RSS) or inserted after the self link (Atom), with the `fh` namespace.
  * - JSON Feed comes out as version 1 with a single `author`: it is rewritten as 1.1 with
  *   `authors`, `language`, `hubs` and RFC 3339 dates.
+ * - Its XML writer (xml-js) escapes only the first "]]>" of a CDATA section, so a second one ends
+ *   the section early and what follows is read as markup: text for CDATA goes in as a placeholder
+ *   and every section is written here (see `textSlots`).
  */
 
 const HISTORY_NS = 'http://purl.org/syndication/history/1.0';
@@ -23,6 +26,41 @@ export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   atom: 'application/atom+xml; charset=utf-8',
   json: 'application/feed+json; charset=utf-8',
 };
+
+/** A CDATA section holding `text` exactly: each "]]>" is split across two sections. */
+function cdata(text: string): string {
+  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+}
+
+/**
+ * Placeholders for text that `feed` would write unfaithfully: `cdata` for a CDATA section (its
+ * writer escapes only the first "]]>"), `text` for character data (its writer turns "&amp;" back
+ * into "&" before escaping, so "&amp;" in a name comes out as "&"). An empty text stays empty, as
+ * `feed` leaves such elements out. `fill` writes them all; the nonce means no text can forge one.
+ */
+function textSlots() {
+  const nonce = crypto.randomUUID().replaceAll('-', '');
+  const texts: string[] = [];
+  const slot = (kind: 'c' | 't', text: string) => {
+    if (text === '') return text;
+    texts.push(text);
+    return `mh${nonce}${kind}${texts.length - 1}z`;
+  };
+  const pattern = new RegExp(`<!\\[CDATA\\[mh${nonce}c(\\d+)z\\]\\]>|mh${nonce}t(\\d+)z`, 'g');
+  return {
+    cdata: (text: string) => slot('c', text),
+    text: (text: string) => slot('t', text),
+    fill(xml: string): string {
+      const out = xml.replace(pattern, (_, c: string | undefined, t: string | undefined) =>
+        c !== undefined ? cdata(texts[Number(c)] ?? '') : escapeHtml(texts[Number(t)] ?? ''),
+      );
+      if (out.includes(nonce)) throw new Error('feeds: a text placeholder was left unwritten');
+      return out;
+    },
+  };
+}
+
+type Sections = ReturnType<typeof textSlots>;
 
 function archiveLinks(model: FeedModel, format: FeedFormat): { rel: string; href: string }[] {
   const { current, prev, next } = model.archive;
@@ -48,25 +86,26 @@ function baseFeed(model: FeedModel, format: 'rss' | 'atom'): Feed {
   });
 }
 
-function rssItem(entry: FeedEntry): Item {
+function rssItem(entry: FeedEntry, sections: Sections): Item {
   return {
-    title: entry.title,
+    title: sections.cdata(entry.title),
     id: entry.id,
     link: entry.url,
     date: new Date(entry.updated),
     published: new Date(entry.published),
-    description: escapeHtml(entry.summary),
-    content: entry.html,
+    description: sections.cdata(escapeHtml(entry.summary)),
+    content: sections.cdata(entry.html),
     category: entry.tags.map((tag) => ({ name: tag })),
     ...(entry.image === null ? {} : { image: entry.image }),
-    extensions: entry.authors.length === 0 ? [] : [{ name: 'dc:creator', objects: { _text: entry.authors.map((a) => a.name).join(', ') } }],
+    extensions: entry.authors.length === 0 ? [] : [{ name: 'dc:creator', objects: { _text: sections.text(entry.authors.map((a) => a.name).join(', ')) } }],
   };
 }
 
 /** RSS 2.0 with content:encoded, dc:creator, atom:link self/hub and RFC 5005 links. */
 export function renderRss(model: FeedModel): string {
   const feed = baseFeed(model, 'rss');
-  for (const entry of model.entries) feed.addItem(rssItem(entry));
+  const sections = textSlots();
+  for (const entry of model.entries) feed.addItem(rssItem(entry, sections));
   // `feed` writes self and hub as the channel's atom:link list; this replaces it with the full list.
   const links = [
     { href: model.urls.rss, rel: 'self', type: 'application/rss+xml' },
@@ -75,22 +114,24 @@ export function renderRss(model: FeedModel): string {
   ];
   feed.addExtension({ name: 'atom:link', objects: links.map((attributes) => ({ _attributes: attributes })) as unknown as Record<string, unknown> });
   if (model.archive.isArchive) feed.addExtension({ name: 'fh:archive', objects: {} });
-  return feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${HISTORY_NS}"`);
+  // The sections are written last, so no rewrite here can reach into their text.
+  return sections.fill(feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${HISTORY_NS}"`));
 }
 
 /** Atom 1.0 with alternate before self, a hub link and RFC 5005 links. */
 export function renderAtom(model: FeedModel): string {
   const feed = baseFeed(model, 'atom');
+  const sections = textSlots();
   for (const entry of model.entries) {
     feed.addItem({
-      title: entry.title,
+      title: sections.cdata(entry.title),
       id: entry.id,
       link: entry.url,
       date: new Date(entry.updated),
       published: new Date(entry.published),
-      description: entry.summary,
-      content: entry.html,
-      author: entry.authors.map((a) => ({ name: a.name, ...(a.url === null ? {} : { link: a.url }) })),
+      description: sections.cdata(entry.summary),
+      content: sections.cdata(entry.html),
+      author: entry.authors.map((a) => ({ name: sections.text(a.name), ...(a.url === null ? {} : { link: a.url }) })),
       category: entry.tags.map((tag) => ({ name: tag, term: tag })),
     });
   }
@@ -103,8 +144,9 @@ export function renderAtom(model: FeedModel): string {
     ...archiveLinks(model, 'atom').map((l) => `<link rel="${l.rel}" type="application/atom+xml" href="${escapeHtml(l.href)}"/>`),
     ...(model.archive.isArchive ? ['<fh:archive/>'] : []),
   ];
-  if (extra.length === 0) return xml;
-  return xml.replace(/<link rel="self" href="[^"]*"\/>/, (self) => `${self}\n    ${extra.join('\n    ')}`);
+  // The sections are written last, so no rewrite here can reach into their text.
+  if (extra.length === 0) return sections.fill(xml);
+  return sections.fill(xml.replace(/<link rel="self" href="[^"]*"\/>/, (self) => `${self}\n    ${extra.join('\n    ')}`));
 }
 
 interface JsonFeedV1 {

@@ -17,11 +17,18 @@ export function raw(trusted: string): SafeHtml {
   return new SafeHtml(trusted);
 }
 
+/**
+ * Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). In text a reader sees,
+ * an unclosed one turns the rest of the line around ("\u202Etxt.exe" reads "exe.txt"); stored text
+ * keeps them, pages render without them, so no field can change the direction of anything else.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === null || value === undefined || value === false) return '';
-  return escapeHtml(String(value));
+  return escapeHtml(String(value).replace(BIDI_CONTROLS, ''));
 }
 
 /** A template tag that escapes every interpolation unless it is SafeHtml (or an array of it). */
@@ -33,5 +40,6 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
 
 /** JSON for a `<script type="application/ld+json">` block: `<` is escaped so no `</script>` can close it. */
 export function jsonForScript(data: unknown): SafeHtml {
-  return raw(JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
+  const escaped = JSON.stringify(data).replace(/[<\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return raw(escaped);
 }

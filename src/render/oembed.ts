@@ -1,6 +1,6 @@
 import type { Site } from '../config';
 import type { Issue } from '../domain/issue';
-import { escapeHtml } from './text';
+import { escapeHtml, xmlSafe } from './text';
 
 /** The width and height an embed is offered at before a consumer's maxwidth/maxheight. */
 export const OEMBED_DEFAULT = { width: 600, height: 800 };
@@ -41,10 +41,10 @@ export function oembedFor(site: Site, issue: Issue, limits: { maxwidth?: number;
   };
 }
 
-/** The same response as oEmbed's XML format. */
+/** The same response as oEmbed's XML format: every value escaped and held to what XML 1.0 can carry. */
 export function oembedXml(oembed: OEmbed): string {
   const fields = Object.entries(oembed)
-    .map(([key, value]) => `<${key}>${escapeHtml(String(value))}</${key}>`)
+    .map(([key, value]) => `<${key}>${escapeHtml(xmlSafe(String(value)))}</${key}>`)
     .join('');
   return `<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<oembed>${fields}</oembed>\n`;
 }
