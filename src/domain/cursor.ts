@@ -18,6 +18,29 @@ export const INVALID_CURSOR: FieldError = {
   message: 'is not a cursor this API gave out; pass back next_cursor unchanged',
 };
 
+/**
+ * A reader's cursor as it arrives: the position, and the two parts of `<payload>.<mac>` for the
+ * service to check that this site sealed it (see services/cursors.ts).
+ */
+export interface SealedCursor {
+  cursor: Cursor;
+  payload: string;
+  mac: string;
+}
+
+/** The parts of a sealed cursor string, or null when it is not shaped like one. */
+export function parseSealedCursor(value: string): SealedCursor | null {
+  const match = /^([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{22})$/.exec(value);
+  if (match === null) return null;
+  const cursor = decodeCursor(match[1]!);
+  return cursor === null ? null : { cursor, payload: match[1]!, mac: match[2]! };
+}
+
+/** A sealed cursor as it appears in a cache key. */
+export function sealedCursorKey(sealed: SealedCursor | undefined): string | undefined {
+  return sealed === undefined ? undefined : `${sealed.payload}.${sealed.mac}`;
+}
+
 /** The cursor behind the string, or null when it is not one this API made. */
 export function decodeCursor(value: string): Cursor | null {
   try {

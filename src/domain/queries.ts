@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { decodeCursor, INVALID_CURSOR } from './cursor';
+import { decodeCursor, INVALID_CURSOR, parseSealedCursor, type SealedCursor } from './cursor';
 import { StatusSchema, TagSchema } from './issue';
 import { LINE_BREAKS_AND_CONTROLS } from './validation';
 
@@ -24,6 +24,19 @@ export const CursorSchema = v.optional(
   ),
 );
 
+/**
+ * A reader's cursor: sealed by this site, because it names a cached page (the seal is checked
+ * where the page is rendered, see services/cursors.ts).
+ */
+export const SealedCursorSchema = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform(parseSealedCursor),
+    v.check((cursor) => cursor !== null, INVALID_CURSOR.message),
+    v.transform((cursor) => cursor as SealedCursor),
+  ),
+);
+
 /** Search text: up to 8 terms, split on white space. */
 const SearchSchema = v.optional(
   v.pipe(
@@ -38,7 +51,7 @@ const SearchSchema = v.optional(
 /** `GET /api/v1/issues?limit=&cursor=&tag=&q=` */
 export const PublicListQuerySchema = v.object({
   limit: LimitSchema,
-  cursor: CursorSchema,
+  cursor: SealedCursorSchema,
   tag: v.optional(TagSchema),
   q: SearchSchema,
 });
@@ -58,7 +71,7 @@ export const FeedQuerySchema = v.object({
 });
 
 /** `?cursor=` on the HTML archives. */
-export const ArchiveQuerySchema = v.object({ cursor: CursorSchema });
+export const ArchiveQuerySchema = v.object({ cursor: SealedCursorSchema });
 
 /** `?feedback=thanks`: where a feedback form post comes back to. */
 export const FeedbackStateSchema = v.object({ feedback: v.optional(v.picklist(['thanks'], 'must be thanks')) });

@@ -18,10 +18,21 @@ export interface OEmbed {
   height: number;
 }
 
-/** An oEmbed 1.0 `rich` response: an iframe of the embed, sized within the consumer's limits. */
-export function oembedFor(site: Site, issue: Issue, limits: { maxwidth?: number; maxheight?: number }): OEmbed {
-  const width = Math.min(OEMBED_DEFAULT.width, limits.maxwidth ?? Infinity);
-  const height = Math.min(OEMBED_DEFAULT.height, limits.maxheight ?? Infinity);
+/** Sizes come in steps, so that consumers' maxwidth/maxheight make a few outputs, not thousands. */
+const STEP = { width: 50, height: 100 };
+
+/**
+ * The width and height offered for a consumer's maxwidth/maxheight: the default, or the largest
+ * step within the limit (never less than one step: an embed narrower than 50 px is no embed).
+ */
+export function oembedSize(limits: { maxwidth?: number; maxheight?: number }): { width: number; height: number } {
+  const fit = (limit: number | undefined, max: number, step: number) => Math.max(step, Math.floor(Math.min(max, limit ?? max) / step) * step);
+  return { width: fit(limits.maxwidth, OEMBED_DEFAULT.width, STEP.width), height: fit(limits.maxheight, OEMBED_DEFAULT.height, STEP.height) };
+}
+
+/** An oEmbed 1.0 `rich` response: an iframe of the embed at `size` (see oembedSize). */
+export function oembedFor(site: Site, issue: Issue, size: { width: number; height: number }): OEmbed {
+  const { width, height } = size;
   const src = `${site.url}/embed/${encodeURIComponent(issue.slug)}`;
   const iframe =
     `<iframe data-masthead src="${escapeHtml(src)}" width="${width}" height="${height}" title="${escapeHtml(issue.title)}" ` +

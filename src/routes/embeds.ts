@@ -6,7 +6,7 @@ import { embedPolicy } from '../http/csp';
 import { HttpError, notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
 import { staticResponse } from '../http/respond';
-import { oembedFor, oembedXml } from '../render/oembed';
+import { oembedFor, oembedSize, oembedXml } from '../render/oembed';
 import { PARTNER_SCRIPT } from '../render/pages/assets';
 import { renderEmbed } from '../render/pages/embed';
 import { feedbackForm } from '../render/pages/feedback-form';
@@ -18,7 +18,7 @@ import { slugParam } from './params';
 export async function embed(request: IRequest, app: App): Promise<Response> {
   const query = parseQuery(request, EmbedQuerySchema);
   const slug = slugParam(request);
-  return serveCached(request, app, query, async () => {
+  return serveCached(request, app, { slug, ...query }, async () => {
     const issue = await getPublishedIssue(app, slug);
     // The full embed carries the feedback form; the card stays a card.
     const form = query.view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
@@ -54,11 +54,12 @@ export async function oembed(request: IRequest, app: App): Promise<Response> {
   }
   const slug = slugOfPageUrl(app, query.url);
   if (slug === null) throw notFound(`${query.url} is not an issue page of ${app.site.url}.`);
-  return serveCached(request, app, { ...query, url: slug }, async () => {
+  const size = oembedSize(query);
+  return serveCached(request, app, { slug, format: query.format, ...size }, async () => {
     const issue = await getPublishedIssue(app, slug).catch((error: unknown) => {
       throw error instanceof HttpError ? notFound(`No published issue is at ${query.url}.`) : error;
     });
-    const data = oembedFor(app.site, issue, query);
+    const data = oembedFor(app.site, issue, size);
     const json = query.format === 'json';
     return {
       body: json ? JSON.stringify(data) : oembedXml(data),

@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type { App } from '../config';
-import { encodeCursor } from '../domain/cursor';
+import { sealedCursorKey } from '../domain/cursor';
 import { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
 import { pagePolicy } from '../http/csp';
 import { notFound } from '../http/problem';
@@ -28,14 +28,14 @@ async function htmlRepresentation(body: string, lastModified: string | null): Pr
 
 async function archive(request: IRequest, app: App, tag: string | undefined): Promise<Response> {
   const { cursor } = parseQuery(request, ArchiveQuerySchema);
-  return serveCached(request, app, { cursor }, async () => {
+  return serveCached(request, app, { tag, cursor: sealedCursorKey(cursor) }, async () => {
     const [{ issues, next }, lastModified] = await Promise.all([
-      listPublishedIssues(app, { tag, terms: [], after: cursor ?? null, limit: ARCHIVE_PAGE_SIZE }),
+      listPublishedIssues(app, { tag, terms: [], after: cursor, limit: ARCHIVE_PAGE_SIZE }),
       listsLastModified(app),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
     const here = tag === undefined ? `${app.site.url}/` : `${app.site.url}/tags/${encodeURIComponent(tag)}`;
-    const older = next === null ? null : `${here}?cursor=${encodeCursor(next)}`;
+    const older = next === null ? null : `${here}?cursor=${next}`;
     const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues, older, isFirst: cursor === undefined });
     return htmlRepresentation(body, lastModified);
   });
@@ -56,7 +56,7 @@ export function tagArchive(request: IRequest, app: App): Promise<Response> {
 export async function issuePage(request: IRequest, app: App): Promise<Response> {
   const { feedback } = parseQuery(request, FeedbackStateSchema);
   const slug = slugParam(request);
-  return serveCached(request, app, { feedback }, async () => {
+  return serveCached(request, app, { slug, feedback }, async () => {
     const issue = await getPublishedIssue(app, slug);
     const form = feedbackForm(app.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
     return htmlRepresentation(renderIssuePage(app.site, issue, form), issue.updated_at);

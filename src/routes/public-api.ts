@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type { App } from '../config';
-import { encodeCursor } from '../domain/cursor';
+import { sealedCursorKey } from '../domain/cursor';
 import { PublicListQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
 import { jsonRepresentation } from '../http/respond';
@@ -12,20 +12,23 @@ import { slugParam } from './params';
 /** `GET /api/v1/issues`: published issues, newest first, by tag and search, a cursor per page. */
 export async function listIssues(request: IRequest, app: App): Promise<Response> {
   const query = parseQuery(request, PublicListQuerySchema);
-  return serveCached(request, app, query, async () => {
+  const terms = query.q ?? [];
+  const identity = { ...query, cursor: sealedCursorKey(query.cursor) };
+  // Searches are as many as readers can type: they stay in the isolate and cost no KV write.
+  return serveCached(request, app, identity, async () => {
     const [{ issues, next }, lastModified] = await Promise.all([
-      listPublishedIssues(app, { tag: query.tag, terms: query.q ?? [], after: query.cursor ?? null, limit: query.limit }),
+      listPublishedIssues(app, { tag: query.tag, terms, after: query.cursor, limit: query.limit }),
       listsLastModified(app),
     ]);
-    const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next === null ? null : encodeCursor(next) };
+    const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
     return jsonRepresentation(body, lastModified, 'api');
-  });
+  }, { shared: terms.length === 0 });
 }
 
 /** `GET /api/v1/issues/{slug}`: one published issue with its HTML. */
 export async function readIssue(request: IRequest, app: App): Promise<Response> {
   const slug = slugParam(request);
-  return serveCached(request, app, {}, async () => {
+  return serveCached(request, app, { slug }, async () => {
     const issue = await getPublishedIssue(app, slug);
     return jsonRepresentation(publicIssue(app.site, issue), issue.updated_at, 'api');
   });

@@ -1,11 +1,12 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
 import { notFound } from '../http/problem';
-import type { Cursor } from '../domain/cursor';
+import type { SealedCursor } from '../domain/cursor';
 import type { IssueListItem } from '../storage/issue-rows';
 import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
 import { tagCounts } from '../storage/site-state';
 import { searchPublished } from '../storage/search';
+import { openCursor, sealCursor } from './cursors';
 
 /** One published issue by slug, or 404: drafts, scheduled and archived issues do not exist here. */
 export async function getPublishedIssue(app: App, slug: string): Promise<Issue> {
@@ -18,26 +19,29 @@ export interface PublishedQuery {
   tag?: string;
   /** Search terms; every one must match. */
   terms: string[];
-  after: Cursor | null;
+  /** The cursor a reader passed back; its seal is checked (400 when this site did not make it). */
+  after: SealedCursor | undefined;
   limit: number;
 }
 
 /**
- * A page of published issues and the cursor of the next one (null on the last): newest first, by
- * tag; with search terms, most recently written first (see searchPublished).
+ * A page of published issues and the sealed cursor of the next one (null on the last): newest
+ * first, by tag; with search terms, most recently written first (see searchPublished).
  */
-export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<{ issues: IssueListItem[]; next: Cursor | null }> {
+export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<{ issues: IssueListItem[]; next: string | null }> {
+  const after = await openCursor(app, query.after);
   if (query.terms.length === 0) {
-    const rows = await listPublished(app.db, { tag: query.tag, after: query.after, limit: query.limit + 1 });
+    const rows = await listPublished(app.db, { tag: query.tag, after, limit: query.limit + 1 });
     const issues = rows.slice(0, query.limit);
     const last = issues.at(-1);
-    const next = rows.length > query.limit && last?.published_at ? { at: last.published_at, id: last.id } : null;
+    const next = rows.length > query.limit && last?.published_at ? await sealCursor(app, { at: last.published_at, id: last.id }) : null;
     return { issues, next };
   }
-  const found = await searchPublished(app.db, { terms: query.terms, tag: query.tag, afterSeq: query.after?.seq ?? null, limit: query.limit + 1 });
+  const found = await searchPublished(app.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit: query.limit + 1 });
   const page = found.slice(0, query.limit);
   const last = page.at(-1);
-  const next = found.length > query.limit && last?.issue.published_at ? { at: last.issue.published_at, id: last.issue.id, seq: last.seq } : null;
+  const next =
+    found.length > query.limit && last?.issue.published_at ? await sealCursor(app, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null;
   return { issues: page.map((hit) => hit.issue), next };
 }
 

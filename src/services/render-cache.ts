@@ -1,3 +1,4 @@
+import type { IRequest } from 'itty-router';
 import type { App } from '../config';
 import { CACHE_POLICY } from '../http/cache-policy';
 import { contentEtag, httpDate, isNotModified, notModified } from '../http/conditional';
@@ -77,28 +78,42 @@ async function stale(request: Request, app: App, key: string, error: StorageUnav
   return respond(request, last, 'stale-if-error');
 }
 
-/** A cache key from the path and the parsed (validated) query, so junk parameters cannot fill the cache. */
-export async function cacheKey(path: string, query: Record<string, unknown> = {}): Promise<string> {
-  const params = Object.entries(query)
+/**
+ * The cache key of a logical request: the route's pattern (`/issues/:slug`, not the path as
+ * spelled) and the parsed values that select the output (path parameters and query, validated
+ * and normalized), so no spelling of one request (percent-encoding, case, parameter order, junk
+ * parameters) makes a second entry.
+ */
+export async function cacheKey(route: string, identity: Record<string, unknown> = {}): Promise<string> {
+  const params = Object.entries(identity)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`);
-  const key = params.length === 0 ? path : `${path}?${params.join('&')}`;
+  const key = params.length === 0 ? route : `${route}?${params.join('&')}`;
   // KV keys are at most 512 bytes.
   return key.length <= 200 ? key : `sha256:${(await contentEtag(key)).replaceAll('"', '')}`;
 }
 
+export interface CacheOptions {
+  /**
+   * Whether the output may be kept in KV (shared by every isolate, and kept for days). Outputs that
+   * any reader can vary without end (searches) stay in the isolate, so they cost no KV write.
+   */
+  shared: boolean;
+}
+
 /**
- * Serves a reader output from the cache, rendering (from D1) only on a miss. `query` is the parsed
- * query string: with the path, it is the cache key.
+ * Serves a reader output from the cache, rendering (from D1) only on a miss. `identity` holds the
+ * parsed values that select the output; with the route, it is the cache key.
  */
 export async function serveCached(
-  request: Request,
+  request: IRequest,
   app: App,
-  query: Record<string, unknown>,
+  identity: Record<string, unknown>,
   render: () => Promise<Representation>,
+  options: CacheOptions = { shared: true },
 ): Promise<Response> {
-  const key = await cacheKey(new URL(request.url).pathname, query);
+  const key = await cacheKey(request.route, identity);
   let generation: number;
   try {
     generation = await currentGeneration(app);
@@ -108,7 +123,7 @@ export async function serveCached(
   }
   const local = isolate.get(key);
   if (local !== undefined && local.generation === generation) return respond(request, local, 'hit-isolate');
-  const stored = await readOutput(app.cache, generation, key).catch(() => null);
+  const stored = options.shared ? await readOutput(app.cache, generation, key).catch(() => null) : null;
   if (stored !== null) {
     const entry = entryOf(stored, generation);
     remember(key, entry);
@@ -131,7 +146,9 @@ export async function serveCached(
   };
   const entry = entryOf(output, generation);
   remember(key, entry);
-  app.defer(storeOutput(app.cache, generation, key, output).catch((error: unknown) => console.warn('kv: could not store an output', error)));
+  if (options.shared) {
+    app.defer(storeOutput(app.cache, generation, key, output).catch((error: unknown) => console.warn('kv: could not store an output', error)));
+  }
   return respond(request, entry, 'miss');
 }
 
