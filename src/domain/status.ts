@@ -23,6 +23,8 @@ export function canTransition(action: keyof typeof ALLOWED_FROM, from: Status): 
 const LOWEST_ROLE = {
   'write-draft': 'contributor',
   'write-any': 'editor',
+  /** Reading and listing issues someone else created (contributors see only their own). */
+  'read-any': 'editor',
   publish: 'editor',
   restore: 'editor',
   'read-feedback': 'editor',

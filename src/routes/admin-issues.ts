@@ -64,9 +64,9 @@ export async function create(request: IRequest, app: App): Promise<Response> {
 }
 
 export async function list(request: IRequest, app: App): Promise<Response> {
-  await requireEditor(request, app);
+  const editor = await requireEditor(request, app);
   const query = parseQuery(request, EditorListQuerySchema);
-  const issues = await listAllIssues(app, { status: query.status, after: query.cursor ?? null, limit: query.limit + 1 });
+  const issues = await listAllIssues(app, editor, { status: query.status, after: query.cursor ?? null, limit: query.limit + 1 });
   const page = issues.slice(0, query.limit);
   const last = page.at(-1);
   const next = issues.length > query.limit && last !== undefined ? encodeCursor({ at: last.updated_at, id: last.id }) : null;
@@ -74,8 +74,8 @@ export async function list(request: IRequest, app: App): Promise<Response> {
 }
 
 export async function read(request: IRequest, app: App): Promise<Response> {
-  await requireEditor(request, app);
-  return issueResponse(app, await getIssue(app, idParam(request)));
+  const editor = await requireEditor(request, app);
+  return issueResponse(app, await getIssue(app, editor, idParam(request)));
 }
 
 export async function replace(request: IRequest, app: App): Promise<Response> {
@@ -111,8 +111,8 @@ export async function unpublish(request: IRequest, app: App): Promise<Response> 
 }
 
 export async function revisions(request: IRequest, app: App): Promise<Response> {
-  await requireEditor(request, app);
-  const list = await listRevisions(app, idParam(request));
+  const editor = await requireEditor(request, app);
+  const list = await listRevisions(app, editor, idParam(request));
   return json({ revisions: list.map(revisionJson) }, { policy: 'editor' });
 }
 

@@ -7,6 +7,7 @@ import { conflict, forbidden, HttpError, notFound } from '../http/problem';
 import { renderMarkdown } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIssueById, writeIssue } from '../storage/issues';
+import { creatorOf } from '../storage/revisions';
 import type { Editor } from './tokens';
 import { announceGeneration } from './render-cache';
 import { announceChange } from './websub';
@@ -18,9 +19,16 @@ export function requirePermission(editor: Editor, permission: Permission): void 
   }
 }
 
-/** Contributors may change drafts only; editors and admins may change any issue. */
-export function requireWriteAccess(editor: Editor, issue: Issue): void {
-  requirePermission(editor, issue.status === 'draft' ? 'write-draft' : 'write-any');
+/**
+ * Contributors may see and change only the issues they created (as Ghost's contributors), and
+ * change them only while they are drafts; editors and admins may see and change any issue.
+ */
+export async function requireAccess(app: App, editor: Editor, issue: Issue, intent: 'read' | 'write'): Promise<void> {
+  if (intent === 'write') requirePermission(editor, issue.status === 'draft' ? 'write-draft' : 'write-any');
+  if (roleAllows(editor.role, 'read-any')) return;
+  if ((await creatorOf(app.db, issue.id)) !== editor.name) {
+    throw forbidden(`Contributors may ${intent} only the issues they created; this one was created by someone else.`);
+  }
 }
 
 /** Loads an issue for a write, or 404. */

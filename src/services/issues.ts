@@ -1,14 +1,14 @@
 import type { App } from '../config';
 import type { Issue, IssueContent, IssueInput, IssuePatch } from '../domain/issue';
 import { firstFreeSlug, slugify } from '../domain/slug';
-import type { Status } from '../domain/status';
+import { roleAllows, type Status } from '../domain/status';
 import { conflict } from '../http/problem';
 import { renderMarkdown } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
 import type { IssueListItem, Keyset } from '../storage/issue-rows';
 import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
-import { commitChange, conflictError, loadIssue, requirePermission, requireWriteAccess, type Precondition } from './issue-writes';
+import { commitChange, conflictError, loadIssue, requirePermission, requireAccess, type Precondition } from './issue-writes';
 import type { Editor } from './tokens';
 
 export interface Idempotency {
@@ -99,7 +99,7 @@ export async function createIssue(
 /** Replaces an issue's content (PUT). An input without slug or number keeps the current ones. */
 export async function replaceIssue(app: App, editor: Editor, id: string, input: IssueInput, ifMatch: string | null): Promise<Issue> {
   const current = await loadIssue(app, id);
-  requireWriteAccess(editor, current);
+  await requireAccess(app, editor, current, 'write');
   const change = { ...contentFrom(input, app), slug: input.slug ?? current.slug, number: input.number ?? current.number };
   return commitChange(app, editor, current, change, 'update', { ifMatch, required: true });
 }
@@ -107,7 +107,7 @@ export async function replaceIssue(app: App, editor: Editor, id: string, input: 
 /** Applies a JSON Merge Patch (RFC 7386): absent fields stay, `null` resets an optional one. */
 export async function patchIssue(app: App, editor: Editor, id: string, patch: IssuePatch, ifMatch: string | null): Promise<Issue> {
   const current = await loadIssue(app, id);
-  requireWriteAccess(editor, current);
+  await requireAccess(app, editor, current, 'write');
   const defaults: Partial<IssueContent> = {
     subtitle: null, summary: [], teasers: [], tags: [], authors: [], cover_image: null, canonical_url: null,
     language: app.site.language,
@@ -120,15 +120,18 @@ export async function patchIssue(app: App, editor: Editor, id: string, patch: Is
   return commitChange(app, editor, current, change, 'update', { ifMatch, required: true });
 }
 
-/** One issue in any status, for editors. */
-export async function getIssue(app: App, id: string): Promise<Issue> {
-  return loadIssue(app, id);
+/** One issue in any status, for editors (contributors: one they created). */
+export async function getIssue(app: App, editor: Editor, id: string): Promise<Issue> {
+  const issue = await loadIssue(app, id);
+  await requireAccess(app, editor, issue, 'read');
+  return issue;
 }
 
-/** All issues, drafts included, most recently changed first. */
+/** All issues, drafts included, most recently changed first (contributors: the ones they created). */
 export async function listAllIssues(
   app: App,
+  editor: Editor,
   options: { status?: Status; after: Keyset | null; limit: number },
 ): Promise<IssueListItem[]> {
-  return listIssues(app.db, options);
+  return listIssues(app.db, { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) });
 }

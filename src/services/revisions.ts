@@ -2,12 +2,12 @@ import type { App } from '../config';
 import type { Issue } from '../domain/issue';
 import { notFound } from '../http/problem';
 import { findRevision, listRevisions as listStoredRevisions, type Revision } from '../storage/revisions';
-import { commitChange, loadIssue, requirePermission } from './issue-writes';
+import { commitChange, loadIssue, requireAccess, requirePermission } from './issue-writes';
 import type { Editor } from './tokens';
 
 /** Every saved version of an issue, newest first. */
-export async function listRevisions(app: App, id: string): Promise<Revision[]> {
-  await loadIssue(app, id);
+export async function listRevisions(app: App, editor: Editor, id: string): Promise<Revision[]> {
+  await requireAccess(app, editor, await loadIssue(app, id), 'read');
   return listStoredRevisions(app.db, id);
 }
 

@@ -36,16 +36,20 @@ export async function nextIssueNumber(db: Db): Promise<number> {
   return row?.next ?? 1;
 }
 
-/** Editor list, most recently changed first, optionally of one status. */
+/** Editor list, most recently changed first, optionally of one status or one creator. */
 export async function listIssues(
   db: Db,
-  options: { status?: Status; after: Keyset | null; limit: number },
+  options: { status?: Status; createdBy?: string; after: Keyset | null; limit: number },
 ): Promise<IssueListItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (options.status !== undefined) {
     where.push('status = ?');
     params.push(options.status);
+  }
+  if (options.createdBy !== undefined) {
+    where.push('id IN (SELECT issue_id FROM revisions WHERE n = 1 AND author = ?)');
+    params.push(options.createdBy);
   }
   if (options.after !== null) {
     where.push('(updated_at, id) < (?, ?)');

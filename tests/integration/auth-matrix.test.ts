@@ -50,7 +50,8 @@ const EDITOR_OPERATIONS = Object.entries(OPERATIONS).filter(([, op]) => op.role 
 
 async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
   if (issueId === '') {
-    const headers = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
+    // The contributor's own draft: contributors may work only on the issues they created.
+    const headers = { Authorization: `Bearer ${tokens.contributor}`, 'Content-Type': 'application/json' };
     const response = await callModule('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue()), headers });
     issueId = ((await response.json()) as { id: string }).id;
   }

@@ -210,6 +210,37 @@ describe('authentication and roles', () => {
     await expectProblem(edit, 403);
   });
 
+  it('lets a contributor read, list and change only the drafts they created', async () => {
+    const other = editorClient(await mintToken('contributor'));
+    const { issue: theirs } = await create(makeIssue(), other);
+    const { issue: editors } = await create(makeIssue());
+    const { issue: mine } = await create(makeIssue(), contributor);
+    for (const target of [theirs, editors]) {
+      const before = await databaseContents();
+      await expectProblem(await contributor(`/api/v1/admin/issues/${target.id}`), 403);
+      await expectProblem(await contributor(`/api/v1/admin/issues/${target.id}/revisions`), 403);
+      await expectProblem(await contributor(`/api/v1/admin/issues/${target.id}`, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: { title: 't', body: 'b' } }), 403);
+      const patch = await contributor(`/api/v1/admin/issues/${target.id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"title": "x"}' });
+      await expectProblem(patch, 403);
+      expect(await databaseContents()).toBe(before);
+    }
+    const listed = new Set<string>();
+    for (const status of ['', '?status=draft']) {
+      const page = (await (await contributor(`/api/v1/admin/issues${status}`)).json()) as { issues: { id: string }[] };
+      for (const { id } of page.issues) listed.add(id);
+    }
+    expect(listed.has(mine.id)).toBe(true);
+    expect(listed.has(theirs.id)).toBe(false);
+    expect(listed.has(editors.id)).toBe(false);
+    expect((await contributor(`/api/v1/admin/issues/${mine.id}`)).status).toBe(200);
+    const edit = await contributor(`/api/v1/admin/issues/${mine.id}`, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: { title: 't', body: 'b' } });
+    expect(edit.status).toBe(200);
+    // Editors and admins keep full access to everyone's drafts.
+    expect((await editor(`/api/v1/admin/issues/${theirs.id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"title": "y"}' })).status).toBe(200);
+    const all = (await (await admin('/api/v1/admin/issues?limit=100')).json()) as { issues: { id: string }[] };
+    expect(all.issues.map((i) => i.id)).toEqual(expect.arrayContaining([theirs.id, editors.id, mine.id]));
+  });
+
   it('needs the admin role to archive', async () => {
     const { issue } = await create();
     await expectProblem(await editor(`/api/v1/admin/issues/${issue.id}`, { method: 'DELETE', headers: { 'If-Match': '"v1"' } }), 403);
