@@ -46,7 +46,18 @@ export interface App {
   db: Db;
   /** The session's bookmark after this request's queries: editors send it back to read their writes. */
   bookmark: () => string | null;
+  /** Opens another D1 session: from the primary, or at least as fresh as a bookmark. */
+  session: (start: SessionStart) => { db: Db; bookmark: () => string | null };
+  /** This App with its D1 session started at `start` instead (renders at a content version). */
+  at: (start: SessionStart) => App;
   cache: KVNamespace;
+  /** The Cache API of the location serving the request: rendered outputs. */
+  edge: Cache;
+  /**
+   * What rendered outputs depend on besides content: the deployed version and a hash of the site
+   * settings. It leads every cache key, so a deploy or a settings change starts from a clean cache.
+   */
+  cacheScope: string;
   site: Site;
   feedbackLimiter: RateLimit;
   /** Counts failed editor authentications per client. */
@@ -61,24 +72,50 @@ export interface App {
 /** Where a request's D1 session starts: at the editor's bookmark, the primary for editors, anywhere for readers. */
 export type SessionStart = string | 'first-primary' | 'first-unconstrained';
 
+/** A 53-bit hash (cyrb53) of a string: a change detector for settings, not a secret. */
+function hash53(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
 /** Site settings parsed once per isolate (vars do not change while it lives), not per request. */
-let parsedSite: { env: Env; site: Site } | undefined;
-function siteOf(env: Env): Site {
-  if (parsedSite?.env !== env) parsedSite = { env, site: siteFrom(env) };
-  return parsedSite.site;
+let parsed: { env: Env; site: Site; scope: string } | undefined;
+function settingsOf(env: Env): { site: Site; scope: string } {
+  if (parsed?.env !== env) {
+    const site = siteFrom(env);
+    // Local runs have no version metadata: every start of `npm run dev` then counts as the same version.
+    const version = env.CF_VERSION_METADATA?.id ?? 'local';
+    parsed = { env, site, scope: `${version}:${hash53(JSON.stringify(site))}` };
+  }
+  return parsed;
 }
 
 export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, start: SessionStart = 'first-unconstrained'): App {
-  const session = env.DB.withSession(start);
-  return {
-    db: guarded(session),
-    bookmark: () => session.getBookmark(),
+  const { site, scope } = settingsOf(env);
+  const open = (from: SessionStart) => {
+    const session = env.DB.withSession(from);
+    return { db: guarded(session), bookmark: () => session.getBookmark() };
+  };
+  const base = {
+    session: open,
     cache: env.CACHE,
-    site: siteOf(env),
+    edge: caches.default,
+    cacheScope: scope,
+    site,
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,
     hashSecret: env.FEEDBACK_HASH_SECRET ?? DEVELOPMENT_HASH_SECRET,
     now: () => new Date(),
-    defer: (work) => ctx.waitUntil(work),
+    defer: (work: Promise<unknown>) => ctx.waitUntil(work),
   };
+  const make = (from: SessionStart): App => ({ ...base, ...open(from), at: make });
+  return make(start);
 }

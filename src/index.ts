@@ -3,7 +3,9 @@ import { CACHE_POLICY } from './http/cache-policy';
 import { allowsCors, CORS_HEADERS, preflight } from './http/cors';
 import { HttpError, problemResponse, unavailable } from './http/problem';
 import { buildRouter } from './router';
+import { reconcileVersionHint } from './services/content-version';
 import { publishDue } from './services/publishing';
+import { sendDuePings } from './services/websub';
 import { StorageUnavailable } from './storage/db';
 import { pruneIdempotencyKeys } from './storage/idempotency';
 
@@ -23,12 +25,26 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
 
+/**
+ * What a 503 can truthfully say. A read changed nothing. A write's batch may have committed before
+ * its answer was lost (D1 erred or fell silent after it ran), so its outcome is unknown: the
+ * answer says so, and how to retry without doing it twice.
+ */
+function unavailableDetail(method: string): string {
+  if (method === 'GET' || method === 'HEAD') return 'The database is unavailable; try again shortly.';
+  return (
+    'The database did not confirm the change: it may have been saved, or not. Retrying is safe: a create ' +
+    'sent again with the same Idempotency-Key returns the issue if it was made; an edit sent again with the ' +
+    'same If-Match is refused with 412 if it was saved (then read the issue to see it).'
+  );
+}
+
 function toProblem(error: unknown, request: Request, app: App): Response {
   const instance = new URL(request.url).pathname;
   if (error instanceof HttpError) return problemResponse(error, app.site.url, instance);
   if (error instanceof StorageUnavailable) {
     console.error('d1 unavailable', request.method, instance, error.cause);
-    return problemResponse(unavailable('The database is unavailable; nothing was changed. Try again shortly.'), app.site.url, instance);
+    return problemResponse(unavailable(unavailableDetail(request.method)), app.site.url, instance);
   }
   // Unknown failures are logged with their stack and answered without leaking any of it.
   console.error('unhandled error', request.method, new URL(request.url).pathname, error);
@@ -80,6 +96,10 @@ export default {
     const app: App = { ...appFrom(env, ctx), now: () => new Date(controller.scheduledTime) };
     const published = await publishDue(app);
     if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
+    const pinged = await sendDuePings(app);
+    if (pinged > 0) console.log(`websub: pinged the hub for ${pinged} feed(s)`);
+    // Heals KV's version hint from D1 if a write to it was lost, late or overwritten.
+    if (await reconcileVersionHint(app)) console.log('kv: the content version hint was behind D1 and is now set right');
     const before = new Date(controller.scheduledTime - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
     ctx.waitUntil(pruneIdempotencyKeys(app.db, before));
   },

@@ -18,7 +18,7 @@ import { slugParam } from './params';
 export async function embed(request: IRequest, app: App): Promise<Response> {
   const query = parseQuery(request, EmbedQuerySchema);
   const slug = slugParam(request);
-  return serveCached(request, app, { slug, ...query }, async () => {
+  return serveCached(request, app, { slug, ...query }, async (app) => {
     const issue = await getPublishedIssue(app, slug);
     // The full embed carries the feedback form; the card stays a card.
     const form = query.view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
@@ -55,7 +55,7 @@ export async function oembed(request: IRequest, app: App): Promise<Response> {
   const slug = slugOfPageUrl(app, query.url);
   if (slug === null) throw notFound(`${query.url} is not an issue page of ${app.site.url}.`);
   const size = oembedSize(query);
-  return serveCached(request, app, { slug, format: query.format, ...size }, async () => {
+  return serveCached(request, app, { slug, format: query.format, ...size }, async (app) => {
     const issue = await getPublishedIssue(app, slug).catch((error: unknown) => {
       throw error instanceof HttpError ? notFound(`No published issue is at ${query.url}.`) : error;
     });

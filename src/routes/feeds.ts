@@ -17,7 +17,7 @@ function feedRoute(format: FeedFormat, perTag: boolean) {
     // WebSub discovery (§4): the hub and the topic URL, as Link headers too.
     const headers: Record<string, string> =
       app.site.hub === null ? {} : { Link: `<${app.site.hub}>; rel="hub", <${self}>; rel="self"` };
-    return serveCached(request, app, { tag: scope.tag, archive }, async () => {
+    return serveCached(request, app, { tag: scope.tag, archive }, async (app) => {
       const document = await feedDocument(app, scope, format);
       return {
         body: document.body,

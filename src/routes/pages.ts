@@ -28,7 +28,7 @@ async function htmlRepresentation(body: string, lastModified: string | null): Pr
 
 async function archive(request: IRequest, app: App, tag: string | undefined): Promise<Response> {
   const { cursor } = parseQuery(request, ArchiveQuerySchema);
-  return serveCached(request, app, { tag, cursor: sealedCursorKey(cursor) }, async () => {
+  return serveCached(request, app, { tag, cursor: sealedCursorKey(cursor) }, async (app) => {
     const [{ issues, next }, lastModified] = await Promise.all([
       listPublishedIssues(app, { tag, terms: [], after: cursor, limit: ARCHIVE_PAGE_SIZE }),
       listsLastModified(app),
@@ -56,7 +56,7 @@ export function tagArchive(request: IRequest, app: App): Promise<Response> {
 export async function issuePage(request: IRequest, app: App): Promise<Response> {
   const { feedback } = parseQuery(request, FeedbackStateSchema);
   const slug = slugParam(request);
-  return serveCached(request, app, { slug, feedback }, async () => {
+  return serveCached(request, app, { slug, feedback }, async (app) => {
     const issue = await getPublishedIssue(app, slug);
     const form = feedbackForm(app.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
     return htmlRepresentation(renderIssuePage(app.site, issue, form), issue.updated_at);

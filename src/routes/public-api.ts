@@ -15,7 +15,7 @@ export async function listIssues(request: IRequest, app: App): Promise<Response>
   const terms = query.q ?? [];
   const identity = { ...query, cursor: sealedCursorKey(query.cursor) };
   // Searches are as many as readers can type: they stay in the isolate and cost no KV write.
-  return serveCached(request, app, identity, async () => {
+  return serveCached(request, app, identity, async (app) => {
     const [{ issues, next }, lastModified] = await Promise.all([
       listPublishedIssues(app, { tag: query.tag, terms, after: query.cursor, limit: query.limit }),
       listsLastModified(app),
@@ -28,7 +28,7 @@ export async function listIssues(request: IRequest, app: App): Promise<Response>
 /** `GET /api/v1/issues/{slug}`: one published issue with its HTML. */
 export async function readIssue(request: IRequest, app: App): Promise<Response> {
   const slug = slugParam(request);
-  return serveCached(request, app, { slug }, async () => {
+  return serveCached(request, app, { slug }, async (app) => {
     const issue = await getPublishedIssue(app, slug);
     return jsonRepresentation(publicIssue(app.site, issue), issue.updated_at, 'api');
   });
@@ -36,7 +36,7 @@ export async function readIssue(request: IRequest, app: App): Promise<Response> 
 
 /** `GET /api/v1/tags`: tags with their counts of published issues. */
 export async function listTags(request: IRequest, app: App): Promise<Response> {
-  return serveCached(request, app, {}, async () => {
+  return serveCached(request, app, {}, async (app) => {
     const [tags, lastModified] = await Promise.all([listPublishedTags(app), listsLastModified(app)]);
     const body = { tags: tags.map((tag) => ({ ...tag, url: `${app.site.url}/tags/${encodeURIComponent(tag.name)}` })) };
     return jsonRepresentation(body, lastModified, 'api');

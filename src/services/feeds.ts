@@ -3,7 +3,7 @@ import { notFound } from '../http/problem';
 import { buildFeedModel, FEED_SIZE, type FeedFormat, type FeedScope } from '../render/feed-model';
 import { RENDERERS } from '../render/feeds';
 import { archivePage, newestPublished } from '../storage/feeds';
-import { publishedCount } from '../storage/site-state';
+import { publishedCount } from '../storage/published-counts';
 import { lastChange } from '../storage/issues';
 
 export interface FeedDocument {

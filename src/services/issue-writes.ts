@@ -6,11 +6,12 @@ import { checkIfMatch, checkOptionalIfMatch, versionEtag } from '../http/conditi
 import { conflict, forbidden, HttpError, notFound } from '../http/problem';
 import { renderMarkdown } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
+import type { ContentVersion } from '../storage/content-version';
 import { findIssueById, writeIssue } from '../storage/issues';
 import { creatorOf } from '../storage/revisions';
 import type { Editor } from './tokens';
-import { announceGeneration } from './render-cache';
-import { announceChange } from './websub';
+import { announceVersion } from './content-version';
+import { pingStatements } from './websub';
 
 /** Refuses (403) an editor whose role is below the permission's. */
 export function requirePermission(editor: Editor, permission: Permission): void {
@@ -73,20 +74,20 @@ export async function commitChange(
   const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
   if (next.body !== current.body) next.html = renderMarkdown(next.body);
   const visibleToReaders = current.status === 'published' || next.status === 'published';
-  let generation: number | null;
+  let version: ContentVersion | null;
   try {
-    generation = await writeIssue(app.db, next, {
+    version = await writeIssue(app.db, next, {
       action,
       author: editor?.name ?? null,
       expectedVersion: current.version,
       visibleToReaders,
       affectedTags: [...new Set([...current.tags, ...next.tags])],
+      extra: pingStatements(app, current, next),
     });
   } catch (error) {
     if (error instanceof StorageConflict) throw conflictError(error, next);
     throw error;
   }
-  if (generation !== null) announceGeneration(app, generation);
-  announceChange(app, current, next);
+  if (version !== null) announceVersion(app, version, app.bookmark());
   return next;
 }

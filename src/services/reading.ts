@@ -4,7 +4,7 @@ import { notFound } from '../http/problem';
 import type { SealedCursor } from '../domain/cursor';
 import type { IssueListItem } from '../storage/issue-rows';
 import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
-import { tagCounts } from '../storage/site-state';
+import { tagCounts } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
 

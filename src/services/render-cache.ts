@@ -4,61 +4,61 @@ import { CACHE_POLICY } from '../http/cache-policy';
 import { contentEtag, httpDate, isNotModified, notModified } from '../http/conditional';
 import type { Representation } from '../http/respond';
 import { StorageUnavailable } from '../storage/db';
-import { cachedGeneration, readGeneration, readLastOutput, readOutput, storeGeneration, storeOutput, type StoredOutput } from '../storage/site-state';
+import { readEdgeOutput, storeEdgeOutput, type StoredOutput } from '../storage/edge-outputs';
+import { forgetKnownVersion, versionToServe, type KnownVersion } from './content-version';
 
 /**
- * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, keyed by
- * the content generation, which every change that readers can see moves on (in its own D1
- * transaction), so a stale output is never served after a change:
+ * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, under a
+ * key that holds everything that selects one: the deployment and the settings it runs with, the
+ * content version (see content-version.ts), the route and its parsed parameters. A change moves
+ * the version on, so an older output is never served again: it is only unreachable.
  *
- * 1. In the isolate, for ISOLATE_TTL_MS: a hit needs no binding I/O at all.
- * 2. In KV, under `out:<generation>:<key>`: a hit needs no D1 query.
+ * 1. In the isolate, up to ISOLATE_MAX_BYTES: a hit needs no binding I/O at all.
+ * 2. In the location's Cache API: a hit needs no D1 query (and costs nothing: no write quota).
  *
- * The generation itself is read from KV at most once per ISOLATE_TTL_MS per isolate. So after a
- * change, the isolate that made it serves the new content at once (locally: at once); others do
- * within ISOLATE_TTL_MS plus KV's propagation (up to 60 s) in production. When D1 fails, readers
- * get the last output rendered for the address (stale-if-error).
+ * A miss renders from D1 through a session that starts at the bookmark of the version, so a
+ * lagging replica can never put older rows under a newer version. When D1 cannot be reached,
+ * readers get what is cached for the newest version this isolate knows (stale-if-error), never
+ * an output of an older one: content that was withdrawn does not come back.
  */
-export const ISOLATE_TTL_MS = 5_000;
-const ISOLATE_MAX_ENTRIES = 500;
+export const ISOLATE_MAX_BYTES = 8 * 1024 * 1024;
 
 interface Entry extends StoredOutput {
-  generation: number;
   /** The body encoded once, so a hit does not encode it again for every response. */
   bytes: Uint8Array;
 }
 
 const encoder = new TextEncoder();
-const entryOf = (output: StoredOutput, generation: number): Entry => ({ ...output, generation, bytes: encoder.encode(output.body) });
+const entryOf = (output: StoredOutput): Entry => ({ ...output, bytes: encoder.encode(output.body) });
 
+/** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
 const isolate = new Map<string, Entry>();
-let memo: { generation: number; until: number } | null = null;
-
-async function currentGeneration(app: App): Promise<number> {
-  const now = Date.now();
-  if (memo !== null && memo.until > now) return memo.generation;
-  let generation = await cachedGeneration(app.cache).catch(() => null);
-  if (generation === null || Number.isNaN(generation)) {
-    generation = await readGeneration(app.db);
-    app.defer(storeGeneration(app.cache, generation).catch(() => {}));
-  }
-  memo = { generation, until: now + ISOLATE_TTL_MS };
-  return generation;
-}
-
-/** After a change readers can see: this isolate moves on at once, and KV tells the others. */
-export function announceGeneration(app: App, generation: number): void {
-  memo = { generation, until: Date.now() + ISOLATE_TTL_MS };
-  app.defer(storeGeneration(app.cache, generation).catch((error: unknown) => console.warn('kv: could not store the generation', error)));
-}
+let isolateBytes = 0;
 
 function remember(key: string, entry: Entry): void {
+  const old = isolate.get(key);
+  if (old !== undefined) isolateBytes -= old.bytes.byteLength;
   isolate.delete(key);
+  if (entry.bytes.byteLength > ISOLATE_MAX_BYTES / 4) return; // one output may not crowd out the rest
   isolate.set(key, entry);
-  if (isolate.size > ISOLATE_MAX_ENTRIES) isolate.delete(isolate.keys().next().value as string);
+  isolateBytes += entry.bytes.byteLength;
+  for (const [oldest, { bytes }] of isolate) {
+    if (isolateBytes <= ISOLATE_MAX_BYTES) break;
+    isolate.delete(oldest);
+    isolateBytes -= bytes.byteLength;
+  }
 }
 
-function respond(request: Request, output: StoredOutput & { bytes?: Uint8Array }, cache: string): Response {
+function recall(key: string): Entry | undefined {
+  const entry = isolate.get(key);
+  if (entry !== undefined) {
+    isolate.delete(key);
+    isolate.set(key, entry);
+  }
+  return entry;
+}
+
+function respond(request: Request, output: Entry, cache: string): Response {
   const headers: Record<string, string> = {
     'Content-Type': output.contentType,
     'Cache-Control': output.cacheControl,
@@ -67,15 +67,8 @@ function respond(request: Request, output: StoredOutput & { bytes?: Uint8Array }
     'Masthead-Cache': cache,
   };
   if (output.lastModified !== null) headers['Last-Modified'] = httpDate(output.lastModified);
-  const response = new Response(output.bytes ?? output.body, { headers });
+  const response = new Response(output.bytes, { headers });
   return isNotModified(request, output.etag, output.lastModified) ? notModified(response) : response;
-}
-
-async function stale(request: Request, app: App, key: string, error: StorageUnavailable): Promise<Response> {
-  const last = isolate.get(key) ?? (await readLastOutput(app.cache, key).catch(() => null));
-  if (last === null || last === undefined) throw error;
-  console.warn(`d1 unavailable: serving the last output of ${key}`);
-  return respond(request, last, 'stale-if-error');
 }
 
 /**
@@ -90,50 +83,48 @@ export async function cacheKey(route: string, identity: Record<string, unknown> 
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`);
   const key = params.length === 0 ? route : `${route}?${params.join('&')}`;
-  // KV keys are at most 512 bytes.
   return key.length <= 200 ? key : `sha256:${(await contentEtag(key)).replaceAll('"', '')}`;
 }
 
+/** The full key: the deployment and settings (app.cacheScope), the content version, the request. */
+const versioned = (app: App, version: KnownVersion, key: string) => `${app.cacheScope}:${version.epoch}:${version.generation}:${key}`;
+
 export interface CacheOptions {
   /**
-   * Whether the output may be kept in KV (shared by every isolate, and kept for days). Outputs that
-   * any reader can vary without end (searches) stay in the isolate, so they cost no KV write.
+   * Whether the output may be kept in the location's cache, beside the isolate. Outputs that any
+   * reader can vary without end (searches) stay in the isolate, so they cannot push out the rest.
    */
   shared: boolean;
 }
 
 /**
  * Serves a reader output from the cache, rendering (from D1) only on a miss. `identity` holds the
- * parsed values that select the output; with the route, it is the cache key.
+ * parsed values that select the output; with the route, it is the cache key. `render` is handed
+ * an App whose D1 session reads at least as fresh as the version being served.
  */
 export async function serveCached(
   request: IRequest,
   app: App,
   identity: Record<string, unknown>,
-  render: () => Promise<Representation>,
+  render: (app: App) => Promise<Representation>,
   options: CacheOptions = { shared: true },
 ): Promise<Response> {
-  const key = await cacheKey(request.route, identity);
-  let generation: number;
-  try {
-    generation = await currentGeneration(app);
-  } catch (error) {
-    if (error instanceof StorageUnavailable) return stale(request, app, key, error);
-    throw error;
-  }
-  const local = isolate.get(key);
-  if (local !== undefined && local.generation === generation) return respond(request, local, 'hit-isolate');
-  const stored = options.shared ? await readOutput(app.cache, generation, key).catch(() => null) : null;
+  const { version, confirmed } = await versionToServe(app);
+  const key = versioned(app, version, await cacheKey(request.route, identity));
+  const served = confirmed ? 'hit' : 'stale-if-error';
+  const local = recall(key);
+  if (local !== undefined) return respond(request, local, confirmed ? 'hit-isolate' : served);
+  const stored = options.shared ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
   if (stored !== null) {
-    const entry = entryOf(stored, generation);
+    const entry = entryOf(stored);
     remember(key, entry);
-    return respond(request, entry, 'hit-kv');
+    return respond(request, entry, confirmed ? 'hit-edge' : served);
   }
   let representation: Representation;
   try {
-    representation = await render();
+    representation = await render(app.at(version.bookmark ?? 'first-primary'));
   } catch (error) {
-    if (error instanceof StorageUnavailable) return stale(request, app, key, error);
+    if (error instanceof StorageUnavailable) console.warn(`d1 unavailable: nothing cached for ${key}`);
     throw error;
   }
   const output: StoredOutput = {
@@ -144,16 +135,22 @@ export async function serveCached(
     cacheControl: CACHE_POLICY[representation.policy],
     headers: representation.headers ?? {},
   };
-  const entry = entryOf(output, generation);
+  const entry = entryOf(output);
   remember(key, entry);
   if (options.shared) {
-    app.defer(storeOutput(app.cache, generation, key, output).catch((error: unknown) => console.warn('kv: could not store an output', error)));
+    app.defer(storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) => console.warn('cache: could not store an output', error)));
   }
   return respond(request, entry, 'miss');
 }
 
-/** Forgets this isolate's cache (tests). */
+/** How many bytes of outputs this isolate holds (tests). */
+export function isolateCacheBytes(): number {
+  return isolateBytes;
+}
+
+/** Forgets this isolate's outputs and version (tests: another isolate in the same location). */
 export function forgetIsolateCache(): void {
   isolate.clear();
-  memo = null;
+  isolateBytes = 0;
+  forgetKnownVersion();
 }

@@ -1,11 +1,16 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
 import { FEED_FORMATS, feedUrls } from '../render/feed-model';
+import { countFailedPing, duePings, queuePings, removePing } from '../storage/websub-outbox';
+import { BOUND_MS } from './content-version';
 
 /** Delays before each retry of a hub ping that failed: three attempts in all. */
 export const PING_RETRY_DELAYS_MS = [500, 2000];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Pings wait until every isolate serves the change: the freshness bound, plus a second. */
+export const PING_DELAY_MS = BOUND_MS + 1_000;
 
 /** Tells the hub that `url` changed (WebSub §7); retries network failures, 429 and 5xx. */
 async function ping(hub: string, url: string): Promise<boolean> {
@@ -35,13 +40,39 @@ export function feedsOf(app: App, issues: Pick<Issue, 'tags'>[]): string[] {
   return scopes.flatMap((scope) => FEED_FORMATS.map((format) => feedUrls(app.site, scope)[format]));
 }
 
+/** A ping that failed this many cron runs in a row is dropped (its hub is gone or refuses us). */
+export const MAX_PING_RUNS = 10;
+
 /**
- * After a change that readers can see (a publish, an unpublish, an edit of a published issue),
- * pings the hub for every feed that changed, once the editor's response has gone.
+ * After a change that readers can see (a publish, an unpublish, an edit of a published issue):
+ * the statements that queue a ping for every feed that changed, for the change's own batch. They
+ * are due once every location serves the change (PING_DELAY_MS): a hub fetches the feed as soon
+ * as it is pinged, and would otherwise read the old one and not come back.
  */
-export function announceChange(app: App, before: Issue, after: Issue): void {
+export function pingStatements(app: App, before: Issue, after: Issue): D1PreparedStatement[] {
+  if (app.site.hub === null || (before.status !== 'published' && after.status !== 'published')) return [];
+  const due = new Date(app.now().getTime() + PING_DELAY_MS).toISOString();
+  return queuePings(app.db, feedsOf(app, [before, after]), due);
+}
+
+/** The cron's part: sends the pings that are due (three tries each), and keeps the failed ones. */
+export async function sendDuePings(app: App): Promise<number> {
   const hub = app.site.hub;
-  if (hub === null || (before.status !== 'published' && after.status !== 'published')) return;
-  const urls = feedsOf(app, [before, after]);
-  app.defer(Promise.all(urls.map((url) => ping(hub, url))));
+  if (hub === null) return 0;
+  const due = await duePings(app.db, app.now().toISOString());
+  let sent = 0;
+  await Promise.all(
+    due.map(async (queued) => {
+      if (await ping(hub, queued.topic)) {
+        sent++;
+        await removePing(app.db, queued);
+      } else if (queued.attempts + 1 >= MAX_PING_RUNS) {
+        console.warn(`websub: dropping the ping for ${queued.topic} after ${MAX_PING_RUNS} failed runs`);
+        await removePing(app.db, queued);
+      } else {
+        await countFailedPing(app.db, queued);
+      }
+    }),
+  );
+  return sent;
 }

@@ -56,6 +56,8 @@ export const RECOUNT_SQL = [
   "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count';",
   'DELETE FROM tag_counts;',
   'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag;',
+  // Readers must see what was restored: a new content version (the epoch is the new database's own).
+  "UPDATE site_state SET value = value + 1 WHERE key = 'generation';",
 ];
 
 /** Rebuilds the search index from the restored issues, as the write path would have filled it. */

@@ -1,6 +1,6 @@
 import type { Issue } from '../domain/issue';
 import type { Db } from './db';
-import { recountStatements } from './site-state';
+import { recountStatements } from './published-counts';
 
 /**
  * Bulk loading for the benchmark's generated data sets (100,000 issues would take an hour through

@@ -4,7 +4,8 @@ import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, typ
 import { batchOrConflict } from './conflict';
 import { revisionInsert } from './revisions';
 import { searchRowWrite } from './search';
-import { bumpGeneration, recountStatements } from './site-state';
+import { bumpGeneration, contentVersionRead, type ContentVersion } from './content-version';
+import { recountStatements } from './published-counts';
 import type { Db } from './db';
 
 /** One issue by its stable id, in any status. */
@@ -131,9 +132,9 @@ export interface WriteOptions {
  * D1 runs as one transaction. The revision's primary key (issue, version) is the optimistic lock:
  * a stale writer's UPDATE matches no row, and its revision, numbered after a version that already
  * has one, breaks the key, so the whole batch rolls back and the writer gets a conflict.
- * Returns the new content generation when the change is visible to readers.
+ * Returns the new content version when the change is visible to readers.
  */
-export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): Promise<number | null> {
+export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): Promise<ContentVersion | null> {
   const write =
     options.expectedVersion === null
       ? db
@@ -152,11 +153,11 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     ),
     ...searchRowWrite(db, issue),
     ...(options.extra ?? []),
-    ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db)] : []),
+    ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)] : []),
   ];
   const results = await batchOrConflict(db, statements);
   if (!options.visibleToReaders) return null;
-  return (results.at(-1)?.results[0] as { value: number } | undefined)?.value ?? null;
+  return (results.at(-1)?.results[0] as ContentVersion | undefined) ?? null;
 }
 
 /** The time of the latest change to any issue: a Last-Modified for lists that an unpublish also moves. */

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { forgetIsolateCache } from '../../src/services/render-cache';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BOUND_MS } from '../../src/services/content-version';
+import { forgetIsolateCache, isolateCacheBytes, ISOLATE_MAX_BYTES } from '../../src/services/render-cache';
 import { makeIssue } from '../fixtures/issues';
 import { callModule, mintToken } from '../helpers';
 import { countingD1, silentD1, throwingD1, type QueryLog } from '../support/d1-doubles';
@@ -49,13 +50,14 @@ describe('the read path', () => {
     expect(log).toEqual([]);
   });
 
-  it('serves from KV, still without D1, when the isolate has forgotten', async () => {
+  it('serves from the location\'s cache, still without D1, when the isolate has forgotten', async () => {
     await fetchWith('/feed.xml');
     forgetIsolateCache();
     const log: QueryLog[] = [];
     const response = await fetchWith('/feed.xml', {}, countingD1(env.DB, log));
-    expect(response.headers.get('Masthead-Cache')).toBe('hit-kv');
-    expect(log).toEqual([]);
+    expect(response.headers.get('Masthead-Cache')).toBe('hit-edge');
+    // One query: the content version, from the primary (a new isolate knows none); no render.
+    expect(log.map((q) => q.sql)).toEqual([expect.stringContaining('site_state')]);
   });
 
   it('shows a publish at once, and never serves the older output after it', async () => {
@@ -77,17 +79,43 @@ describe('the read path', () => {
   });
 });
 
+describe('the isolate cache', () => {
+  it('is bounded by bytes, not by count: the least recently used outputs go first', async () => {
+    const big = (i: number) => `## 큰 이슈 ${i}\n\n${'가나다라마바사 '.repeat(18_000)}`; // about 380 KB of HTML
+    const slugs: string[] = [];
+    for (let i = 0; i < 24; i++) slugs.push((await publish({ body: big(i) })).slug);
+    for (const slug of slugs) expect((await fetchWith(`/issues/${encodeURIComponent(slug)}`)).status).toBe(200);
+    expect(isolateCacheBytes()).toBeLessThanOrEqual(ISOLATE_MAX_BYTES);
+    expect(isolateCacheBytes()).toBeGreaterThan(ISOLATE_MAX_BYTES / 2);
+    expect((await fetchWith(`/issues/${encodeURIComponent(slugs.at(-1)!)}`)).headers.get('Masthead-Cache')).toBe('hit-isolate');
+    expect((await fetchWith(`/issues/${encodeURIComponent(slugs[0]!)}`)).headers.get('Masthead-Cache')).toBe('hit-edge');
+  }, 60_000);
+});
+
 describe('when D1 fails', () => {
   it.each([
     ['throws', throwingD1],
     ['never answers', silentD1],
-  ])('readers get the last output when D1 %s (stale-if-error)', async (_name, broken) => {
-    await fetchWith('/api/v1/issues');
-    await publish(); // moves the generation on, so the next read must render
-    const response = await fetchWith('/api/v1/issues', {}, broken());
-    expect(response.status).toBe(200);
-    expect(response.headers.get('Masthead-Cache')).toBe('stale-if-error');
+  ])('readers get what is cached for the newest version this isolate knows when D1 %s (stale-if-error)', async (_name, broken) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await fetchWith('/api/v1/issues');
+      vi.setSystemTime(Date.now() + BOUND_MS + 1); // the version must be asked for again, and cannot be
+      const response = await fetchWith('/api/v1/issues', {}, broken());
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Masthead-Cache')).toBe('stale-if-error');
+    } finally {
+      vi.useRealTimers();
+    }
   }, 15_000);
+
+  it('after a change, an output not yet rendered for the new version answers 503 rather than the older one', async () => {
+    await fetchWith('/api/v1/issues');
+    await publish(); // moves the version on: what was cached belongs to the older one
+    const response = await fetchWith('/api/v1/issues', {}, throwingD1());
+    expect(response.status).toBe(503);
+    expect(response.headers.get('Retry-After')).toBe('5');
+  });
 
   it('editors get 503 with Retry-After, and nothing is written', async () => {
     const before = ((await (await asEditor('/api/v1/admin/issues?limit=100')).json()) as { issues: unknown[] }).issues.length;

@@ -1,5 +1,9 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { BOUND_MS } from '../../src/services/content-version';
+import { PING_DELAY_MS } from '../../src/services/websub';
 import type { Ping } from '../support/websub-hub';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, mintToken, ORIGIN } from '../helpers';
@@ -15,6 +19,13 @@ const hub = env.WEBSUB_HUB;
 async function pingsFor(topicPart: string): Promise<Ping[]> {
   const all = (await (await fetch(hub.replace(/\/hub$/, '/pings'))).json()) as Ping[];
   return all.filter((ping) => ping.topic?.includes(topicPart));
+}
+
+/** Runs the cron as Cloudflare would, `afterMs` from now. */
+async function cron(afterMs = PING_DELAY_MS): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + afterMs, cron: '* * * * *' }), env, ctx);
+  await waitOnExecutionContext(ctx);
 }
 
 /** Waits (up to 8 s) until the stand-in hub has `count` accepted pings for topics containing `topicPart`. */
@@ -54,6 +65,7 @@ describe('WebSub pings', () => {
     const issue = await createIssue('flaky-websub');
     const response = await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
     expect(response.status).toBe(200);
+    await cron();
     const pings = await acceptedPings('/tags/flaky-websub/', 3);
     expect(pings.every((p) => p.mode === 'publish')).toBe(true);
     // The hub refuses each first attempt with 503; the second goes through.
@@ -72,10 +84,35 @@ describe('WebSub pings', () => {
     expect(await pingsFor('/tags/websub-edits/')).toHaveLength(0);
 
     await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
+    await cron();
     await acceptedPings('/tags/websub-edits/', 3);
     await editor(`/api/v1/admin/issues/${issue.id}`, { method: 'PATCH', headers: { 'If-Match': '"v3"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"published edit"}' });
+    await cron();
     await acceptedPings('/tags/websub-edits/', 6);
     await editor(`/api/v1/admin/issues/${issue.id}/unpublish`, { method: 'POST' });
+    await cron();
     expect((await acceptedPings('/tags/websub-edits/', 9)).length).toBe(9);
+  });
+
+  it('does not ping before every location serves the change, and pings once it does', async () => {
+    const issue = await createIssue('websub-bound');
+    await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
+    await cron(0);
+    await cron(BOUND_MS - 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await pingsFor('/tags/websub-bound/')).toHaveLength(0);
+    await cron(BOUND_MS + 1_000);
+    expect((await acceptedPings('/tags/websub-bound/', 3)).length).toBe(3);
+  });
+
+  it('queues pings in the change\'s own transaction and removes each once the hub took it', async () => {
+    const issue = await createIssue('websub-keep');
+    await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
+    const queued = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_outbox WHERE topic LIKE '%/tags/websub-keep/%'").first<{ n: number }>();
+    expect(queued?.n).toBe(3);
+    await cron();
+    await acceptedPings('/tags/websub-keep/', 3);
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_outbox WHERE topic LIKE '%/tags/websub-keep/%'").first<{ n: number }>();
+    expect(left?.n).toBe(0);
   });
 });

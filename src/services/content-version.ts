@@ -1,0 +1,92 @@
+import type { App } from '../config';
+import { StorageUnavailable } from '../storage/db';
+import { readContentVersion, readVersionHint, storeVersionHint, type ContentVersion } from '../storage/content-version';
+
+/**
+ * Which content version this isolate serves readers. D1's primary is the authority: the version
+ * moves in the same transaction as the change it announces, so there is no second copy that a
+ * lost or reordered write could leave behind. Each isolate asks the primary again once its answer
+ * is REFRESH_MS old (in the background: the request does not wait) and waits for it once the
+ * answer is BOUND_MS old, so no reader is served a version older than BOUND_MS plus one round
+ * trip to the primary (see README, "Caching and freshness").
+ */
+export const REFRESH_MS = 2_000;
+export const BOUND_MS = 5_000;
+
+export interface KnownVersion extends ContentVersion {
+  /** The D1 bookmark at which this version was read: renders read at least this fresh. */
+  bookmark: string | null;
+  /** When the primary last confirmed it (Date.now()). */
+  checkedAt: number;
+}
+
+let known: KnownVersion | null = null;
+let refreshing: Promise<KnownVersion> | null = null;
+
+/** Takes `next` unless it is older than what this isolate already serves (replies can cross). */
+function learn(next: KnownVersion): KnownVersion {
+  if (known !== null && known.epoch === next.epoch && known.generation > next.generation) {
+    known = { ...known, checkedAt: Math.max(known.checkedAt, next.checkedAt) };
+  } else {
+    known = next;
+  }
+  return known;
+}
+
+function refresh(app: App): Promise<KnownVersion> {
+  refreshing ??= (async () => {
+    const primary = app.session('first-primary');
+    const version = await readContentVersion(primary.db);
+    return learn({ ...version, bookmark: primary.bookmark(), checkedAt: Date.now() });
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/**
+ * The version to serve a read at. `confirmed` is false when D1 could not be asked and the version
+ * is older than the bound: the caller may serve what it has for it (stale-if-error), never older.
+ */
+export async function versionToServe(app: App): Promise<{ version: KnownVersion; confirmed: boolean }> {
+  const age = known === null ? Infinity : Date.now() - known.checkedAt;
+  if (known !== null && age < REFRESH_MS) return { version: known, confirmed: true };
+  if (known !== null && age < BOUND_MS) {
+    app.defer(refresh(app).catch(() => {}));
+    return { version: known, confirmed: true };
+  }
+  try {
+    return { version: await refresh(app), confirmed: true };
+  } catch (error) {
+    if (!(error instanceof StorageUnavailable)) throw error;
+    // D1 cannot be reached from here: KV may still say what the writers announced since.
+    const hint = await readVersionHint(app.cache).catch(() => null);
+    if (hint !== null) learn({ ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
+    if (known === null) throw error;
+    return { version: known, confirmed: false };
+  }
+}
+
+/** After a change readers can see: this isolate serves it at once, and KV's hint is moved on. */
+export function announceVersion(app: App, version: ContentVersion, bookmark: string | null): void {
+  learn({ ...version, bookmark, checkedAt: Date.now() });
+  app.defer(storeVersionHint(app.cache, version).catch((error: unknown) => console.warn('kv: could not store the version hint', error)));
+}
+
+/**
+ * The cron's repair: reads the version from the primary and rewrites KV's hint when it differs,
+ * so a hint lost, late or overwritten by an older write is right again within a minute.
+ */
+export async function reconcileVersionHint(app: App): Promise<boolean> {
+  const truth = await readContentVersion(app.session('first-primary').db);
+  const hint = await readVersionHint(app.cache).catch(() => null);
+  if (hint !== null && hint.epoch === truth.epoch && hint.generation === truth.generation) return false;
+  await storeVersionHint(app.cache, truth);
+  return true;
+}
+
+/** Forgets what this isolate knows (tests: another isolate). */
+export function forgetKnownVersion(): void {
+  known = null;
+  refreshing = null;
+}

@@ -1,0 +1,44 @@
+import type { Db } from './db';
+
+/**
+ * The statements that bring the published counts up to date: the site's, and those of `tags`
+ * (every tag, when not given). They join the batch of the write that changed them.
+ */
+export function recountStatements(db: Db, tags?: readonly string[]): D1PreparedStatement[] {
+  const site = db.prepare(
+    "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count'",
+  );
+  if (tags === undefined) {
+    return [
+      site,
+      db.prepare('DELETE FROM tag_counts'),
+      db.prepare('INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag'),
+    ];
+  }
+  if (tags.length === 0) return [site];
+  const marks = tags.map(() => '?').join(', ');
+  return [
+    site,
+    db.prepare(`DELETE FROM tag_counts WHERE tag IN (${marks})`).bind(...tags),
+    db
+      .prepare(`INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE tag IN (${marks}) AND published_at IS NOT NULL GROUP BY tag`)
+      .bind(...tags),
+  ];
+}
+
+/** How many issues are published, of one tag if given. */
+export async function publishedCount(db: Db, tag?: string): Promise<number> {
+  const row =
+    tag === undefined
+      ? await db.prepare("SELECT value AS n FROM site_state WHERE key = 'published_count'").first<{ n: number }>()
+      : await db.prepare('SELECT published AS n FROM tag_counts WHERE tag = ?').bind(tag).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Tags with published issues and their counts, most used first. */
+export async function tagCounts(db: Db): Promise<{ name: string; count: number }[]> {
+  const { results } = await db
+    .prepare('SELECT tag AS name, published AS count FROM tag_counts WHERE published > 0 ORDER BY published DESC, tag ASC')
+    .all<{ name: string; count: number }>();
+  return results;
+}
