@@ -98,7 +98,16 @@ function settingsOf(env: Env): { site: Site; scope: string } {
   return parsed;
 }
 
-export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, start: SessionStart = 'first-unconstrained'): App {
+/**
+ * The App of one request (or cron run, or script): `edge` is the location's cache, which only
+ * Workers have as a global; scripts in Node pass the one their platform proxy gives them.
+ */
+export function appFrom(
+  env: Env,
+  ctx: Pick<ExecutionContext, 'waitUntil'>,
+  start: SessionStart = 'first-unconstrained',
+  edge: Cache = caches.default,
+): App {
   const { site, scope } = settingsOf(env);
   const open = (from: SessionStart) => {
     const session = env.DB.withSession(from);
@@ -107,7 +116,7 @@ export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, star
   const base = {
     session: open,
     cache: env.CACHE,
-    edge: caches.default,
+    edge,
     cacheScope: scope,
     site,
     feedbackLimiter: env.FEEDBACK_LIMITER,
