@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown';
+import { browserScheme, violations } from '../support/html-oracle';
 
 describe('renderMarkdown', () => {
   it('renders CommonMark with tables and keeps Korean text byte for byte', () => {
@@ -40,5 +42,92 @@ describe('renderMarkdown', () => {
   it('keeps raster data: images but refuses other data: URLs', () => {
     expect(renderMarkdown('![a](data:image/png;base64,iVBORw0KGgo=)')).toContain('src="data:image/png;base64,iVBORw0KGgo="');
     expect(renderMarkdown('<img src="data:image/svg+xml;base64,PHN2Zz4=">')).not.toContain('data:');
+  });
+});
+
+describe('URL attributes, judged as the browser decodes them', () => {
+  it.each([
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<a href="javascript&#58;alert(1)">x</a>',
+    '<a href="javascript&#x3a;alert(1)">x</a>',
+    '<a href="javascript&#0000058alert(1)">x</a>',
+    '<a href="JAVASCRIPT&#X3A;alert(1)">x</a>',
+    '<a href=javascript&colon;alert(1)>x</a>',
+    "<a href='javascript&#58alert(1)'>x</a>",
+    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>',
+    '<a href="&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58alert(1)">x</a>',
+    '<a href="jav&Tab;ascript:alert(1)">x</a>',
+    '<a href="jav&NewLine;ascript&colon;alert(1)">x</a>',
+    '<a href="jav&#9ascript:alert(1)">x</a>',
+    '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+    '<a href="&#1;&#32;javascript:alert(1)">x</a>',
+    '<a href="vbscript&colon;msgbox(1)">x</a>',
+    '<a href="data&colon;text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<img src="data&colon;image/svg+xml,&lt;svg onload=alert(1)&gt;">',
+    '<img src="data:image/png;base64,iVBORw0KGgo=&quot; onerror=&quot;alert(1)">',
+    '<blockquote cite="javascript&colon;alert(1)">x</blockquote>',
+    '[x](javascript&colon;alert(1))',
+    '![x](data&colon;image/svg+xml,x)',
+  ])('serves no script or data URL for %s', (source) => {
+    const html = renderMarkdown(source);
+    expect(violations(html)).toEqual([]);
+    expect(html).not.toMatch(/&colon|&#0*58|&#x0*3a|&tab|&newline|&#0*9|&#x0*a;/i);
+  });
+
+  it('writes out the decoded URL it judged, escaped once', () => {
+    expect(renderMarkdown('<a href="https&colon;//example.com/a?b=1&amp;c=2">x</a>')).toBe('<p><a href="https://example.com/a?b=1&amp;c=2">x</a></p>');
+    expect(renderMarkdown('<a href="&#x2F;&#x2F;example.com/">x</a>')).toBe('<p><a href="//example.com/">x</a></p>');
+    expect(renderMarkdown('<img src="data&colon;image/png;base64,iVBORw0KGgo=">')).toBe('<img src="data:image/png;base64,iVBORw0KGgo=">');
+    expect(renderMarkdown('<a href="mailto&#58;a@example.com" title="a &quot;b&quot; &lt;c&gt;">x</a>')).toBe(
+      '<p><a href="mailto:a@example.com" title="a &quot;b&quot; &lt;c&gt;">x</a></p>',
+    );
+  });
+});
+
+/** Bodies built from raw HTML and Markdown links, with dangerous schemes hidden every way a browser still reads. */
+const fragments = (() => {
+  const entityFor = (c: string) => {
+    const code = c.charCodeAt(0);
+    return fc.constantFrom(c, c.toUpperCase(), `&#${code};`, `&#${code}`, `&#x${code.toString(16)};`, `&#X${code.toString(16).toUpperCase()}`, `&#000${code};`);
+  };
+  const noise = fc.constantFrom('', '', '', '\t', '\n', '\r', '&Tab;', '&NewLine;', '&#9', '&#x0A;', '&#13;', '&#x0D', ' ', '\u0001');
+  const lead = fc.constantFrom('', '', ' ', '&#32;', '&#1;', '\u0001', '&#x0;', '\t');
+  const colon = fc.constantFrom(':', '&colon;', '&#58;', '&#58', '&#x3a;', '&#X3A;', '&#0000058', '%3a', '&#65306;');
+  const scheme = fc
+    .constantFrom('javascript', 'vbscript', 'data', 'livescript', 'file', 'blob', 'http', 'https', 'mailto', 'tel', '')
+    .chain((name) => fc.tuple(...[...name].map((c) => fc.tuple(entityFor(c), noise).map(([a, b]) => a + b))).map((parts) => parts.join('')));
+  const rest = fc.constantFrom('alert(1)', '//example.com/x', 'text/html;base64,PHNjcmlwdD4=', 'image/svg+xml,<svg onload=alert(1)>', 'image/png;base64,iVBORw0KGgo=', '/relative', '#top');
+  const url = fc.tuple(lead, scheme, colon, rest).map((parts) => parts.join(''));
+  const quoted = url.chain((u) => fc.constantFrom(`"${u}"`, `'${u}'`, u.replace(/[\s"'>]/g, '')));
+  const attributeName = fc.constantFrom('href', 'HREF', 'src', 'cite', 'srcset', 'action', 'formaction', 'data', 'poster', 'background', 'xlink:href', 'onerror', 'OnClick', 'onload', 'style', 'class', 'title', 'alt', 'width');
+  const attributes = fc.array(fc.tuple(attributeName, quoted).map(([n, v]) => ` ${n}=${v}`), { maxLength: 4 }).map((a) => a.join(''));
+  const tag = fc.constantFrom('a', 'A', 'img', 'IMG', 'blockquote', 'code', 'td', 'div', 'p', 'iframe', 'script', 'svg', 'math', 'style', 'object', 'embed', 'form', 'base', 'link', 'meta', 'template', 'noscript', 'video', 'Details');
+  const markdownLink = fc.tuple(fc.constantFrom('[x](', '![x](', '<', '\n\n[r]: '), url, fc.constantFrom(')', ')', '>', '\n\n[r]')).map((p) => p.join(''));
+  const { node } = fc.letrec<{ node: string }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('text', ' & ', '\n\n', '<!-- c -->', '*em*', '`code`'),
+      markdownLink,
+      fc.tuple(tag, attributes, fc.array(tie('node'), { maxLength: 3 })).map(([t, a, children]) => `<${t}${a}>${children.join('')}</${t}>`),
+      fc.tuple(tag, attributes).map(([t, a]) => `<${t}${a}>`),
+    ),
+  }));
+  return fc.array(node, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+})();
+
+describe('the sanitizer, for any body', () => {
+  it('judges schemes as the WHATWG URL parser does', () => {
+    expect(browserScheme('\u0001 java\tscr\nipt:x')).toBe('javascript');
+    expect(browserScheme('java script:x')).toBeNull();
+    expect(browserScheme('/a:b')).toBeNull();
+  });
+
+  it('serves no URL outside the allowlist, no event handler and no disallowed tag', () => {
+    fc.assert(
+      fc.property(fragments, (body) => {
+        expect(violations(renderMarkdown(body))).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
