@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import { markdownBounds } from './markdown-bounds';
 import { sanitizeHtml } from './sanitize';
 
 /**
@@ -7,9 +8,9 @@ import { sanitizeHtml } from './sanitize';
  * and everything then passes through an allowlist sanitizer: no scripts, no event handlers, no
  * `javascript:` or `data:` URLs except raster images, however their characters are written.
  */
-const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false });
+const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false }).use(markdownBounds);
 
-/** Renders Markdown to sanitized HTML. */
+/** Renders Markdown to sanitized HTML; throws MarkupLimitError for a body past MARKUP_LIMITS. */
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(markdown.render(source)).trim();
 }

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { MARKUP_LIMITS, MarkupLimitError } from './markup-limits';
 import { isSafeUrl } from './url-policy';
 
 /**
@@ -61,13 +62,40 @@ function openTag(tag: string, attributes: Record<string, string>, allowed: Reado
   return `${markup}>`;
 }
 
-/** Sanitized HTML: allowed tags and attributes only, every element closed, no comments. */
+function checkName(name: string): void {
+  if (name.length > MARKUP_LIMITS.nameLength) {
+    throw new MarkupLimitError(`must not have a tag or attribute name longer than ${MARKUP_LIMITS.nameLength} characters`);
+  }
+}
+
+/**
+ * Sanitized HTML: allowed tags and attributes only, every element closed, no comments. Throws
+ * MarkupLimitError past MARKUP_LIMITS: the parser's own work per element grows with the depth of
+ * its stack, and js-xss's grew with the square of the attributes on a tag.
+ */
 export function sanitizeHtml(html: string): string {
   const out: string[] = [];
   // Above zero while inside an element that is dropped with its content.
   let dropping = 0;
+  let depth = 0;
+  let opening = '';
+  let attributeCount = 0;
   const parser = new Parser(
     {
+      onopentagname(tag) {
+        checkName(tag);
+        if (++depth > MARKUP_LIMITS.htmlDepth) {
+          throw new MarkupLimitError(`must not nest HTML elements more than ${MARKUP_LIMITS.htmlDepth} deep`);
+        }
+        opening = tag;
+        attributeCount = 0;
+      },
+      onattribute(name) {
+        checkName(name);
+        if (++attributeCount > MARKUP_LIMITS.attributesPerElement) {
+          throw new MarkupLimitError(`must not have more than ${MARKUP_LIMITS.attributesPerElement} attributes on one element (a <${opening}> has more)`);
+        }
+      },
       onopentag(tag, attributes) {
         if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) dropping++;
         else {
@@ -80,6 +108,7 @@ export function sanitizeHtml(html: string): string {
       },
       // The parser closes every element it opened (void ones at once, unclosed ones at the end).
       onclosetag(tag) {
+        depth--;
         if (dropping > 0) dropping--;
         else if (ALLOWED.has(tag) && !VOID.has(tag)) out.push(`</${tag}>`);
       },

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeIssue } from '../fixtures/issues';
-import { call, editorClient, mintToken } from '../helpers';
+import { call, databaseContents, editorClient, expectProblem, mintToken } from '../helpers';
 import { violations, violationsInPage } from '../support/html-oracle';
 
 let editor: ReturnType<typeof editorClient>;
@@ -50,5 +50,39 @@ describe('a body with disguised script URLs', () => {
     const { slug } = await publishedWith('<a href="https&colon;//example.com/?a=1&amp;b=2">safe</a>');
     const { html } = (await (await call(`/api/v1/issues/${slug}`)).json()) as { html: string };
     expect(html).toContain('<a href="https://example.com/?a=1&amp;b=2">safe</a>');
+  });
+});
+
+describe('a body past a rendering limit', () => {
+  const body = `<div${' a'.repeat(12_000)}>x</div>`;
+  const expectBodyLimit = async (response: Response) => {
+    const problem = await expectProblem(response, 400);
+    expect(problem.type).toMatch(/\/problems\/invalid-input$/);
+    expect(problem.errors).toEqual([{ path: '/body', message: expect.stringMatching(/more than 64 attributes on one element/) }]);
+  };
+
+  it('is refused with 400 at /body when created as JSON, and nothing is stored', async () => {
+    const before = await databaseContents();
+    await expectBodyLimit(await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ body }) }));
+    expect(await databaseContents()).toBe(before);
+  });
+
+  it('is refused with 400 at /body when uploaded as Markdown with front matter', async () => {
+    const document = `---\ntitle: 속성이 너무 많은 이슈\n---\n${body}\n`;
+    await expectBodyLimit(await editor('/api/v1/admin/issues', { method: 'POST', body: document, headers: { 'Content-Type': 'text/markdown' } }));
+  });
+
+  it('is refused with 400 at /body when an edit brings it, and the issue keeps its version', async () => {
+    const created = await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() });
+    const issue = (await created.json()) as { id: string; version: number };
+    const etag = created.headers.get('ETag')!;
+    const patch = { body: `${'> '.repeat(200)}x` };
+    const response = await editor(`/api/v1/admin/issues/${issue.id}`, {
+      method: 'PATCH', json: patch, headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
+    });
+    const problem = await expectProblem(response, 400);
+    expect(problem.errors).toEqual([{ path: '/body', message: expect.stringMatching(/more than 64 levels deep/) }]);
+    const after = (await (await editor(`/api/v1/admin/issues/${issue.id}`)).json()) as { version: number };
+    expect(after.version).toBe(issue.version);
   });
 });

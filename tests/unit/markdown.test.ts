@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown';
+import { MARKUP_LIMITS, MarkupLimitError } from '../../src/render/markup-limits';
 import { browserScheme, violations } from '../support/html-oracle';
 
 describe('renderMarkdown', () => {
@@ -129,5 +130,45 @@ describe('the sanitizer, for any body', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+const nestedLists = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item ${i}\n`).join('');
+
+describe('rendering limits', () => {
+  it.each([
+    ['12,000 attributes on one element', `<div${' a'.repeat(12_000)}>x</div>`, /more than 64 attributes on one element \(a <div> has more\)/],
+    ['a 10,000-character tag name', `<a${'b'.repeat(10_000)}>x</a${'b'.repeat(10_000)}>`, /tag or attribute name longer than 128 characters/],
+    ['a 10,000-character attribute name', `<p ${'b'.repeat(10_000)}=1>x</p>`, /tag or attribute name longer than 128 characters/],
+    ['10,000 elements nested in one another', `${'<div>'.repeat(10_000)}x`, /nest HTML elements more than 256 deep/],
+    ['200 nested block quotes', `${'> '.repeat(200)}x`, /nest block quotes and lists more than 64 levels deep/],
+    ['100 nested lists', nestedLists(100), /nest block quotes and lists more than 64 levels deep/],
+    ['a long URL referenced 2,000 times', `[a]: /${'x'.repeat(1_000)}\n\n${'[a] '.repeat(2_000)}`, /render to more than 1,000,000 characters/],
+  ])('refuses %s with a MarkupLimitError that names the limit', (_, source, message) => {
+    expect(() => renderMarkdown(source)).toThrow(MarkupLimitError);
+    expect(() => renderMarkdown(source)).toThrow(message);
+  });
+
+  it('renders a body that stays within every limit', () => {
+    const attributes = Array.from({ length: MARKUP_LIMITS.attributesPerElement - 1 }, (_, i) => ` data-${i}="${i}"`).join('');
+    expect(renderMarkdown(`<a${attributes} title="t">x</a>`)).toBe('<p><a title="t">x</a></p>');
+    expect(renderMarkdown(`<abbr t${'i'.repeat(MARKUP_LIMITS.nameLength - 2)}e="x">y</abbr>`)).toBe('<p><abbr>y</abbr></p>');
+    const depth = MARKUP_LIMITS.htmlDepth;
+    expect(renderMarkdown(`${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}`)).toBe(`${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}`);
+    expect(renderMarkdown(nestedLists(MARKUP_LIMITS.markdownDepth / 2))).toContain('item 31');
+    expect(renderMarkdown(`${'> '.repeat(MARKUP_LIMITS.markdownDepth)}deep`)).toContain('deep');
+  });
+
+  it.each([
+    ['a comment with a dash before its end', 'x <!-- a ---> y', '<p>x  y</p>'],
+    ['an unterminated comment', 'x <!-- a\ny <!-- b', '<p>x &lt;!-- a\ny &lt;!-- b</p>'],
+    ['a processing instruction', 'x <?php a ?> y', '<p>x  y</p>'],
+    ['an unterminated processing instruction', 'x <? a <? b', '<p>x &lt;? a &lt;? b</p>'],
+    ['a declaration', 'x <!DOCTYPE html> y', '<p>x  y</p>'],
+    ['an unterminated declaration', 'x <!A a <!B b', '<p>x &lt;!A a &lt;!B b</p>'],
+    ['CDATA', 'x <![CDATA[ a ]]> y', '<p>x  y</p>'],
+    ['unterminated CDATA', 'x <![CDATA[ a <![CDATA[ b', '<p>x &lt;![CDATA[ a &lt;![CDATA[ b</p>'],
+  ])('ends inline %s at its first terminator, as CommonMark 0.31 says', (_, source, html) => {
+    expect(renderMarkdown(source)).toBe(html);
   });
 });
