@@ -11,11 +11,25 @@ export const MARKUP_LIMITS = {
   htmlDepth: 256,
   /** markdown-it's nesting levels, which it would silently cut at 100: a block quote is one, a list two (list and item). */
   markdownDepth: 64,
-  /** Characters of rendered HTML, counted before escaping: a link reference repeats its URL at each use. */
-  renderedLength: 1_000_000,
+  /** Table cells in one body, those markdown-it fills in included: a dense 200,000-character table has 66,000. */
+  tableCells: 100_000,
+  /**
+   * Characters of rendered HTML, counted before escaping: a link reference repeats its URL at each
+   * use. Ten times the longest body: a body that is one dense table renders to about six times its size.
+   */
+  renderedLength: 2_000_000,
 } as const;
+
+export type MarkupLimit = keyof typeof MARKUP_LIMITS;
 
 /** A body past one of MARKUP_LIMITS. The renderer knows no HTTP: services answer it with a 400. */
 export class MarkupLimitError extends Error {
   override readonly name = 'MarkupLimitError';
+
+  constructor(
+    readonly limit: MarkupLimit,
+    message: string,
+  ) {
+    super(message);
+  }
 }

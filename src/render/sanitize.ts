@@ -9,7 +9,7 @@ import { isSafeUrl } from './url-policy';
  */
 
 /** The tags a body may use, each with the attributes it may keep. */
-export const ALLOWED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+const ALLOWED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries({
     a: 'href title', img: 'src alt title width height',
     p: '', br: '', hr: '', blockquote: 'cite', pre: '', code: 'class',
@@ -62,9 +62,36 @@ function openTag(tag: string, attributes: Record<string, string>, allowed: Reado
   return `${markup}>`;
 }
 
-function checkName(name: string): void {
-  if (name.length > MARKUP_LIMITS.nameLength) {
-    throw new MarkupLimitError(`must not have a tag or attribute name longer than ${MARKUP_LIMITS.nameLength} characters`);
+/** Counts what MARKUP_LIMITS bounds, as the parser reports it, and throws past a limit. */
+class LimitCounter {
+  private depth = 0;
+  private attributes = 0;
+  private tag = '';
+
+  open(tag: string): void {
+    this.checkName(tag);
+    if (++this.depth > MARKUP_LIMITS.htmlDepth) {
+      throw new MarkupLimitError('htmlDepth', `must not nest HTML elements more than ${MARKUP_LIMITS.htmlDepth} deep`);
+    }
+    this.tag = tag;
+    this.attributes = 0;
+  }
+
+  attribute(name: string): void {
+    this.checkName(name);
+    if (++this.attributes > MARKUP_LIMITS.attributesPerElement) {
+      throw new MarkupLimitError('attributesPerElement', `must not have more than ${MARKUP_LIMITS.attributesPerElement} attributes on one element (a <${this.tag}> has more)`);
+    }
+  }
+
+  close(): void {
+    this.depth--;
+  }
+
+  private checkName(name: string): void {
+    if (name.length > MARKUP_LIMITS.nameLength) {
+      throw new MarkupLimitError('nameLength', `must not have a tag or attribute name longer than ${MARKUP_LIMITS.nameLength} characters`);
+    }
   }
 }
 
@@ -75,28 +102,20 @@ function checkName(name: string): void {
  */
 export function sanitizeHtml(html: string): string {
   const out: string[] = [];
+  const limits = new LimitCounter();
   // Above zero while inside an element that is dropped with its content.
   let dropping = 0;
-  let depth = 0;
-  let opening = '';
-  let attributeCount = 0;
+  // A start tag that the source ends inside of: the parser still closes its element at the end.
+  let unfinished = false;
   const parser = new Parser(
     {
       onopentagname(tag) {
-        checkName(tag);
-        if (++depth > MARKUP_LIMITS.htmlDepth) {
-          throw new MarkupLimitError(`must not nest HTML elements more than ${MARKUP_LIMITS.htmlDepth} deep`);
-        }
-        opening = tag;
-        attributeCount = 0;
+        limits.open(tag);
+        unfinished = true;
       },
-      onattribute(name) {
-        checkName(name);
-        if (++attributeCount > MARKUP_LIMITS.attributesPerElement) {
-          throw new MarkupLimitError(`must not have more than ${MARKUP_LIMITS.attributesPerElement} attributes on one element (a <${opening}> has more)`);
-        }
-      },
+      onattribute: (name) => limits.attribute(name),
       onopentag(tag, attributes) {
+        unfinished = false;
         if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) dropping++;
         else {
           const allowed = ALLOWED.get(tag);
@@ -108,8 +127,9 @@ export function sanitizeHtml(html: string): string {
       },
       // The parser closes every element it opened (void ones at once, unclosed ones at the end).
       onclosetag(tag) {
-        depth--;
-        if (dropping > 0) dropping--;
+        limits.close();
+        if (unfinished) unfinished = false;
+        else if (dropping > 0) dropping--;
         else if (ALLOWED.has(tag) && !VOID.has(tag)) out.push(`</${tag}>`);
       },
     },

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BODY_MAX_LENGTH } from '../../src/domain/issue';
 import { renderMarkdown } from '../../src/render/markdown';
 import { MARKUP_LIMITS, MarkupLimitError } from '../../src/render/markup-limits';
+import { sanitizeHtml } from '../../src/render/sanitize';
+import { isSafeUrl, type UrlAttribute } from '../../src/render/url-policy';
 import { browserScheme, violations } from '../support/html-oracle';
 
 describe('renderMarkdown', () => {
@@ -75,6 +78,11 @@ describe('URL attributes, judged as the browser decodes them', () => {
     expect(html).not.toMatch(/&colon|&#0*58|&#x0*3a|&tab|&newline|&#0*9|&#x0*a;/i);
   });
 
+  it('closes only elements whose start tag it wrote, when the source ends inside a start tag', () => {
+    expect(sanitizeHtml('<p>x <a href="y')).toBe('<p>x </p>');
+    expect(sanitizeHtml('<div><em>x</em><svg><a href="y')).toBe('<div><em>x</em></div>');
+  });
+
   it('writes out the decoded URL it judged, escaped once', () => {
     expect(renderMarkdown('<a href="https&colon;//example.com/a?b=1&amp;c=2">x</a>')).toBe('<p><a href="https://example.com/a?b=1&amp;c=2">x</a></p>');
     expect(renderMarkdown('<a href="&#x2F;&#x2F;example.com/">x</a>')).toBe('<p><a href="//example.com/">x</a></p>');
@@ -82,6 +90,32 @@ describe('URL attributes, judged as the browser decodes them', () => {
     expect(renderMarkdown('<a href="mailto&#58;a@example.com" title="a &quot;b&quot; &lt;c&gt;">x</a>')).toBe(
       '<p><a href="mailto:a@example.com" title="a &quot;b&quot; &lt;c&gt;">x</a></p>',
     );
+  });
+});
+
+describe('isSafeUrl, on a decoded value', () => {
+  it.each<[UrlAttribute, string, boolean]>([
+    ['href', 'https://example.com/', true],
+    ['href', 'mailto:a@example.com', true],
+    ['href', 'tel:+82-2-000', true],
+    ['href', '/issues/a:b', true],
+    ['href', '?q=a:b', true],
+    ['href', '#top', true],
+    ['href', '//example.com/', true],
+    ['href', ' \thttps://example.com/\n', true],
+    ['src', 'ht\ttps://example.com/a.png', true],
+    ['href', '\u0001 java\tscr\nipt:alert(1)', false],
+    ['href', 'JAVASCRIPT:alert(1)', false],
+    ['href', 'a:b', false],
+    ['href', 'data:image/png;base64,iVBORw0KGgo=', false],
+    ['cite', 'vbscript:msgbox(1)', false],
+    ['src', 'data:image/png;base64,iVBORw0KGgo=', true],
+    ['src', ' data:image/webp;base64,UklGRg== ', true],
+    ['src', 'data:image/svg+xml;base64,PHN2Zz4=', false],
+    ['src', 'data:image/png;base64,iVBORw0KGgo=" onerror="alert(1)', false],
+    ['src', 'mailto:a@example.com', false],
+  ])('%s=%j is safe: %s', (attribute, value, safe) => {
+    expect(isSafeUrl(attribute, value)).toBe(safe);
   });
 });
 
@@ -97,7 +131,11 @@ const fragments = (() => {
   const scheme = fc
     .constantFrom('javascript', 'vbscript', 'data', 'livescript', 'file', 'blob', 'http', 'https', 'mailto', 'tel', '')
     .chain((name) => fc.tuple(...[...name].map((c) => fc.tuple(entityFor(c), noise).map(([a, b]) => a + b))).map((parts) => parts.join('')));
-  const rest = fc.constantFrom('alert(1)', '//example.com/x', 'text/html;base64,PHNjcmlwdD4=', 'image/svg+xml,<svg onload=alert(1)>', 'image/png;base64,iVBORw0KGgo=', '/relative', '#top');
+  const rest = fc.constantFrom(
+    'alert(1)', '//example.com/x', 'text/html;base64,PHNjcmlwdD4=', 'image/svg+xml,<svg onload=alert(1)>', 'image/png;base64,iVBORw0KGgo=', '/relative', '#top',
+    // Attempts to end the attribute (or the tag) early, once decoded.
+    'x&quot; onerror=&quot;alert(1)', 'x&#34;><img src=x onerror=alert(1)>', "x&#39; onclick=&#39;alert(1)", 'x&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
+  );
   const url = fc.tuple(lead, scheme, colon, rest).map((parts) => parts.join(''));
   const quoted = url.chain((u) => fc.constantFrom(`"${u}"`, `'${u}'`, u.replace(/[\s"'>]/g, '')));
   const attributeName = fc.constantFrom('href', 'HREF', 'src', 'cite', 'srcset', 'action', 'formaction', 'data', 'poster', 'background', 'xlink:href', 'onerror', 'OnClick', 'onload', 'style', 'class', 'title', 'alt', 'width');
@@ -131,6 +169,21 @@ describe('the sanitizer, for any body', () => {
       { numRuns: 400 },
     );
   });
+
+  it('writes HTML whose attributes and text it would write again unchanged', () => {
+    // Only structure may differ the second time: "<p><blockquote>" closes the p, for this parser as for a browser.
+    const attributes = (html: string) => [...html.matchAll(/ [a-z]+="[^"]*"/g)].map((m) => m[0]);
+    const text = (html: string) => html.replace(/<[^>]*>/g, '');
+    fc.assert(
+      fc.property(fragments, (body) => {
+        const html = renderMarkdown(body);
+        const again = sanitizeHtml(html);
+        expect(attributes(again)).toEqual(attributes(html));
+        expect(text(again)).toBe(text(html));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 const nestedLists = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item ${i}\n`).join('');
@@ -143,7 +196,8 @@ describe('rendering limits', () => {
     ['10,000 elements nested in one another', `${'<div>'.repeat(10_000)}x`, /nest HTML elements more than 256 deep/],
     ['200 nested block quotes', `${'> '.repeat(200)}x`, /nest block quotes and lists more than 64 levels deep/],
     ['100 nested lists', nestedLists(100), /nest block quotes and lists more than 64 levels deep/],
-    ['a long URL referenced 2,000 times', `[a]: /${'x'.repeat(1_000)}\n\n${'[a] '.repeat(2_000)}`, /render to more than 1,000,000 characters/],
+    ['two tables of a wide header over one-cell rows', `|${'a|'.repeat(1_000)}\n|${'-|'.repeat(1_000)}\n${'a\n'.repeat(66)}\n`.repeat(2), /more than 100,000 table cells in all/],
+    ['a long URL referenced 3,000 times', `[a]: /${'x'.repeat(1_000)}\n\n${'[a] '.repeat(3_000)}`, /expand to more than 2,000,000 characters when rendered/],
   ])('refuses %s with a MarkupLimitError that names the limit', (_, source, message) => {
     expect(() => renderMarkdown(source)).toThrow(MarkupLimitError);
     expect(() => renderMarkdown(source)).toThrow(message);
@@ -157,6 +211,15 @@ describe('rendering limits', () => {
     expect(renderMarkdown(`${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}`)).toBe(`${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}`);
     expect(renderMarkdown(nestedLists(MARKUP_LIMITS.markdownDepth / 2))).toContain('item 31');
     expect(renderMarkdown(`${'> '.repeat(MARKUP_LIMITS.markdownDepth)}deep`)).toContain('deep');
+  });
+
+  it.each([
+    ['one dense table', `|a|b|\n|-|-|\n${'|x|y|\n'.repeat(33_000)}`],
+    ['quotation marks', '"'.repeat(BODY_MAX_LENGTH)],
+    ['short reference links', `[a]: https://example.com/\n\n${'[a] '.repeat(49_000)}`],
+  ])('renders a body of %s as long as the longest body allowed', (_, source) => {
+    expect(source.length).toBeLessThanOrEqual(BODY_MAX_LENGTH);
+    expect(renderMarkdown(source).length).toBeGreaterThan(BODY_MAX_LENGTH);
   });
 
   it.each([
