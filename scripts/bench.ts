@@ -13,6 +13,7 @@ import { renderRss } from '../src/render/feeds';
 import { bulkInsertPublished, bulkRecount } from '../src/storage/bulk';
 import { newestPublished } from '../src/storage/feeds';
 import { benchIssue, TAGS, WORDS } from './lib/bench-data';
+import { markedSections } from './lib/benchmarks-file';
 import { buildWorker, freePort, startLocalWorker, type LocalWorker } from './lib/local-worker';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -273,5 +274,7 @@ lines.push(
   '- p99 latencies under wrk load are dominated by the 2-core machine running wrk, Node and workerd at once: the hello-world Worker shows the same tail.',
   '- Archive pages use OFFSET, so the newest archive page reads the whole index at 100,000 issues; they are cached for a day and are not on the hot path.',
 );
-await writeFile('BENCHMARKS.md', `${lines.join('\n')}\n`);
+// The sections other bench scripts own (`npm run bench:sanitize`) stay as they are.
+const kept = await markedSections();
+await writeFile('BENCHMARKS.md', `${lines.join('\n')}\n${kept === '' ? '' : `\n${kept}`}`);
 log('wrote BENCHMARKS.md');

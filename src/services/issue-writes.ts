@@ -3,8 +3,9 @@ import type { Issue, IssueContent } from '../domain/issue';
 import type { Action, Permission } from '../domain/status';
 import { lowestRoleFor, roleAllows } from '../domain/status';
 import { checkIfMatch, checkOptionalIfMatch, versionEtag } from '../http/conditional';
-import { conflict, forbidden, HttpError, notFound } from '../http/problem';
+import { conflict, forbidden, HttpError, invalidInput, notFound } from '../http/problem';
 import { renderMarkdown } from '../render/markdown';
+import { MarkupLimitError } from '../render/markup-limits';
 import { StorageConflict } from '../storage/conflict';
 import type { ContentVersion } from '../storage/content-version';
 import { findIssueById, writeIssue } from '../storage/issues';
@@ -37,6 +38,16 @@ export async function loadIssue(app: App, id: string): Promise<Issue> {
   const issue = await findIssueById(app.db, id);
   if (issue === null) throw notFound(`No issue has the id ${id}.`);
   return issue;
+}
+
+/** Renders a body for storage; one past a rendering limit is the client's to fix: 400 at `/body`. */
+export function renderBody(body: string): string {
+  try {
+    return renderMarkdown(body);
+  } catch (error) {
+    if (!(error instanceof MarkupLimitError)) throw error;
+    throw invalidInput([{ path: '/body', message: error.message }], 'The body is past a limit that keeps rendering fast; see `errors`.');
+  }
 }
 
 /** How a write treats If-Match: PUT, PATCH and DELETE require it; other writes check it if sent. */
@@ -72,7 +83,7 @@ export async function commitChange(
   if (precondition.required) checkIfMatch(precondition.ifMatch, etag);
   else checkOptionalIfMatch(precondition.ifMatch, etag);
   const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
-  if (next.body !== current.body) next.html = renderMarkdown(next.body);
+  if (next.body !== current.body) next.html = renderBody(next.body);
   const visibleToReaders = current.status === 'published' || next.status === 'published';
   let version: ContentVersion | null;
   try {

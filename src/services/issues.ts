@@ -3,12 +3,11 @@ import type { Issue, IssueContent, IssueInput, IssuePatch } from '../domain/issu
 import { firstFreeSlug, slugify } from '../domain/slug';
 import { roleAllows, type Status } from '../domain/status';
 import { conflict } from '../http/problem';
-import { renderMarkdown } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
 import type { IssueListItem, Keyset } from '../storage/issue-rows';
 import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
-import { commitChange, conflictError, loadIssue, requirePermission, requireAccess, type Precondition } from './issue-writes';
+import { commitChange, conflictError, loadIssue, renderBody, requireAccess, requirePermission, type Precondition } from './issue-writes';
 import type { Editor } from './tokens';
 
 export interface Idempotency {
@@ -65,7 +64,7 @@ export async function createIssue(
       number: input.number ?? (await nextIssueNumber(app.db)),
       slug: input.slug ?? firstFreeSlug(base, await slugsLike(app.db, base)),
       ...contentFrom(input, app),
-      html: renderMarkdown(input.body),
+      html: renderBody(input.body),
       status: 'draft',
       publish_at: null,
       published_at: null,

@@ -1,0 +1,140 @@
+import { Parser } from 'htmlparser2';
+import { MARKUP_LIMITS, MarkupLimitError } from './markup-limits';
+import { isSafeUrl } from './url-policy';
+
+/**
+ * An allowlist sanitizer on a real HTML parser (htmlparser2): it decodes every character reference
+ * as a browser does, judges the decoded values, and writes new markup from them. Nothing of the
+ * source is passed through, so what a browser reads is exactly what was judged.
+ */
+
+/** The tags a body may use, each with the attributes it may keep. */
+const ALLOWED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    a: 'href title', img: 'src alt title width height',
+    p: '', br: '', hr: '', blockquote: 'cite', pre: '', code: 'class',
+    h1: '', h2: '', h3: '', h4: '', h5: '', h6: '',
+    ul: '', ol: 'start', li: '',
+    em: '', strong: '', del: '', s: '', ins: '', mark: '', sub: '', sup: '', small: '', kbd: '', abbr: 'title',
+    table: '', thead: '', tbody: '', tfoot: '', tr: '', th: 'style colspan rowspan', td: 'style colspan rowspan',
+    figure: '', figcaption: '', details: '', summary: '', span: '', div: '', section: '',
+  }).map(([tag, attributes]) => [tag, new Set(attributes.split(' ').filter(Boolean))]),
+);
+
+/** Removed together with everything inside them. Other unknown tags lose the tag and keep the text. */
+const DROPPED_WITH_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'noscript', 'svg', 'math']);
+const VOID = new Set(['img', 'br', 'hr']);
+const TEXT_ALIGN = /^\s*text-align\s*:\s*(left|right|center|justify|start|end)\s*$/i;
+/** C0 and C1 controls but tab, line feed and carriage return: character references can make them. */
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+function escape(decoded: string): string {
+  return decoded.replace(CONTROLS, '').replace(/[&<>"]/g, (c) => ESCAPES[c]!);
+}
+
+/** The value to keep for an allowed attribute, decoded; null to drop the attribute. */
+function keptValue(name: string, value: string): string | null {
+  switch (name) {
+    case 'href':
+    case 'src':
+    case 'cite':
+      return isSafeUrl(name, value.replace(CONTROLS, '')) ? value : null;
+    case 'class':
+      return /^language-[\w+#-]+$/.test(value) ? value : null;
+    case 'style': {
+      // Only the alignment Markdown tables write; the last declaration wins, as in CSS.
+      const align = value.split(';').map((d) => TEXT_ALIGN.exec(d)?.[1]).filter(Boolean).at(-1);
+      return align === undefined ? null : `text-align:${align.toLowerCase()};`;
+    }
+    default:
+      return value;
+  }
+}
+
+function openTag(tag: string, attributes: Record<string, string>, allowed: ReadonlySet<string>): string {
+  let markup = `<${tag}`;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!allowed.has(name)) continue;
+    const kept = keptValue(name, value);
+    if (kept !== null) markup += ` ${name}="${escape(kept)}"`;
+  }
+  return `${markup}>`;
+}
+
+/** Counts what MARKUP_LIMITS bounds, as the parser reports it, and throws past a limit. */
+class LimitCounter {
+  private depth = 0;
+  private attributes = 0;
+  private tag = '';
+
+  open(tag: string): void {
+    this.checkName(tag);
+    if (++this.depth > MARKUP_LIMITS.htmlDepth) {
+      throw new MarkupLimitError('htmlDepth', `must not nest HTML elements more than ${MARKUP_LIMITS.htmlDepth} deep`);
+    }
+    this.tag = tag;
+    this.attributes = 0;
+  }
+
+  attribute(name: string): void {
+    this.checkName(name);
+    if (++this.attributes > MARKUP_LIMITS.attributesPerElement) {
+      throw new MarkupLimitError('attributesPerElement', `must not have more than ${MARKUP_LIMITS.attributesPerElement} attributes on one element (a <${this.tag}> has more)`);
+    }
+  }
+
+  close(): void {
+    this.depth--;
+  }
+
+  private checkName(name: string): void {
+    if (name.length > MARKUP_LIMITS.nameLength) {
+      throw new MarkupLimitError('nameLength', `must not have a tag or attribute name longer than ${MARKUP_LIMITS.nameLength} characters`);
+    }
+  }
+}
+
+/**
+ * Sanitized HTML: allowed tags and attributes only, every element closed, no comments. Throws
+ * MarkupLimitError past MARKUP_LIMITS: the parser's own work per element grows with the depth of
+ * its stack, and js-xss's grew with the square of the attributes on a tag.
+ */
+export function sanitizeHtml(html: string): string {
+  const out: string[] = [];
+  const limits = new LimitCounter();
+  // Above zero while inside an element that is dropped with its content.
+  let dropping = 0;
+  // A start tag that the source ends inside of: the parser still closes its element at the end.
+  let unfinished = false;
+  const parser = new Parser(
+    {
+      onopentagname(tag) {
+        limits.open(tag);
+        unfinished = true;
+      },
+      onattribute: (name) => limits.attribute(name),
+      onopentag(tag, attributes) {
+        unfinished = false;
+        if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) dropping++;
+        else {
+          const allowed = ALLOWED.get(tag);
+          if (allowed !== undefined) out.push(openTag(tag, attributes, allowed));
+        }
+      },
+      ontext(text) {
+        if (dropping === 0) out.push(escape(text));
+      },
+      // The parser closes every element it opened (void ones at once, unclosed ones at the end).
+      onclosetag(tag) {
+        limits.close();
+        if (unfinished) unfinished = false;
+        else if (dropping > 0) dropping--;
+        else if (ALLOWED.has(tag) && !VOID.has(tag)) out.push(`</${tag}>`);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
+  );
+  parser.end(html);
+  return out.join('');
+}
