@@ -5,6 +5,7 @@ import { HttpError, problemResponse, unavailable } from './http/problem';
 import { buildRouter } from './router';
 import { reconcileVersionHint } from './services/content-version';
 import { publishDue } from './services/publishing';
+import { rerenderStale } from './services/rerender';
 import { sendDuePings } from './services/websub';
 import { StorageUnavailable } from './storage/db';
 import { pruneIdempotencyKeys } from './storage/idempotency';
@@ -96,6 +97,8 @@ export default {
     const app: App = { ...appFrom(env, ctx), now: () => new Date(controller.scheduledTime) };
     const published = await publishDue(app);
     if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
+    const rerendered = await rerenderStale(app);
+    if (rerendered > 0) console.log(`rendered ${rerendered} issue(s) again with the current renderer`);
     const pinged = await sendDuePings(app);
     if (pinged > 0) console.log(`websub: pinged the hub for ${pinged} feed(s)`);
     // Heals KV's version hint from D1 if a write to it was lost, late or overwritten.

@@ -10,6 +10,12 @@ import { sanitizeHtml } from './sanitize';
  */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false }).use(markdownBounds);
 
+/**
+ * The version of what renderMarkdown writes. Raise it whenever the renderer or the sanitizer
+ * changes what they let through: the cron then renders every stored issue again.
+ */
+export const RENDERER_VERSION = 1;
+
 /** Renders Markdown to sanitized HTML; throws MarkupLimitError for a body past MARKUP_LIMITS. */
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(markdown.render(source)).trim();

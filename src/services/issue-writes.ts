@@ -4,7 +4,7 @@ import type { Action, Permission } from '../domain/status';
 import { lowestRoleFor, roleAllows } from '../domain/status';
 import { checkIfMatch, checkOptionalIfMatch, versionEtag } from '../http/conditional';
 import { conflict, forbidden, HttpError, invalidInput, notFound } from '../http/problem';
-import { renderMarkdown } from '../render/markdown';
+import { renderMarkdown, RENDERER_VERSION } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
 import { StorageConflict } from '../storage/conflict';
 import type { ContentVersion } from '../storage/content-version';
@@ -40,15 +40,34 @@ export async function loadIssue(app: App, id: string): Promise<Issue> {
   return issue;
 }
 
-/** Renders a body for storage; one past a rendering limit is the client's to fix: 400 at `/body`. */
+/**
+ * What an issue's body and its HTML may weigh together, in UTF-8 bytes. D1 stores at most
+ * 2,000,000 bytes in a row (SQLite here stores far more, so only this check keeps the two alike);
+ * the rest of the row (title, summary, teasers) stays well under the margin left.
+ */
+export const ROW_BODY_BUDGET_BYTES = 1_800_000;
+
+/**
+ * Renders a body for storage. One past a rendering limit, or whose HTML would not fit in a D1
+ * row, is the client's to fix: 400 at `/body`.
+ */
 export function renderBody(body: string): string {
+  let html: string;
   try {
-    return renderMarkdown(body);
+    html = renderMarkdown(body);
   } catch (error) {
     if (!(error instanceof MarkupLimitError)) throw error;
     throw invalidInput([{ path: '/body', message: error.message }], 'The body is past a limit that keeps rendering fast; see `errors`.');
   }
+  const bytes = utf8.encode(body).byteLength + utf8.encode(html).byteLength;
+  if (bytes > ROW_BODY_BUDGET_BYTES) {
+    const message = `renders to ${bytes} bytes with its HTML, more than the ${ROW_BODY_BUDGET_BYTES} an issue can store; repeated long references or titles are the usual cause`;
+    throw invalidInput([{ path: '/body', message }], 'The body is too large once rendered; see `errors`.');
+  }
+  return html;
 }
+
+const utf8 = new TextEncoder();
 
 /** How a write treats If-Match: PUT, PATCH and DELETE require it; other writes check it if sent. */
 export type Precondition = { ifMatch: string | null; required: boolean };
@@ -83,7 +102,8 @@ export async function commitChange(
   if (precondition.required) checkIfMatch(precondition.ifMatch, etag);
   else checkOptionalIfMatch(precondition.ifMatch, etag);
   const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
-  if (next.body !== current.body) next.html = renderBody(next.body);
+  const rendered = next.body !== current.body;
+  if (rendered) next.html = renderBody(next.body);
   const visibleToReaders = current.status === 'published' || next.status === 'published';
   let version: ContentVersion | null;
   try {
@@ -94,6 +114,7 @@ export async function commitChange(
       visibleToReaders,
       affectedTags: [...new Set([...current.tags, ...next.tags])],
       extra: pingStatements(app, current, next),
+      ...(rendered ? { renderer: RENDERER_VERSION } : {}),
     });
   } catch (error) {
     if (error instanceof StorageConflict) throw conflictError(error, next);

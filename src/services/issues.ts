@@ -3,6 +3,7 @@ import type { Issue, IssueContent, IssueInput, IssuePatch } from '../domain/issu
 import { firstFreeSlug, slugify } from '../domain/slug';
 import { roleAllows, type Status } from '../domain/status';
 import { conflict } from '../http/problem';
+import { RENDERER_VERSION } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
 import type { IssueListItem, Keyset } from '../storage/issue-rows';
@@ -77,7 +78,7 @@ export async function createIssue(
         ? []
         : [idempotencyInsert(app.db, { token_id: editor.tokenId, key: idempotency.key, fingerprint: idempotency.fingerprint, issue_id: issue.id, created_at: now })];
     try {
-      await writeIssue(app.db, issue, { action: 'create', author: editor.name, expectedVersion: null, extra });
+      await writeIssue(app.db, issue, { action: 'create', author: editor.name, expectedVersion: null, extra, renderer: RENDERER_VERSION });
       return { issue, replayed: false };
     } catch (error) {
       if (!(error instanceof StorageConflict)) throw error;

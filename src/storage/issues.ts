@@ -125,6 +125,8 @@ export interface WriteOptions {
   visibleToReaders?: boolean;
   /** The tags whose counts may change: the issue's tags before and after. */
   affectedTags?: readonly string[];
+  /** The renderer version that wrote `issue.html`, when it was rendered for this write. */
+  renderer?: number;
 }
 
 /**
@@ -152,6 +154,7 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
       db.prepare('INSERT INTO issue_tags (tag, issue_id, published_at) VALUES (?, ?, ?)').bind(tag, issue.id, taggedAt),
     ),
     ...searchRowWrite(db, issue),
+    ...(options.renderer === undefined ? [] : [db.prepare('UPDATE issues SET renderer = ? WHERE id = ?').bind(options.renderer, issue.id)]),
     ...(options.extra ?? []),
     ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)] : []),
   ];
@@ -169,4 +172,27 @@ export async function lastChange(db: Db): Promise<string | null> {
 /** Whether any issue, in any status, has this slug. */
 export async function slugExists(db: Db, slug: string): Promise<boolean> {
   return (await db.prepare('SELECT 1 FROM issues WHERE slug = ?').bind(slug).first()) !== null;
+}
+
+/** Issues whose HTML an older renderer wrote (see migrations/0010_renderer_version.sql). */
+export async function staleRendered(db: Db, renderer: number, limit: number): Promise<Issue[]> {
+  const { results } = await db
+    .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE renderer < ? LIMIT ?`)
+    .bind(renderer, limit)
+    .all<IssueRow>();
+  return results.map(toIssue);
+}
+
+/**
+ * Replaces an issue's HTML with what `renderer` wrote from the same body: no new version or
+ * revision (the content is the same), and the content version moves on when readers see it.
+ * Nothing is written if the issue changed since it was read.
+ */
+export async function storeRerendered(db: Db, issue: Issue, renderer: number): Promise<ContentVersion | null> {
+  const update = db
+    .prepare('UPDATE issues SET html = ?, renderer = ? WHERE id = ? AND version = ? AND renderer < ?')
+    .bind(issue.html, renderer, issue.id, issue.version, renderer);
+  const visible = issue.status === 'published';
+  const results = await db.batch(visible ? [update, bumpGeneration(db), contentVersionRead(db)] : [update]);
+  return visible ? ((results.at(-1)?.results[0] as ContentVersion | undefined) ?? null) : null;
 }

@@ -271,3 +271,15 @@ describe('XML outputs stay XML whatever the text', () => {
     expect(oembed.textOf('title')).toEqual([`${text} ${tag}`]);
   });
 });
+
+describe('a body that renders past what D1 can store in one row', () => {
+  it('is refused with 400 at /body, not a 5xx, and nothing is stored', async () => {
+    const before = await databaseContents();
+    // A reference whose title is 3,000 Hangul syllables (9 KB), used 600 times: 1.8 million
+    // characters of HTML, over 5 MB in UTF-8. D1 keeps at most 2,000,000 bytes in a row.
+    const body = `[r]: /x "${'가'.repeat(3000)}"\n\n${'[r] '.repeat(600)}`;
+    const problem = await expectProblem(await create({ body }), 400);
+    expect(problem.errors?.[0]?.path).toBe('/body');
+    expect(await databaseContents()).toBe(before);
+  });
+});

@@ -1,0 +1,31 @@
+import type { App } from '../config';
+import { MarkupLimitError } from '../render/markup-limits';
+import { renderMarkdown, RENDERER_VERSION } from '../render/markdown';
+import { escapeHtml } from '../render/text';
+import { staleRendered, storeRerendered } from '../storage/issues';
+import { announceVersion } from './content-version';
+
+/** How many issues one cron run renders again: a minute's work stays small. */
+export const RERENDER_BATCH = 25;
+
+/**
+ * The cron's part: renders again the issues whose HTML an older renderer wrote, so that a fix to
+ * the sanitizer reaches what was stored before it (and what a backup brings back). A body that the
+ * renderer now refuses is shown as escaped text rather than keep HTML written by an older rule.
+ * Returns how many issues were rendered again.
+ */
+export async function rerenderStale(app: App): Promise<number> {
+  const stale = await staleRendered(app.db, RENDERER_VERSION, RERENDER_BATCH);
+  for (const issue of stale) {
+    let html: string;
+    try {
+      html = renderMarkdown(issue.body);
+    } catch (error) {
+      if (!(error instanceof MarkupLimitError)) throw error;
+      html = `<pre>${escapeHtml(issue.body)}</pre>`;
+    }
+    const version = await storeRerendered(app.db, { ...issue, html }, RENDERER_VERSION);
+    if (version !== null) announceVersion(app, version, app.bookmark());
+  }
+  return stale.length;
+}

@@ -1,0 +1,48 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { RERENDER_BATCH } from '../../src/services/rerender';
+import { makeIssue } from '../fixtures/issues';
+import { call, editorClient, mintToken } from '../helpers';
+
+/**
+ * HTML stored before a sanitizer fix keeps what the older rules let through until it is rendered
+ * again: the cron does that for every issue an older renderer wrote (here: rows written as the
+ * previous sanitizer left them, renderer 0).
+ */
+async function cron(): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '* * * * *' }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+describe('HTML written by an older renderer', () => {
+  it('is rendered again by the cron, and readers stop getting the unsafe link', async () => {
+    const editor = editorClient(await mintToken('editor'));
+    const body = '<a href="javascript&colon;alert(1)">눌러 보세요</a>';
+    const issues: { id: string; slug: string }[] = [];
+    for (let i = 0; i < RERENDER_BATCH + 3; i++) {
+      const { id, slug } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ body }) })).json()) as { id: string; slug: string };
+      await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
+      issues.push({ id, slug });
+    }
+    // As the previous sanitizer stored them: the entity-encoded script URL passed through.
+    await env.DB.prepare(`UPDATE issues SET html = ?, renderer = 0 WHERE id IN (${issues.map(() => '?').join(', ')})`)
+      .bind(body, ...issues.map((i) => i.id))
+      .run();
+    await env.DB.prepare("UPDATE site_state SET value = value + 1 WHERE key = 'generation'").run();
+    const page = () => call(`/api/v1/issues/${encodeURIComponent(issues[0]!.slug)}`).then((r) => r.json() as Promise<{ html: string }>);
+    await new Promise((resolve) => setTimeout(resolve, 5_100)); // past the freshness bound: readers see the stored rows
+    expect((await page()).html).toContain('javascript&colon;');
+
+    await cron();
+    await cron();
+    const { results } = await env.DB.prepare('SELECT html, renderer FROM issues WHERE renderer = 0').all();
+    expect(results).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    const after = await page();
+    expect(after.html).toContain('눌러 보세요');
+    expect(after.html).not.toMatch(/javascript/i);
+  }, 30_000);
+});
