@@ -1,3 +1,4 @@
+import { THIS_ISOLATE, type IsolateState } from './services/isolate-state';
 import { guarded, type Db } from './storage/db';
 
 /** Site settings, read once from `wrangler.toml` vars. */
@@ -58,6 +59,8 @@ export interface App {
    * settings. It leads every cache key, so a deploy or a settings change starts from a clean cache.
    */
   cacheScope: string;
+  /** What this isolate remembers between requests (the content version it serves, its outputs). */
+  isolate: IsolateState;
   site: Site;
   feedbackLimiter: RateLimit;
   /** Counts failed editor authentications per client. */
@@ -118,6 +121,7 @@ export function appFrom(
     cache: env.CACHE,
     edge,
     cacheScope: scope,
+    isolate: THIS_ISOLATE,
     site,
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,

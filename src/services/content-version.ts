@@ -1,6 +1,7 @@
 import type { App } from '../config';
 import { StorageUnavailable } from '../storage/db';
 import { readContentVersion, readVersionHint, storeVersionHint, type ContentVersion } from '../storage/content-version';
+import type { IsolateState, KnownVersion } from './isolate-state';
 
 /**
  * Which content version this isolate serves readers. D1's primary is the authority: the version
@@ -13,35 +14,27 @@ import { readContentVersion, readVersionHint, storeVersionHint, type ContentVers
 export const REFRESH_MS = 2_000;
 export const BOUND_MS = 5_000;
 
-export interface KnownVersion extends ContentVersion {
-  /** The D1 bookmark at which this version was read: renders read at least this fresh. */
-  bookmark: string | null;
-  /** When the primary last confirmed it (Date.now()). */
-  checkedAt: number;
-}
-
-let known: KnownVersion | null = null;
-let refreshing: Promise<KnownVersion> | null = null;
-
-/** Takes `next` unless it is older than what this isolate already serves (replies can cross). */
-function learn(next: KnownVersion): KnownVersion {
+/** Takes `next` unless it is older than what the isolate already serves (replies can cross). */
+function learn(state: IsolateState, next: KnownVersion): KnownVersion {
+  const known = state.known;
   if (known !== null && known.epoch === next.epoch && known.generation > next.generation) {
-    known = { ...known, checkedAt: Math.max(known.checkedAt, next.checkedAt) };
+    state.known = { ...known, checkedAt: Math.max(known.checkedAt, next.checkedAt) };
   } else {
-    known = next;
+    state.known = next;
   }
-  return known;
+  return state.known;
 }
 
 function refresh(app: App): Promise<KnownVersion> {
-  refreshing ??= (async () => {
+  const state = app.isolate;
+  state.refreshing ??= (async () => {
     const primary = app.session('first-primary');
     const version = await readContentVersion(primary.db);
-    return learn({ ...version, bookmark: primary.bookmark(), checkedAt: Date.now() });
+    return learn(state, { ...version, bookmark: primary.bookmark(), checkedAt: Date.now() });
   })().finally(() => {
-    refreshing = null;
+    state.refreshing = null;
   });
-  return refreshing;
+  return state.refreshing;
 }
 
 /**
@@ -49,6 +42,7 @@ function refresh(app: App): Promise<KnownVersion> {
  * is older than the bound: the caller may serve what it has for it (stale-if-error), never older.
  */
 export async function versionToServe(app: App): Promise<{ version: KnownVersion; confirmed: boolean }> {
+  const known = app.isolate.known;
   const age = known === null ? Infinity : Date.now() - known.checkedAt;
   if (known !== null && age < REFRESH_MS) return { version: known, confirmed: true };
   if (known !== null && age < BOUND_MS) {
@@ -61,15 +55,15 @@ export async function versionToServe(app: App): Promise<{ version: KnownVersion;
     if (!(error instanceof StorageUnavailable)) throw error;
     // D1 cannot be reached from here: KV may still say what the writers announced since.
     const hint = await readVersionHint(app.cache).catch(() => null);
-    if (hint !== null) learn({ ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
-    if (known === null) throw error;
-    return { version: known, confirmed: false };
+    if (hint !== null) learn(app.isolate, { ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
+    if (app.isolate.known === null) throw error;
+    return { version: app.isolate.known, confirmed: false };
   }
 }
 
 /** After a change readers can see: this isolate serves it at once, and KV's hint is moved on. */
 export function announceVersion(app: App, version: ContentVersion, bookmark: string | null): void {
-  learn({ ...version, bookmark, checkedAt: Date.now() });
+  learn(app.isolate, { ...version, bookmark, checkedAt: Date.now() });
   app.defer(storeVersionHint(app.cache, version).catch((error: unknown) => console.warn('kv: could not store the version hint', error)));
 }
 
@@ -85,8 +79,3 @@ export async function reconcileVersionHint(app: App): Promise<boolean> {
   return true;
 }
 
-/** Forgets what this isolate knows (tests: another isolate). */
-export function forgetKnownVersion(): void {
-  known = null;
-  refreshing = null;
-}

@@ -5,7 +5,8 @@ import { contentEtag, httpDate, isNotModified, notModified } from '../http/condi
 import type { Representation } from '../http/respond';
 import { StorageUnavailable } from '../storage/db';
 import { readEdgeOutput, storeEdgeOutput, type StoredOutput } from '../storage/edge-outputs';
-import { forgetKnownVersion, versionToServe, type KnownVersion } from './content-version';
+import { versionToServe } from './content-version';
+import { resetIsolateState, THIS_ISOLATE, type CachedOutput, type IsolateState, type KnownVersion } from './isolate-state';
 
 /**
  * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, under a
@@ -23,42 +24,33 @@ import { forgetKnownVersion, versionToServe, type KnownVersion } from './content
  */
 export const ISOLATE_MAX_BYTES = 8 * 1024 * 1024;
 
-interface Entry extends StoredOutput {
-  /** The body encoded once, so a hit does not encode it again for every response. */
-  bytes: Uint8Array;
-}
-
 const encoder = new TextEncoder();
-const entryOf = (output: StoredOutput): Entry => ({ ...output, bytes: encoder.encode(output.body) });
+const entryOf = (output: StoredOutput): CachedOutput => ({ ...output, bytes: encoder.encode(output.body) });
 
-/** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
-const isolate = new Map<string, Entry>();
-let isolateBytes = 0;
-
-function remember(key: string, entry: Entry): void {
-  const old = isolate.get(key);
-  if (old !== undefined) isolateBytes -= old.bytes.byteLength;
-  isolate.delete(key);
+function remember(state: IsolateState, key: string, entry: CachedOutput): void {
+  const old = state.outputs.get(key);
+  if (old !== undefined) state.bytes -= old.bytes.byteLength;
+  state.outputs.delete(key);
   if (entry.bytes.byteLength > ISOLATE_MAX_BYTES / 4) return; // one output may not crowd out the rest
-  isolate.set(key, entry);
-  isolateBytes += entry.bytes.byteLength;
-  for (const [oldest, { bytes }] of isolate) {
-    if (isolateBytes <= ISOLATE_MAX_BYTES) break;
-    isolate.delete(oldest);
-    isolateBytes -= bytes.byteLength;
+  state.outputs.set(key, entry);
+  state.bytes += entry.bytes.byteLength;
+  for (const [oldest, { bytes }] of state.outputs) {
+    if (state.bytes <= ISOLATE_MAX_BYTES) break;
+    state.outputs.delete(oldest);
+    state.bytes -= bytes.byteLength;
   }
 }
 
-function recall(key: string): Entry | undefined {
-  const entry = isolate.get(key);
+function recall(state: IsolateState, key: string): CachedOutput | undefined {
+  const entry = state.outputs.get(key);
   if (entry !== undefined) {
-    isolate.delete(key);
-    isolate.set(key, entry);
+    state.outputs.delete(key);
+    state.outputs.set(key, entry);
   }
   return entry;
 }
 
-function respond(request: Request, output: Entry, cache: string): Response {
+function respond(request: Request, output: CachedOutput, cache: string): Response {
   const headers: Record<string, string> = {
     'Content-Type': output.contentType,
     'Cache-Control': output.cacheControl,
@@ -112,12 +104,12 @@ export async function serveCached(
   const { version, confirmed } = await versionToServe(app);
   const key = versioned(app, version, await cacheKey(request.route, identity));
   const served = confirmed ? 'hit' : 'stale-if-error';
-  const local = recall(key);
+  const local = recall(app.isolate, key);
   if (local !== undefined) return respond(request, local, confirmed ? 'hit-isolate' : served);
   const stored = options.shared ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
   if (stored !== null) {
     const entry = entryOf(stored);
-    remember(key, entry);
+    remember(app.isolate, key, entry);
     return respond(request, entry, confirmed ? 'hit-edge' : served);
   }
   let representation: Representation;
@@ -136,7 +128,7 @@ export async function serveCached(
     headers: representation.headers ?? {},
   };
   const entry = entryOf(output);
-  remember(key, entry);
+  remember(app.isolate, key, entry);
   if (options.shared) {
     app.defer(storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) => console.warn('cache: could not store an output', error)));
   }
@@ -145,12 +137,10 @@ export async function serveCached(
 
 /** How many bytes of outputs this isolate holds (tests). */
 export function isolateCacheBytes(): number {
-  return isolateBytes;
+  return THIS_ISOLATE.bytes;
 }
 
 /** Forgets this isolate's outputs and version (tests: another isolate in the same location). */
 export function forgetIsolateCache(): void {
-  isolate.clear();
-  isolateBytes = 0;
-  forgetKnownVersion();
+  resetIsolateState(THIS_ISOLATE);
 }

@@ -1,0 +1,39 @@
+import type { StoredOutput } from '../storage/edge-outputs';
+import type { ContentVersion } from '../storage/content-version';
+
+/** A content version as an isolate knows it. */
+export interface KnownVersion extends ContentVersion {
+  /** The D1 bookmark at which this version was read: renders read at least this fresh. */
+  bookmark: string | null;
+  /** When the primary last confirmed it (Date.now()). */
+  checkedAt: number;
+}
+
+/** A cached output, with its body encoded once so that a hit does not encode it again. */
+export interface CachedOutput extends StoredOutput {
+  bytes: Uint8Array;
+}
+
+/**
+ * What one isolate remembers between requests: the content version it serves and the outputs it
+ * holds. A Worker has one (THIS_ISOLATE, in module scope, which lives as long as the isolate);
+ * the topology simulation gives each simulated isolate its own.
+ */
+export interface IsolateState {
+  known: KnownVersion | null;
+  refreshing: Promise<KnownVersion> | null;
+  /** Least recently used first: a Map keeps insertion order, and a hit moves its entry to the end. */
+  outputs: Map<string, CachedOutput>;
+  bytes: number;
+}
+
+export function newIsolateState(): IsolateState {
+  return { known: null, refreshing: null, outputs: new Map(), bytes: 0 };
+}
+
+export const THIS_ISOLATE: IsolateState = newIsolateState();
+
+/** Forgets everything (tests: another isolate in the same location). */
+export function resetIsolateState(state: IsolateState): void {
+  Object.assign(state, newIsolateState());
+}
