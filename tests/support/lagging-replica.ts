@@ -5,22 +5,25 @@
  * that D1 must serve from the primary or at a bookmark ('first-primary', a bookmark string)
  * read the real, current database: D1 guarantees them writes up to that point.
  *
- * Until `freeze()` it records answers (the replica is in step); after it, it replays them.
+ * Until `freeze()` it records answers (the replica is in step); after it, it replays them. A
+ * `sticky` replica records each query's first answer and replays it from then on: a replica that
+ * stopped applying writes at a different moment for each thing it is asked.
  */
-export function laggingReplica(db: D1Database): D1Database & { freeze: () => void; replayed: () => number } {
+export function laggingReplica(db: D1Database, options: { sticky?: boolean } = {}): D1Database & { freeze: () => void; replayed: () => number } {
   const seen = new Map<string, unknown>();
   let frozen = false;
+  const sticky = options.sticky ?? false;
   let replayed = 0;
   const keyOf = (sql: string, values: unknown[], method: string) => JSON.stringify([sql, values, method]);
   const replicaStatement = (statement: D1PreparedStatement, sql: string, values: unknown[]): D1PreparedStatement => {
     const answer = async <T>(method: string, run: () => Promise<T>): Promise<T> => {
       const key = keyOf(sql, values, method);
-      if (frozen && seen.has(key)) {
+      if ((frozen || sticky) && seen.has(key)) {
         replayed++;
         return structuredClone(seen.get(key)) as T;
       }
       const result = await run();
-      if (!frozen) seen.set(key, structuredClone(result));
+      if (!frozen || sticky) seen.set(key, structuredClone(result));
       return result;
     };
     return {
