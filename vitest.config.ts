@@ -26,6 +26,8 @@ export default defineConfig(async () => {
                   WEBSUB_HUB: hub.url,
                   // One partner origin, so embeds have someone to be framed by.
                   PARTNER_ORIGINS: 'https://partner.example http://127.0.0.1:9 not-an-origin',
+                  // Test-only: the Worker refuses feedback without a secret and has no stand-in of its own.
+                  FEEDBACK_HASH_SECRET: 'test-only-feedback-hash-secret',
                 },
               },
             }),

@@ -37,9 +37,6 @@ function parseOrigins(value: string): string[] {
     .map((entry) => new URL(entry).origin);
 }
 
-/** Stands in for FEEDBACK_HASH_SECRET where none is set (local development and tests). */
-const DEVELOPMENT_HASH_SECRET = 'masthead-local-development-only';
-
 /** What every service is handed: storage bindings, site settings, the clock, and background work. */
 export interface App {
   /** A D1 Sessions API session, guarded so that an unavailable D1 surfaces as StorageUnavailable. */
@@ -51,8 +48,11 @@ export interface App {
   feedbackLimiter: RateLimit;
   /** Counts failed editor authentications per client. */
   authLimiter: RateLimit;
-  /** The secret behind the rotating salt of feedback client hashes. */
-  hashSecret: string;
+  /**
+   * The secret behind the rotating salt of feedback client hashes, or null when none is set: then
+   * feedback is refused (there is no stand-in; local runs pass a dev-only one explicitly).
+   */
+  hashSecret: string | null;
   now: () => Date;
   /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
   defer: (work: Promise<unknown>) => void;
@@ -68,6 +68,15 @@ function siteOf(env: Env): Site {
   return parsedSite.site;
 }
 
+/**
+ * FEEDBACK_HASH_SECRET, or null where it is missing or blank: a required secret can still be absent
+ * (deleted after a deploy, or a local run that did not supply one).
+ */
+function hashSecretOf(env: Env): string | null {
+  const secret: string | undefined = env.FEEDBACK_HASH_SECRET;
+  return secret?.trim() ? secret : null;
+}
+
 export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, start: SessionStart = 'first-unconstrained'): App {
   const session = env.DB.withSession(start);
   return {
@@ -77,7 +86,7 @@ export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, star
     site: siteOf(env),
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,
-    hashSecret: env.FEEDBACK_HASH_SECRET ?? DEVELOPMENT_HASH_SECRET,
+    hashSecret: hashSecretOf(env),
     now: () => new Date(),
     defer: (work) => ctx.waitUntil(work),
   };

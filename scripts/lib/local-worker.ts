@@ -68,7 +68,8 @@ export async function startLocalWorker(
     // Static files (the /docs renderer), served in front of the Worker as on Cloudflare.
     ...(options.assets === false ? {} : { assets: { directory: resolve('public'), routerConfig: { has_user_worker: true } } }),
     compatibilityDate: workerOptions.compatibilityDate as string,
-    bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, ...options.bindings },
+    // A local-only feedback secret: the Worker refuses feedback without one and has no stand-in.
+    bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, FEEDBACK_HASH_SECRET: 'local-only-feedback-hash-secret', ...options.bindings },
     d1Databases: ['DB'],
     kvNamespaces: ['CACHE'],
     ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
