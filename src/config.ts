@@ -44,6 +44,8 @@ export interface App {
   /** The session's bookmark after this request's queries: editors send it back to read their writes. */
   bookmark: () => string | null;
   cache: KVNamespace;
+  /** The static files in public/ (Workers Static Assets), which the Worker serves itself. */
+  assets: Fetcher;
   site: Site;
   feedbackLimiter: RateLimit;
   /** Counts failed editor authentications per client. */
@@ -83,6 +85,7 @@ export function appFrom(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, star
     db: guarded(session),
     bookmark: () => session.getBookmark(),
     cache: env.CACHE,
+    assets: env.ASSETS,
     site: siteOf(env),
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,

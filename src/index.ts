@@ -2,6 +2,7 @@ import { appFrom, type App } from './config';
 import { CACHE_POLICY } from './http/cache-policy';
 import { allowsCors, CORS_HEADERS, preflight } from './http/cors';
 import { HttpError, problemResponse, unavailable } from './http/problem';
+import { secureHeaders } from './http/security-headers';
 import { buildRouter } from './router';
 import { publishDue } from './services/publishing';
 import { StorageUnavailable } from './storage/db';
@@ -15,13 +16,6 @@ const BOOKMARK_HEADER = 'Masthead-Bookmark';
 
 /** Idempotency keys are kept this long, then a retry is treated as a new request. */
 const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
-
-/** Headers every response carries. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-};
 
 function toProblem(error: unknown, request: Request, app: App): Response {
   const instance = new URL(request.url).pathname;
@@ -49,14 +43,8 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
     response = toProblem(error, request, app);
   }
   if (cors) for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
-  // Our responses are built here, so their headers are mutable: set them in place, no copy.
-  const headers = response.headers;
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
-  // Nothing may frame a response unless it says otherwise (embeds name their partners).
-  if (!headers.has('Content-Security-Policy')) {
-    headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    headers.set('X-Frame-Options', 'DENY');
-  }
+  // Our responses are built here (static files too), so their headers are mutable: set in place.
+  const headers = secureHeaders(response).headers;
   if (response.status >= 400 && !headers.has('Cache-Control')) headers.set('Cache-Control', CACHE_POLICY.error);
   return isHead ? new Response(null, { status: response.status, headers }) : response;
 }

@@ -23,7 +23,7 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
   const proxy = await getPlatformProxy<Env>({ configPath: 'wrangler.toml', persist: true, remoteBindings: false });
   try {
     const pending: Promise<unknown>[] = [];
-    const app: App = { db: proxy.env.DB, bookmark: () => null, cache: proxy.env.CACHE, site: siteFrom(proxy.env), feedbackLimiter: proxy.env.FEEDBACK_LIMITER, authLimiter: proxy.env.AUTH_LIMITER, hashSecret: null, now: () => new Date(), defer: (work) => pending.push(work) };
+    const app: App = { db: proxy.env.DB, bookmark: () => null, cache: proxy.env.CACHE, assets: proxy.env.ASSETS, site: siteFrom(proxy.env), feedbackLimiter: proxy.env.FEEDBACK_LIMITER, authLimiter: proxy.env.AUTH_LIMITER, hashSecret: null, now: () => new Date(), defer: (work) => pending.push(work) };
     for (const [index, file] of files.entries()) {
       const prefix = `seed [${index + 1}/${files.length}] ${file}:`;
       const front = parseFrontMatter(await readFile(join(directory, file), 'utf8'));
