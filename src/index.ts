@@ -1,4 +1,5 @@
 import { appFrom, type App } from './config';
+import { bodyLimit } from './http/body-limit';
 import { CACHE_POLICY } from './http/cache-policy';
 import { allowsCors, CORS_HEADERS, preflight } from './http/cors';
 import { HttpError, problemResponse, unavailable } from './http/problem';
@@ -38,7 +39,7 @@ async function handle(request: Request, app: App, ctx: ExecutionContext): Promis
   const routed = isHead ? new Request(request, { method: 'GET' }) : request;
   let response: Response;
   try {
-    response = cors && request.method === 'OPTIONS' ? preflight() : await router.fetch(routed, app, ctx);
+    response = await bodyLimit(request, async () => (cors && request.method === 'OPTIONS' ? preflight() : router.fetch(routed, app, ctx)));
   } catch (error) {
     response = toProblem(error, request, app);
   }

@@ -7,7 +7,9 @@ import { notFound } from '../http/problem';
  * Assets), or the same 404 problem as any other unknown address.
  */
 export async function staticFile(request: IRequest, app: App): Promise<Response> {
-  const file = await app.assets.fetch(request);
+  // Only the address and headers (conditional GET): a body sent along is no business of a file's,
+  // and handing it over would keep it read after the answer has gone.
+  const file = await app.assets.fetch(request.url, { headers: request.headers });
   if (file.status === 404) {
     await file.body?.cancel();
     throw notFound('Nothing is served at this address.');
