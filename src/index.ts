@@ -31,15 +31,22 @@ function toProblem(error: unknown, request: Request, app: App): Response {
   return problemResponse(internal, app.site.url);
 }
 
+/**
+ * The CORS preflight's answer, or the router's. HEAD is GET without the body (RFC 9110 §9.3.2); the
+ * GET is built from the address and headers alone, because a GET cannot carry the body a HEAD sent.
+ */
+async function dispatch(request: Request, app: App, ctx: ExecutionContext, cors: boolean): Promise<Response> {
+  if (cors && request.method === 'OPTIONS') return preflight();
+  const routed = request.method === 'HEAD' ? new Request(request.url, { method: 'GET', headers: request.headers }) : request;
+  return router.fetch(routed, app, ctx);
+}
+
 async function handle(request: Request, app: App, ctx: ExecutionContext): Promise<Response> {
-  // HEAD is GET without the body (RFC 9110 §9.3.2).
   const isHead = request.method === 'HEAD';
-  const { pathname } = new URL(request.url);
-  const cors = allowsCors(pathname);
-  const routed = isHead ? new Request(request, { method: 'GET' }) : request;
+  const cors = allowsCors(new URL(request.url).pathname);
   let response: Response;
   try {
-    response = await bodyLimit(request, async () => (cors && request.method === 'OPTIONS' ? preflight() : router.fetch(routed, app, ctx)));
+    response = await bodyLimit(request, () => dispatch(request, app, ctx, cors));
   } catch (error) {
     response = toProblem(error, request, app);
   }
