@@ -46,11 +46,12 @@ const where = values.remote ? 'remote' : 'local';
 const run = d1Runner(target);
 
 /**
- * The token as the database now has it. Writes are checked by reading back, never by the count of
- * changed rows in wrangler's JSON: `wrangler d1 execute --local --json` reports no `meta.changes`.
+ * Runs a write and then reads the token back, in one `wrangler d1 execute` (statements run in
+ * order), and returns the token as the database then has it. Writes are checked by reading back,
+ * never by the count of changed rows in wrangler's JSON: `--local --json` reports no `meta.changes`.
  */
-async function readBack(id: string): Promise<Record<string, string | number | null> | null> {
-  const [row] = await run(findTokenSql(id));
+async function writeAndReadBack(write: string, id: string): Promise<Record<string, string | number | null> | null> {
+  const [row] = await run(`${write} ${findTokenSql(id)}`);
   return row ?? null;
 }
 
@@ -71,8 +72,8 @@ if (command === 'create') {
   const role = check(RoleSchema, values.role, 'role');
   await prepare();
   const { id, token } = generateToken();
-  await run(insertTokenSql({ id, name, role, hash: await hashToken(token), created_at: new Date().toISOString(), revoked_at: null }));
-  if ((await readBack(id)) === null) refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);
+  const insert = insertTokenSql({ id, name, role, hash: await hashToken(token), created_at: new Date().toISOString(), revoked_at: null });
+  if ((await writeAndReadBack(insert, id)) === null) refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);
   console.error(`Created ${role} token ${id} for ${name} (${where}). It is shown once; store it now.`);
   console.log(token);
 } else if (command === 'list') {
@@ -82,8 +83,7 @@ if (command === 'create') {
   const id = check(v.pipe(v.string('is required'), v.regex(/^[a-z0-9]{16}$/, 'must be a token id')), values.id, 'id');
   await prepare();
   const at = new Date().toISOString();
-  await run(revokeTokenSql(id, at));
-  const stored = await readBack(id);
+  const stored = await writeAndReadBack(revokeTokenSql(id, at), id);
   if (stored === null) refuse(`No token has the id ${id} (${where}); nothing was revoked. \`npm run token -- list\` shows the ids.`);
   if (stored.revoked_at === null) refuse(`Token ${id} is still live: the revocation did not take. Try again.`);
   if (stored.revoked_at !== at) refuse(`Token ${id} was already revoked at ${stored.revoked_at}; nothing changed.`);
