@@ -36,17 +36,24 @@ const before = await countRows(run);
 const statements = restoreStatements(backup, new Date());
 const CHUNK = 500;
 const dir = await mkdtemp(join(tmpdir(), 'masthead-import-'));
-for (let start = 0; start < statements.length; start += CHUNK) {
+let stopped: string | null = null;
+for (let start = 0; start < statements.length && stopped === null; start += CHUNK) {
   const path = join(dir, `part-${start / CHUNK}.sql`);
   await writeFile(path, statements.slice(start, start + CHUNK).join('\n'));
-  await wrangler(['d1', 'execute', 'DB', ...targetFlags(target), '--yes', '--file', path], { capture: true });
-  console.error(`import: ${Math.min(start + CHUNK, statements.length)} of ${statements.length} statements`);
+  try {
+    await wrangler(['d1', 'execute', 'DB', ...targetFlags(target), '--yes', '--file', path], { capture: true });
+    console.error(`import: ${Math.min(start + CHUNK, statements.length)} of ${statements.length} statements`);
+  } catch (error) {
+    // wrangler's own output above says why; the read-back below says how far the restore got.
+    stopped = (error as Error).message;
+  }
 }
 // Say what the database now holds, read back, not what the file held.
 const { rows, missing } = restoredRows(backup, before, await countRows(run));
 const counts = Object.entries(rows).map(([table, n]) => `${n} ${table}`).join(', ');
-if (missing.length > 0) {
-  console.error(`The restore from ${file} is incomplete (${counts} were written): ${missing.join('; ')}.`);
+if (stopped !== null || missing.length > 0) {
+  const why = [stopped, ...missing].filter((part) => part !== null).join('; ');
+  console.error(`The restore from ${file} is incomplete (${counts} were written): ${why}.`);
   process.exit(1);
 }
 console.error(`Restored ${counts} from ${file}; the search index was rebuilt. Tokens are restored revoked: mint new ones.`);

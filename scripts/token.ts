@@ -66,28 +66,35 @@ function check<S extends v.GenericSchema>(schema: S, value: unknown, flag: strin
   return result.output;
 }
 
-const command = positionals[0];
-if (command === 'create') {
-  const name = check(TokenNameSchema, values.name, 'name');
-  const role = check(RoleSchema, values.role, 'role');
-  await prepare();
-  const { id, token } = generateToken();
-  const insert = insertTokenSql({ id, name, role, hash: await hashToken(token), created_at: new Date().toISOString(), revoked_at: null });
-  if ((await writeAndReadBack(insert, id)) === null) refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);
-  console.error(`Created ${role} token ${id} for ${name} (${where}). It is shown once; store it now.`);
-  console.log(token);
-} else if (command === 'list') {
-  await prepare();
-  console.table(await run(LIST_TOKENS_SQL));
-} else if (command === 'revoke') {
-  const id = check(v.pipe(v.string('is required'), v.regex(/^[a-z0-9]{16}$/, 'must be a token id')), values.id, 'id');
-  await prepare();
-  const at = new Date().toISOString();
-  const stored = await writeAndReadBack(revokeTokenSql(id, at), id);
-  if (stored === null) refuse(`No token has the id ${id} (${where}); nothing was revoked. \`npm run token -- list\` shows the ids.`);
-  if (stored.revoked_at === null) refuse(`Token ${id} is still live: the revocation did not take. Try again.`);
-  if (stored.revoked_at !== at) refuse(`Token ${id} was already revoked at ${stored.revoked_at}; nothing changed.`);
-  console.error(`Revoked token ${id} (${stored.name}, ${stored.role}).`);
-} else {
-  fail(command === undefined ? 'Say what to do: create, list or revoke.' : `Unknown command "${command}".`);
+/** Runs one command; what it prints on stderr says what it did. */
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'create') {
+    const name = check(TokenNameSchema, values.name, 'name');
+    const role = check(RoleSchema, values.role, 'role');
+    await prepare();
+    const { id, token } = generateToken();
+    const insert = insertTokenSql({ id, name, role, hash: await hashToken(token), created_at: new Date().toISOString(), revoked_at: null });
+    if ((await writeAndReadBack(insert, id)) === null) refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);
+    console.error(`Created ${role} token ${id} for ${name} (${where}). It is shown once; store it now.`);
+    console.log(token);
+  } else if (command === 'list') {
+    await prepare();
+    console.table(await run(LIST_TOKENS_SQL));
+  } else if (command === 'revoke') {
+    const id = check(v.pipe(v.string('is required'), v.regex(/^[a-z0-9]{16}$/, 'must be a token id')), values.id, 'id');
+    await prepare();
+    const at = new Date().toISOString();
+    const stored = await writeAndReadBack(revokeTokenSql(id, at), id);
+    if (stored === null) refuse(`No token has the id ${id} (${where}); nothing was revoked. \`npm run token -- list\` shows the ids.`);
+    if (stored.revoked_at === null) refuse(`Token ${id} is still live: the revocation did not take. Try again.`);
+    if (stored.revoked_at !== at) refuse(`Token ${id} was already revoked at ${stored.revoked_at}; nothing changed.`);
+    console.error(`Revoked token ${id} (${stored.name}, ${stored.role}).`);
+  } else {
+    fail(command === undefined ? 'Say what to do: create, list or revoke.' : `Unknown command "${command}".`);
+  }
 }
+
+await main(positionals[0]).catch((error: unknown) => {
+  // wrangler failed (its own output above says why), so whether a write landed is not known here.
+  refuse(`${error instanceof Error ? error.message : String(error)}. \`npm run token -- list\` shows what the database now holds.`);
+});

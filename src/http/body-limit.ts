@@ -1,6 +1,7 @@
 import { MAX_BODY_BYTES } from './body';
 import { HttpError } from './problem';
 
+/** The 413 problem for a body over MAX_BODY_BYTES. */
 export const payloadTooLarge = () =>
   new HttpError(413, { name: 'payload-too-large', detail: `The request body must be at most ${MAX_BODY_BYTES} bytes.` });
 
