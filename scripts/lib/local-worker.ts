@@ -51,7 +51,7 @@ export async function startLocalWorker(
      * Serve public/ as wrangler.toml says (default): the Worker first, with its ASSETS binding, behind
      * Miniflare's asset router. The benchmark and the load test turn it off: that router costs most
      * of the throughput even of a hello-world Worker, which Cloudflare's edge does not. Without it
-     * the Worker has no ASSETS binding, so such runs must not ask for static files.
+     * the ASSETS binding holds no files (every path is a 404), so such runs must not ask for any.
      */
     assets?: boolean;
   } = {},
@@ -68,7 +68,9 @@ export async function startLocalWorker(
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
     // Static files (the /docs renderer), routed as wrangler.toml's [assets] says, as on Cloudflare.
-    ...(options.assets === false ? {} : { assets: workerOptions.assets as V4WorkerOptions['assets'] }),
+    ...(options.assets === false
+      ? { serviceBindings: { ASSETS: () => new Response(null, { status: 404 }) } }
+      : { assets: workerOptions.assets as V4WorkerOptions['assets'] }),
     compatibilityDate: workerOptions.compatibilityDate as string,
     // A local-only feedback secret: the Worker refuses feedback without one and has no stand-in.
     bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, FEEDBACK_HASH_SECRET: 'local-only-feedback-hash-secret', ...options.bindings },
