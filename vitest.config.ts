@@ -1,12 +1,22 @@
 // Local runs never fetch Request.cf data from the network (these machines are offline).
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
 
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { startStandInHub } from './tests/support/websub-hub.ts';
 
+/** Every file in public/ as the path it is served at, with its size: whatever is added there later too. */
+async function publicFiles(directory = 'public'): Promise<{ path: string; size: number }[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return Promise.all(files.map(async (file) => ({ path: `/${relative(directory, file).split(sep).join('/')}`, size: (await stat(file)).size })));
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations');
+  const staticFiles = await publicFiles();
   const hub = await startStandInHub();
   return {
     test: {
@@ -26,6 +36,10 @@ export default defineConfig(async () => {
                   WEBSUB_HUB: hub.url,
                   // One partner origin, so embeds have someone to be framed by.
                   PARTNER_ORIGINS: 'https://partner.example http://127.0.0.1:9 not-an-origin',
+                  // Test-only: the files in public/, which the static files test requests one by one.
+                  TEST_PUBLIC_FILES: staticFiles,
+                  // Test-only: the Worker refuses feedback without a secret and has no stand-in of its own.
+                  FEEDBACK_HASH_SECRET: 'test-only-feedback-hash-secret',
                 },
               },
             }),

@@ -38,9 +38,6 @@ function parseOrigins(value: string): string[] {
     .map((entry) => new URL(entry).origin);
 }
 
-/** Stands in for FEEDBACK_HASH_SECRET where none is set (local development and tests). */
-const DEVELOPMENT_HASH_SECRET = 'masthead-local-development-only';
-
 /** What every service is handed: storage bindings, site settings, the clock, and background work. */
 export interface App {
   /** A D1 Sessions API session, guarded so that an unavailable D1 surfaces as StorageUnavailable. */
@@ -52,6 +49,8 @@ export interface App {
   /** This App with its D1 session started at `start` instead (renders at a content version). */
   at: (start: SessionStart) => App;
   cache: KVNamespace;
+  /** The static files in public/ (Workers Static Assets), which the Worker serves itself. */
+  assets: Fetcher;
   /** The Cache API of the location serving the request: rendered outputs. */
   edge: Cache;
   /**
@@ -65,8 +64,11 @@ export interface App {
   feedbackLimiter: RateLimit;
   /** Counts failed editor authentications per client. */
   authLimiter: RateLimit;
-  /** The secret behind the rotating salt of feedback client hashes. */
-  hashSecret: string;
+  /**
+   * The secret behind the rotating salt of feedback client hashes, or null when none is set: then
+   * feedback is refused (there is no stand-in; local runs pass a dev-only one explicitly).
+   */
+  hashSecret: string | null;
   now: () => Date;
   /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
   defer: (work: Promise<unknown>) => void;
@@ -102,6 +104,15 @@ function settingsOf(env: Env): { site: Site; scope: string } {
 }
 
 /**
+ * FEEDBACK_HASH_SECRET, or null where it is missing or blank: a required secret can still be absent
+ * (deleted after a deploy, or a local run that did not supply one).
+ */
+function hashSecretOf(env: Env): string | null {
+  const secret: string | undefined = env.FEEDBACK_HASH_SECRET;
+  return secret?.trim() ? secret : null;
+}
+
+/**
  * The App of one request (or cron run, or script): `edge` is the location's cache, which only
  * Workers have as a global; scripts in Node pass the one their platform proxy gives them.
  */
@@ -119,13 +130,14 @@ export function appFrom(
   const base = {
     session: open,
     cache: env.CACHE,
+    assets: env.ASSETS,
     edge,
     cacheScope: scope,
     isolate: THIS_ISOLATE,
     site,
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,
-    hashSecret: env.FEEDBACK_HASH_SECRET ?? DEVELOPMENT_HASH_SECRET,
+    hashSecret: hashSecretOf(env),
     now: () => new Date(),
     defer: (work: Promise<unknown>) => ctx.waitUntil(work),
   };

@@ -1,7 +1,9 @@
 import { appFrom, type App } from './config';
+import { bodyLimit } from './http/body-limit';
 import { CACHE_POLICY } from './http/cache-policy';
 import { allowsCors, CORS_HEADERS, preflight } from './http/cors';
 import { HttpError, problemResponse, unavailable } from './http/problem';
+import { secureHeaders } from './http/security-headers';
 import { buildRouter } from './router';
 import { reconcileVersionHint } from './services/content-version';
 import { publishDue } from './services/publishing';
@@ -18,13 +20,6 @@ const BOOKMARK_HEADER = 'Masthead-Bookmark';
 
 /** Idempotency keys are kept this long, then a retry is treated as a new request. */
 const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
-
-/** Headers every response carries. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-};
 
 /**
  * What a 503 can truthfully say. A read changed nothing. A write's batch may have committed before
@@ -53,27 +48,28 @@ function toProblem(error: unknown, request: Request, app: App): Response {
   return problemResponse(internal, app.site.url);
 }
 
+/**
+ * The CORS preflight's answer, or the router's. HEAD is GET without the body (RFC 9110 §9.3.2); the
+ * GET is built from the address and headers alone, because a GET cannot carry the body a HEAD sent.
+ */
+async function dispatch(request: Request, app: App, ctx: ExecutionContext, cors: boolean): Promise<Response> {
+  if (cors && request.method === 'OPTIONS') return preflight();
+  const routed = request.method === 'HEAD' ? new Request(request.url, { method: 'GET', headers: request.headers }) : request;
+  return router.fetch(routed, app, ctx);
+}
+
 async function handle(request: Request, app: App, ctx: ExecutionContext): Promise<Response> {
-  // HEAD is GET without the body (RFC 9110 §9.3.2).
   const isHead = request.method === 'HEAD';
-  const { pathname } = new URL(request.url);
-  const cors = allowsCors(pathname);
-  const routed = isHead ? new Request(request, { method: 'GET' }) : request;
+  const cors = allowsCors(new URL(request.url).pathname);
   let response: Response;
   try {
-    response = cors && request.method === 'OPTIONS' ? preflight() : await router.fetch(routed, app, ctx);
+    response = await bodyLimit(request, () => dispatch(request, app, ctx, cors));
   } catch (error) {
     response = toProblem(error, request, app);
   }
   if (cors) for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
-  // Our responses are built here, so their headers are mutable: set them in place, no copy.
-  const headers = response.headers;
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
-  // Nothing may frame a response unless it says otherwise (embeds name their partners).
-  if (!headers.has('Content-Security-Policy')) {
-    headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    headers.set('X-Frame-Options', 'DENY');
-  }
+  // Our responses are built here (static files too), so their headers are mutable: set in place.
+  const headers = secureHeaders(response).headers;
   if (response.status >= 400 && !headers.has('Cache-Control')) headers.set('Cache-Control', CACHE_POLICY.error);
   return isHead ? new Response(null, { status: response.status, headers }) : response;
 }

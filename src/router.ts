@@ -9,6 +9,7 @@ import * as feeds from './routes/feeds';
 import { describeProblem } from './routes/problems';
 import * as pages from './routes/pages';
 import * as publicApi from './routes/public-api';
+import { staticFile } from './routes/static-files';
 
 export type Handler = (request: IRequest, app: App, ctx: ExecutionContext) => Promise<Response>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -65,6 +66,8 @@ export function buildRouter() {
       throw new HttpError(405, { name: 'method-not-allowed', detail: `${path} answers ${allowed(path)}.` }, { Allow: allowed(path) });
     });
   }
+  // Anything else a GET asks for may be a file in public/.
+  router.get('*', staticFile);
   router.all('*', () => {
     throw new HttpError(404, { name: 'not-found', detail: 'Nothing is served at this address.' });
   });

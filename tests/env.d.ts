@@ -6,6 +6,8 @@ declare namespace Cloudflare {
   // The test-only binding vitest.config.ts adds: the migrations the setup file applies.
   interface Env {
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+    // The files in public/ with their sizes, for the static files test.
+    TEST_PUBLIC_FILES: { path: string; size: number }[];
     // An empty database for the backup round trip.
     RESTORE_DB: D1Database;
   }

@@ -85,3 +85,11 @@ export async function expectProblem(response: Response, status: number) {
   expect(typeof body.title).toBe('string');
   return body;
 }
+
+/** Asserts the headers SECURITY.md promises on every response: HSTS, nosniff, a referrer policy, a CSP. */
+export function expectSecurityHeaders(response: Response) {
+  expect(response.headers.get('Strict-Transport-Security')).toBe('max-age=63072000; includeSubDomains');
+  expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+  expect(response.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
+  expect(response.headers.get('Content-Security-Policy')).toMatch(/frame-ancestors/);
+}

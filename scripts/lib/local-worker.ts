@@ -1,9 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readD1Migrations } from '@cloudflare/vitest-plugin';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import type { Role } from '../../src/domain/status';
 import { generateToken, hashToken } from '../../src/domain/token';
@@ -48,8 +48,10 @@ export async function startLocalWorker(
     /** A bundle from buildWorker(), to skip building. */
     bundle?: string;
     /**
-     * Serve public/ in front of the Worker (default). The benchmark turns it off: Miniflare's asset
-     * router costs most of the throughput even of a hello-world Worker, which Cloudflare's edge does not.
+     * Serve public/ as wrangler.toml says (default): the Worker first, with its ASSETS binding, behind
+     * Miniflare's asset router. The benchmark and the load test turn it off: that router costs most
+     * of the throughput even of a hello-world Worker, which Cloudflare's edge does not. Without it
+     * the ASSETS binding holds no files (every path is a 404), so such runs must not ask for any.
      */
     assets?: boolean;
   } = {},
@@ -65,10 +67,13 @@ export async function startLocalWorker(
     modules: true,
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
-    // Static files (the /docs renderer), served in front of the Worker as on Cloudflare.
-    ...(options.assets === false ? {} : { assets: { directory: resolve('public'), routerConfig: { has_user_worker: true } } }),
+    // Static files (the /docs renderer), routed as wrangler.toml's [assets] says, as on Cloudflare.
+    ...(options.assets === false
+      ? { serviceBindings: { ASSETS: () => new Response(null, { status: 404 }) } }
+      : { assets: workerOptions.assets as V4WorkerOptions['assets'] }),
     compatibilityDate: workerOptions.compatibilityDate as string,
-    bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, ...options.bindings },
+    // A local-only feedback secret: the Worker refuses feedback without one and has no stand-in.
+    bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, FEEDBACK_HASH_SECRET: 'local-only-feedback-hash-secret', ...options.bindings },
     d1Databases: ['DB'],
     kvNamespaces: ['CACHE'],
     ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,

@@ -34,16 +34,31 @@ export function wrangler(args: string[], options: { capture?: boolean } = {}): P
   });
 }
 
-/** Applies the D1 migrations to the local (or remote) database; already-applied ones are skipped. */
-export async function applyMigrations(where: '--local' | '--remote'): Promise<void> {
-  process.stderr.write(`Applying D1 migrations (${where.slice(2)})...\n`);
-  await wrangler(['d1', 'migrations', 'apply', 'DB', where]);
+/** Which D1 a command works on: the deployed one, or a local one (in `persistTo`, if given). */
+export type D1Target = '--remote' | '--local' | { persistTo: string };
+
+/** The target that `--remote` or `--persist-to DIR` names (the local database by default); null for both. */
+export function d1TargetOf(flags: { remote?: boolean; 'persist-to'?: string }): D1Target | null {
+  const persistTo = flags['persist-to'];
+  if (flags.remote) return persistTo === undefined ? '--remote' : null;
+  return persistTo === undefined ? '--local' : { persistTo };
 }
 
-/** Runs SQL against the local (or remote) D1 through `wrangler d1 execute` and returns the rows. */
-export function d1Runner(where: '--local' | '--remote') {
+/** wrangler's flags for a target. */
+export function targetFlags(target: D1Target): string[] {
+  return typeof target === 'string' ? [target] : ['--local', '--persist-to', target.persistTo];
+}
+
+/** Applies the D1 migrations to the target database; already-applied ones are skipped. */
+export async function applyMigrations(target: D1Target): Promise<void> {
+  process.stderr.write(`Applying D1 migrations (${target === '--remote' ? 'remote' : 'local'})...\n`);
+  await wrangler(['d1', 'migrations', 'apply', 'DB', ...targetFlags(target)]);
+}
+
+/** Runs SQL against the target D1 through `wrangler d1 execute` and returns the rows. */
+export function d1Runner(target: D1Target) {
   return async (sql: string): Promise<Record<string, string | number | null>[]> => {
-    const output = await wrangler(['d1', 'execute', 'DB', where, '--json', '--command', sql], { capture: true });
+    const output = await wrangler(['d1', 'execute', 'DB', ...targetFlags(target), '--json', '--command', sql], { capture: true });
     const results = JSON.parse(output) as { results: Record<string, string | number | null>[] }[];
     return results.flatMap((r) => r.results);
   };

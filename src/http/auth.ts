@@ -1,5 +1,5 @@
 import type { App } from '../config';
-import { clientHash } from '../services/clients';
+import { limiterKey } from '../services/clients';
 import { authenticate, type Editor } from '../services/tokens';
 import { HttpError } from './problem';
 
@@ -15,7 +15,7 @@ function unauthorized(detail: string, error?: string): HttpError {
  * guessing tokens is slow as well as hopeless (they hold 256 random bits).
  */
 async function failed(request: Request, app: App, error: HttpError): Promise<HttpError> {
-  const { success } = await app.authLimiter.limit({ key: `auth:${await clientHash(app, request)}` });
+  const { success } = await app.authLimiter.limit({ key: `auth:${await limiterKey(app, request)}` });
   if (success) return error;
   return new HttpError(429, { name: 'rate-limited', detail: 'Too many failed attempts to authenticate; wait a minute.' }, { 'Retry-After': '60' });
 }

@@ -1,10 +1,25 @@
+/** Whitespace, control and invisible format characters a spreadsheet may skip before a formula. */
+const LEADING_BLANKS = /^[\s\p{Cc}\p{Cf}]+/u;
+/** What starts a formula (OWASP "CSV injection"); a leading tab or CR is refused by itself. */
+const FORMULA_START = /^[=+\-@]/;
+
 /**
- * One CSV field (RFC 4180), safe to open in a spreadsheet: quoted, quotes doubled, and a leading
- * = + - @ tab or CR prefixed with ' so a comment cannot become a formula.
+ * Whether a spreadsheet could read the text as a formula. Compared after NFKC, because some
+ * spreadsheets fold compatibility forms (＝ fullwidth, ﹦ small, ⁼ superscript, ⩵ "==") to ASCII,
+ * and after any leading blanks, which some skip.
+ */
+function mayStartFormula(text: string): boolean {
+  const folded = text.normalize('NFKC');
+  return /^[\t\r]/.test(folded) || FORMULA_START.test(folded.replace(LEADING_BLANKS, ''));
+}
+
+/**
+ * One CSV field (RFC 4180), safe to open in a spreadsheet: quoted, quotes doubled, and prefixed
+ * with ' where it could start a formula, so a comment cannot become one.
  */
 function field(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (mayStartFormula(text)) text = `'${text}`;
   return `"${text.replaceAll('"', '""')}"`;
 }
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { BACKUP_TABLES, COUNT_ISSUES_SQL, exportQuery, insertStatement, REBUILD_SEARCH_SQL, RECOUNT_SQL, type BackupTable, type Row } from '../storage/backup';
+import { BACKUP_TABLES, COUNT_ISSUES_SQL, COUNT_ROWS_SQL, exportQuery, insertStatement, REBUILD_SEARCH_SQL, RECOUNT_SQL, type BackupTable, type Row } from '../storage/backup';
 
 export const BACKUP_FORMAT = 'masthead-backup';
 export const BACKUP_VERSION = 1;
@@ -52,4 +52,24 @@ export function restoreStatements(backup: Backup, now: Date): string[] {
   for (const table of TABLES) for (const row of backup.tables[table]) statements.push(insertStatement(table, row, now.toISOString()));
   statements.push(REBUILD_SEARCH_SQL, ...RECOUNT_SQL);
   return statements;
+}
+
+export type RowCounts = Record<BackupTable, number>;
+
+/** How many rows each backed-up table holds now. */
+export async function countRows(run: RunSql): Promise<RowCounts> {
+  const [row] = await run(COUNT_ROWS_SQL);
+  return Object.fromEntries(TABLES.map((table) => [table, Number(row?.[table] ?? 0)])) as RowCounts;
+}
+
+/**
+ * What a restore wrote, read back from the database (counts before and after it), and each table
+ * where that falls short of the backup: wrangler's success says the SQL ran, not what it stored.
+ */
+export function restoredRows(backup: Backup, before: RowCounts, after: RowCounts): { rows: RowCounts; missing: string[] } {
+  const rows = Object.fromEntries(TABLES.map((table) => [table, after[table] - before[table]])) as RowCounts;
+  const missing = TABLES.filter((table) => rows[table] !== backup.tables[table].length).map(
+    (table) => `${table}: ${backup.tables[table].length} in the backup, ${rows[table]} restored`,
+  );
+  return { rows, missing };
 }

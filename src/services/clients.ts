@@ -1,13 +1,43 @@
 import type { App } from '../config';
 import { sha256Hex } from '../domain/hashing';
+import { HttpError } from '../http/problem';
+
+let reportedMissingSecret = false;
+
+/** Feedback fails closed without the secret: a salt anyone can read would make the hashes reversible. */
+function feedbackSwitchedOff(): HttpError {
+  if (!reportedMissingSecret) {
+    reportedMissingSecret = true;
+    console.error(
+      'FEEDBACK_HASH_SECRET is not set, so reader feedback answers 503: client hashes salted with a known value could be reversed to addresses. Set it with `wrangler secret put FEEDBACK_HASH_SECRET`.',
+    );
+  }
+  return new HttpError(503, { name: 'unavailable', detail: 'Reader feedback is switched off on this site until its operator configures it.' });
+}
+
+async function hashAddress(salt: string, request: Request): Promise<string> {
+  const address = request.headers.get('CF-Connecting-IP') ?? 'unknown';
+  return (await sha256Hex(`${salt}:${address}`)).slice(0, 32);
+}
+
+const today = (app: App) => app.now().toISOString().slice(0, 10);
 
 /**
  * A stand-in for a client's address that is never stored or logged raw: a hash with a salt that
- * changes every UTC day, so it can tell a client's requests apart today and links nothing across days.
+ * changes every UTC day, so it can tell a client's requests apart today and links nothing across
+ * days. Refuses (503) when FEEDBACK_HASH_SECRET is not set, because the salt must be secret.
  */
 export async function clientHash(app: App, request: Request): Promise<string> {
-  const address = request.headers.get('CF-Connecting-IP') ?? 'unknown';
-  const day = app.now().toISOString().slice(0, 10);
-  const salt = await sha256Hex(`${app.hashSecret}:${day}`);
-  return (await sha256Hex(`${salt}:${address}`)).slice(0, 32);
+  if (app.hashSecret === null) throw feedbackSwitchedOff();
+  return hashAddress(await sha256Hex(`${app.hashSecret}:${today(app)}`), request);
+}
+
+/**
+ * The key a rate limiter counts a client by; it is held by the limiter for its period and never
+ * stored or logged. It is the client hash when the secret is set; without it, a hash salted by the
+ * day alone, so that editors keep working (and failed attempts stay limited) on a site whose
+ * feedback is switched off.
+ */
+export async function limiterKey(app: App, request: Request): Promise<string> {
+  return app.hashSecret === null ? hashAddress(`limiter:${today(app)}`, request) : clientHash(app, request);
 }

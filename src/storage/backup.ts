@@ -27,6 +27,9 @@ export function exportQuery(table: BackupTable, offset: number, limit: number): 
 
 export const COUNT_ISSUES_SQL = 'SELECT COUNT(*) AS n FROM issues;';
 
+/** The row count of every backed-up table, in one row (one `wrangler d1 execute`, not five). */
+export const COUNT_ROWS_SQL = `SELECT ${Object.keys(BACKUP_TABLES).map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`).join(', ')};`;
+
 function literal(value: string | number | null): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') {

@@ -49,3 +49,8 @@ export function revokeTokenSql(id: string, at: string): string {
 }
 
 export const LIST_TOKENS_SQL = 'SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id;';
+
+/** One token's metadata (never its hash), for reading back what a command wrote. */
+export function findTokenSql(id: string): string {
+  return `SELECT id, name, role, created_at, revoked_at FROM tokens WHERE id = ${sqlString(id)};`;
+}

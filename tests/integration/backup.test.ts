@@ -2,7 +2,7 @@ import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import seed from '../../seed/001-openai-google-cloud.md?raw';
-import { assertEmpty, exportBackup, parseBackup, restoreStatements, type Backup, type RunSql } from '../../src/services/backup';
+import { assertEmpty, countRows, exportBackup, parseBackup, restoredRows, restoreStatements, type Backup, type RunSql } from '../../src/services/backup';
 import type { Row } from '../../src/storage/backup';
 import { sixtyIssueInput } from '../fixtures/sixty-issues';
 import { call, editorClient, mintToken } from '../helpers';
@@ -59,6 +59,25 @@ describe('backups', () => {
     expect((await search(env.RESTORE_DB)).results).toEqual((await search(env.DB)).results);
     const all = (db: D1Database) => db.prepare('SELECT rowid, title, summary, body FROM issue_search ORDER BY rowid').all();
     expect((await all(env.RESTORE_DB)).results).toEqual((await all(env.DB)).results);
+  });
+
+  it('read back what a restore wrote, and name the rows it lost', async () => {
+    const db = env.RESTORE_DB;
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    // Empty again: the round trip above restored into it.
+    for (const table of ['feedback', 'revisions', 'issue_tags', 'tokens', 'issues', 'issue_search', 'tag_counts']) await db.prepare(`DELETE FROM ${table}`).run();
+    const run = runner(db);
+    const before = await countRows(run);
+    // One restore statement is lost, as a chunk wrangler reports done but that did not land.
+    const statements = restoreStatements(original, NOW);
+    const lost = statements.findIndex((sql) => sql.startsWith('INSERT INTO feedback'));
+    for (const sql of statements.filter((_, i) => i !== lost)) await db.prepare(sql).run();
+    const result = restoredRows(original, before, await countRows(run));
+    expect(result.rows.feedback).toBe(original.tables.feedback.length - 1);
+    expect(result.missing).toEqual([`feedback: ${original.tables.feedback.length} in the backup, ${original.tables.feedback.length - 1} restored`]);
+    // A database that already held rows (tokens minted before the restore) counts only what was added.
+    const complete = restoredRows(original, before, { ...before, ...Object.fromEntries(Object.entries(original.tables).map(([t, rows]) => [t, before[t as keyof typeof before] + rows.length])) });
+    expect(complete.missing).toEqual([]);
   });
 
   it('refuse to restore into a database that holds issues', async () => {

@@ -130,11 +130,14 @@ describe('feedback for editors', () => {
   it('exports CSV that a spreadsheet cannot mistake for formulas', async () => {
     const target = await publishNew();
     await send(target.slug, JSON.stringify({ rating: 2, comment: '=HYPERLINK("https://evil.example","click") "따옴표"' }), newClient());
+    await send(target.slug, JSON.stringify({ rating: 3, comment: '＝HYPERLINK("https://evil.example")' }), newClient());
     const response = await editor(`/api/v1/admin/feedback?issue=${target.id}&format=csv`);
     expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
-    const [header, row] = (await response.text()).split('\r\n');
+    const [header, ...rows] = (await response.text()).split('\r\n');
     expect(header).toBe('"id","issue_id","rating","comment","email","created_at","updated_at"');
-    expect(row).toContain(`"'=HYPERLINK(""https://evil.example"",""click"") ""따옴표"""`);
+    expect(rows.join('\n')).toContain(`"'=HYPERLINK(""https://evil.example"",""click"") ""따옴표"""`);
+    // A fullwidth ＝ is = after NFKC, as some spreadsheets read it.
+    expect(rows.join('\n')).toContain(`"'＝HYPERLINK(""https://evil.example"")"`);
   });
 
   it('needs an editor token and a real issue id', async () => {
