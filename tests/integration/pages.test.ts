@@ -1,4 +1,6 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BOUND_MS } from '../../src/services/content-version';
 import seed from '../../seed/001-openai-google-cloud.md?raw';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken, ORIGIN } from '../helpers';
@@ -38,9 +40,16 @@ describe('the issue page', () => {
   });
 
   it('writes dates the Korean way in the site time zone', async () => {
-    const { body } = await text(seedPath);
-    expect(body).toMatch(/<time datetime="[^"]+">\d{4}년 \d{1,2}월 \d{1,2}일<\/time>/);
-  });
+    // 20:00 UTC on 1 March is 05:00 on 2 March in Seoul: a date written in UTC would say 1일.
+    const { id, slug } = await publishNew(JSON.stringify(makeIssue()));
+    await env.DB.batch([
+      env.DB.prepare("UPDATE issues SET published_at = '2026-03-01T20:00:00.000Z' WHERE id = ?").bind(id),
+      env.DB.prepare("UPDATE site_state SET value = value + 1 WHERE key = 'generation'"),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, BOUND_MS + 100)); // past the freshness bound
+    const { body } = await text(`/issues/${encodeURIComponent(slug)}`);
+    expect(body).toMatch(/<time datetime="2026-03-01T20:00:00(?:\.000)?Z">2026년 3월 2일<\/time>/);
+  }, 15_000);
 
   it('carries canonical, feed discovery, oEmbed discovery, OpenGraph, Twitter and JSON-LD NewsArticle', async () => {
     const { body } = await text(seedPath);
