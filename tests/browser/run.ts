@@ -184,14 +184,19 @@ try {
   // 6. Screenshots of the seed issue, at phone and desktop widths.
   const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
   const views = { page: `/issues/${encodeURIComponent(seedSlug)}`, embed: `/embed/${encodeURIComponent(seedSlug)}`, card: `/embed/${encodeURIComponent(seedSlug)}?view=card` };
+  const shots: { file: string; status: number; bytes: number }[] = [];
   for (const [size, viewport] of Object.entries(sizes)) {
     await page.setViewportSize(viewport);
     for (const [name, path] of Object.entries(views)) {
-      await page.goto(`${worker.url}${path}`, { waitUntil: 'load' });
-      await page.screenshot({ path: `${SHOTS}/seed-${name}-${size}.png`, fullPage: true });
+      const response = await page.goto(`${worker.url}${path}`, { waitUntil: 'load' });
+      const file = `${SHOTS}/seed-${name}-${size}.png`;
+      const png = await page.screenshot({ path: file, fullPage: true });
+      shots.push({ file, status: response?.status() ?? 0, bytes: png.byteLength });
     }
   }
-  check(true, `screenshots saved in ${SHOTS}/ (page, embed and card at 390px and 1280px)`);
+  // A screenshot of an error page, or an empty one, is not a screenshot of the issue.
+  const good = shots.filter((s) => s.status === 200 && s.bytes > 10_000);
+  check(good.length === shots.length, `${good.length} of ${shots.length} screenshots of the seed issue (200, over 10 KB) saved in ${SHOTS}/ (page, embed and card at 390px and 1280px)`);
 } finally {
   await browser?.close();
   await worker.dispose();

@@ -59,6 +59,18 @@ describe('backups', () => {
     expect((await search(env.RESTORE_DB)).results).toEqual((await search(env.DB)).results);
     const all = (db: D1Database) => db.prepare('SELECT rowid, title, summary, body FROM issue_search ORDER BY rowid').all();
     expect((await all(env.RESTORE_DB)).results).toEqual((await all(env.DB)).results);
+    // The counts that lists and feeds read are rebuilt, not copied: they must agree too.
+    const counts = (db: D1Database) =>
+      Promise.all([
+        db.prepare("SELECT value FROM site_state WHERE key = 'published_count'").first('value'),
+        db.prepare('SELECT tag, published FROM tag_counts ORDER BY tag').all().then((r) => r.results),
+      ]);
+    expect(await counts(env.RESTORE_DB)).toEqual(await counts(env.DB));
+    // A restored database starts a content version of its own (its epoch), moved on past the empty one.
+    const version = (db: D1Database) => db.prepare("SELECT key, value FROM site_state WHERE key IN ('epoch', 'generation') ORDER BY key").all<{ key: string; value: number }>().then((r) => r.results);
+    const [epoch, generation] = await version(env.RESTORE_DB);
+    expect(epoch!.value).not.toBe((await version(env.DB))[0]!.value);
+    expect(generation!.value).toBeGreaterThan(1);
   });
 
   it('read back what a restore wrote, and name the rows it lost', async () => {

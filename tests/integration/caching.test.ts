@@ -134,13 +134,33 @@ describe('when D1 fails', () => {
 });
 
 describe('D1 sessions', () => {
-  it('give editors a bookmark to read their own writes with', async () => {
+  /** The real D1, recording where each session the Worker opens starts. */
+  function recordingSessions(db: D1Database, starts: (string | undefined)[]): D1Database {
+    return new Proxy(db, {
+      get(target, name) {
+        if (name === 'withSession') return (start?: string) => (starts.push(start), target.withSession(start));
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  it('give editors a bookmark, and a request that sends it back reads from a session that starts there', async () => {
     const created = await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() });
     const bookmark = created.headers.get('Masthead-Bookmark');
     expect(bookmark).toMatch(/^[0-9a-f-]+$/);
     const { id } = (await created.json()) as { id: string };
-    const read = await asEditor(`/api/v1/admin/issues/${id}`, { headers: { 'Masthead-Bookmark': bookmark! } });
+    const withBookmark: (string | undefined)[] = [];
+    const read = await asEditor(`/api/v1/admin/issues/${id}`, { headers: { 'Masthead-Bookmark': bookmark! } }, recordingSessions(env.DB, withBookmark));
     expect(read.status).toBe(200);
+    expect(withBookmark[0]).toBe(bookmark);
+    // Without one, an editor reads from the primary; a reader from any replica.
+    const without: (string | undefined)[] = [];
+    await asEditor(`/api/v1/admin/issues/${id}`, {}, recordingSessions(env.DB, without));
+    expect(without[0]).toBe('first-primary');
+    const reader: (string | undefined)[] = [];
+    await fetchWith('/api/v1/tags', {}, recordingSessions(env.DB, reader));
+    expect(reader[0]).toBe('first-unconstrained');
   });
 });
 
