@@ -93,9 +93,36 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidInput([{ path: '', message: 'must be a JSON object' }], 'The request body must be a JSON object.');
   }
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    throw invalidInput([{ path: '', message: `is nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted` }], 'The request body is nested too deeply.');
+  }
   const repeated = repeatedKeys(text);
   if (repeated.length > 0) throw invalidInput(repeated, 'The request body gives a field more than once.');
   return value as Record<string, unknown>;
+}
+
+/** How deeply a JSON body may nest arrays and objects: an issue needs 3 levels; 32 is generous. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The deepest nesting of arrays and objects in valid JSON text, counted in one pass without
+ * recursion (the checks after it walk the value recursively and must not meet a deep one).
+ */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /**

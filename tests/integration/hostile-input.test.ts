@@ -283,3 +283,16 @@ describe('a body that renders past what D1 can store in one row', () => {
     expect(await databaseContents()).toBe(before);
   });
 });
+
+describe('JSON nested without end', () => {
+  it.each([
+    ['an issue create', '/api/v1/admin/issues', (deep: string) => `{"title":"a","body":"b","teasers":${deep}}`],
+    ['reader feedback', '/feedback', (deep: string) => `{"rating":5,"comment":${deep}}`],
+  ])('%s nested 5,000 deep answers 400, not 500', async (_, path, wrap) => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const url = path === '/feedback' ? `/api/v1/issues/${encodeURIComponent((await publishNew({})).slug)}/feedback` : path;
+    const response = await editor(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: wrap(deep) });
+    const problem = await expectProblem(response, 400);
+    expect(problem.errors?.[0]?.message).toMatch(/nested/);
+  });
+});
