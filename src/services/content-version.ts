@@ -14,27 +14,30 @@ import type { IsolateState, KnownVersion } from './isolate-state';
 export const REFRESH_MS = 2_000;
 export const BOUND_MS = 5_000;
 
-/** Takes `next` unless it is older than what the isolate already serves (replies can cross). */
+/** Sets what the isolate serves. */
 function learn(state: IsolateState, next: KnownVersion): KnownVersion {
-  const known = state.known;
-  if (known !== null && known.epoch === next.epoch && known.generation > next.generation) {
-    state.known = { ...known, checkedAt: Math.max(known.checkedAt, next.checkedAt) };
-  } else {
-    state.known = next;
-  }
-  return state.known;
+  state.known = next;
+  state.learned++;
+  return next;
 }
 
-function refresh(app: App): Promise<KnownVersion> {
+/**
+ * Asks the primary. Its answer is the truth, also when it is older than what the isolate knows
+ * (the database was rewound, by D1 Time Travel say: generations are never reused, see
+ * bumpGeneration), unless the isolate learned a version since it asked (a write's own
+ * announcement can overtake the reply). Each caller waits for its own read: a promise of one
+ * request's I/O is not handed to another request.
+ */
+async function refresh(app: App): Promise<KnownVersion> {
   const state = app.isolate;
-  state.refreshing ??= (async () => {
-    const primary = app.session('first-primary');
-    const version = await readContentVersion(primary.db);
-    return learn(state, { ...version, bookmark: primary.bookmark(), checkedAt: Date.now() });
-  })().finally(() => {
-    state.refreshing = null;
-  });
-  return state.refreshing;
+  const asked = state.learned;
+  const primary = app.session('first-primary');
+  const version = await readContentVersion(primary.db);
+  const next = { ...version, bookmark: primary.bookmark(), checkedAt: Date.now() };
+  if (state.learned !== asked && state.known !== null && state.known.epoch === next.epoch && state.known.generation > next.generation) {
+    return state.known;
+  }
+  return learn(state, next);
 }
 
 /**
@@ -46,7 +49,11 @@ export async function versionToServe(app: App): Promise<{ version: KnownVersion;
   const age = known === null ? Infinity : Date.now() - known.checkedAt;
   if (known !== null && age < REFRESH_MS) return { version: known, confirmed: true };
   if (known !== null && age < BOUND_MS) {
-    app.defer(refresh(app).catch(() => {}));
+    // One background refresh at a time per isolate: others in the next REFRESH_MS skip it.
+    if (Date.now() - app.isolate.refreshStartedAt >= REFRESH_MS) {
+      app.isolate.refreshStartedAt = Date.now();
+      app.defer(refresh(app).catch(() => {}));
+    }
     return { version: known, confirmed: true };
   }
   try {
@@ -54,8 +61,11 @@ export async function versionToServe(app: App): Promise<{ version: KnownVersion;
   } catch (error) {
     if (!(error instanceof StorageUnavailable)) throw error;
     // D1 cannot be reached from here: KV may still say what the writers announced since.
+    // Only a newer version of the database this isolate serves: a hint from another database (one
+    // replaced by an import, in a KV that has not caught up) must not take it back there.
     const hint = await readVersionHint(app.cache).catch(() => null);
-    if (hint !== null) learn(app.isolate, { ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
+    const newer = hint !== null && (known === null || (hint.epoch === known.epoch && hint.generation > known.generation));
+    if (newer) learn(app.isolate, { ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
     if (app.isolate.known === null) throw error;
     return { version: app.isolate.known, confirmed: false };
   }
@@ -63,7 +73,11 @@ export async function versionToServe(app: App): Promise<{ version: KnownVersion;
 
 /** After a change readers can see: this isolate serves it at once, and KV's hint is moved on. */
 export function announceVersion(app: App, version: ContentVersion, bookmark: string | null): void {
-  learn(app.isolate, { ...version, bookmark, checkedAt: Date.now() });
+  const known = app.isolate.known;
+  // Two writes' announcements can arrive in either order: keep the newer.
+  if (known === null || known.epoch !== version.epoch || known.generation < version.generation) {
+    learn(app.isolate, { ...version, bookmark, checkedAt: Date.now() });
+  }
   app.defer(storeVersionHint(app.cache, version).catch((error: unknown) => console.warn('kv: could not store the version hint', error)));
 }
 

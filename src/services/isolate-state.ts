@@ -21,14 +21,17 @@ export interface CachedOutput extends StoredOutput {
  */
 export interface IsolateState {
   known: KnownVersion | null;
-  refreshing: Promise<KnownVersion> | null;
+  /** How many times `known` was set: a reply to a refresh older than a later setting is stale. */
+  learned: number;
+  /** When a background refresh last started (Date.now()), so that requests do not pile them up. */
+  refreshStartedAt: number;
   /** Least recently used first: a Map keeps insertion order, and a hit moves its entry to the end. */
   outputs: Map<string, CachedOutput>;
   bytes: number;
 }
 
 export function newIsolateState(): IsolateState {
-  return { known: null, refreshing: null, outputs: new Map(), bytes: 0 };
+  return { known: null, learned: 0, refreshStartedAt: 0, outputs: new Map(), bytes: 0 };
 }
 
 export const THIS_ISOLATE: IsolateState = newIsolateState();

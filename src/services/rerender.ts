@@ -15,7 +15,9 @@ export const RERENDER_BATCH = 25;
  * Returns how many issues were rendered again.
  */
 export async function rerenderStale(app: App): Promise<number> {
-  const stale = await staleRendered(app.db, RENDERER_VERSION, RERENDER_BATCH);
+  // From the primary: a lagging replica would offer issues already rendered again.
+  const primary = app.session('first-primary');
+  const stale = await staleRendered(primary.db, RENDERER_VERSION, RERENDER_BATCH);
   for (const issue of stale) {
     let html: string;
     try {
@@ -24,8 +26,8 @@ export async function rerenderStale(app: App): Promise<number> {
       if (!(error instanceof MarkupLimitError)) throw error;
       html = `<pre>${escapeHtml(issue.body)}</pre>`;
     }
-    const version = await storeRerendered(app.db, { ...issue, html }, RENDERER_VERSION);
-    if (version !== null) announceVersion(app, version, app.bookmark());
+    const version = await storeRerendered(primary.db, { ...issue, html }, RENDERER_VERSION);
+    if (version !== null) announceVersion(app, version, primary.bookmark());
   }
   return stale.length;
 }

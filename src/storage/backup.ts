@@ -1,3 +1,4 @@
+import { BUMP_GENERATION_SQL } from './content-version';
 /**
  * The SQL of backups. `wrangler d1 export` cannot dump FTS5 tables, so backups are JSON built from
  * these queries, and restored with these statements (literal SQL, because `wrangler d1 execute
@@ -60,7 +61,7 @@ export const RECOUNT_SQL = [
   'DELETE FROM tag_counts;',
   'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag;',
   // Readers must see what was restored: a new content version (the epoch is the new database's own).
-  "UPDATE site_state SET value = value + 1 WHERE key = 'generation';",
+  `${BUMP_GENERATION_SQL};`,
 ];
 
 /** Rebuilds the search index from the restored issues, as the write path would have filled it. */

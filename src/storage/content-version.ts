@@ -18,9 +18,18 @@ export async function readContentVersion(db: Db): Promise<ContentVersion> {
   return { epoch: value('epoch') ?? 0, generation: value('generation') ?? 1 };
 }
 
+/**
+ * Moves the generation on: to the current time in milliseconds, or one past the last generation
+ * if that is later. A generation is never given twice, also not after the database is rewound to
+ * an earlier state (D1 Time Travel): the rewound state keeps the generation it had then, which
+ * names exactly its content, and every change after it gets a new one.
+ */
+export const BUMP_GENERATION_SQL =
+  "UPDATE site_state SET value = MAX(value + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) WHERE key = 'generation'";
+
 /** The statement that moves the generation on; it joins the batch of the change it announces. */
 export function bumpGeneration(db: Db): D1PreparedStatement {
-  return db.prepare("UPDATE site_state SET value = value + 1 WHERE key = 'generation' RETURNING value");
+  return db.prepare(`${BUMP_GENERATION_SQL} RETURNING value`);
 }
 
 /** The version as one row, for the end of a write's batch: what that write moved it to. */

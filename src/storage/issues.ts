@@ -4,7 +4,7 @@ import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, typ
 import { batchOrConflict } from './conflict';
 import { revisionInsert } from './revisions';
 import { searchRowWrite } from './search';
-import { bumpGeneration, contentVersionRead, type ContentVersion } from './content-version';
+import { BUMP_GENERATION_SQL, bumpGeneration, contentVersionRead, type ContentVersion } from './content-version';
 import { recountStatements } from './published-counts';
 import type { Db } from './db';
 
@@ -192,7 +192,11 @@ export async function storeRerendered(db: Db, issue: Issue, renderer: number): P
   const update = db
     .prepare('UPDATE issues SET html = ?, renderer = ? WHERE id = ? AND version = ? AND renderer < ?')
     .bind(issue.html, renderer, issue.id, issue.version, renderer);
-  const visible = issue.status === 'published';
-  const results = await db.batch(visible ? [update, bumpGeneration(db), contentVersionRead(db)] : [update]);
-  return visible ? ((results.at(-1)?.results[0] as ContentVersion | undefined) ?? null) : null;
+  if (issue.status !== 'published') {
+    await db.batch([update]);
+    return null;
+  }
+  // The version moves only if the HTML did: changes() is the count of the UPDATE just before.
+  const results = await db.batch([update, db.prepare(`${BUMP_GENERATION_SQL} AND changes() = 1`), contentVersionRead(db)]);
+  return (results.at(-1)?.results[0] as ContentVersion | undefined) ?? null;
 }

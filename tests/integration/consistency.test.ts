@@ -49,11 +49,11 @@ afterEach(() => vi.useRealTimers());
 
 describe('lost and reordered KV writes heal without another write', () => {
   it('an older generation written to KV after a publish does not bring the older feed back', async () => {
-    const before = (await env.CACHE.get('generation')) ?? '1';
+    const before = (await env.CACHE.get('content-version')) ?? JSON.stringify({ epoch: 0, generation: 1 });
     await read('/feed.json');
     const issue = await publish({ title: `늦게 도착한 쓰기 ${crypto.randomUUID().slice(0, 6)}` });
     // The publish's own KV write lands first, then an older one (last writer wins in KV).
-    await env.CACHE.put('generation', before);
+    await env.CACHE.put('content-version', before);
     forgetIsolateCache();
     later(TWO_MINUTES);
     expect(await (await read('/feed.json')).text()).toContain(issue.title);
@@ -97,6 +97,27 @@ describe('a restored database starts clean', () => {
     later(TWO_MINUTES);
     const restored = await (await read('/feed.json', { DB: env.RESTORE_DB })).json() as { items: unknown[] };
     expect(restored.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a database rewound in place (D1 Time Travel) starts clean', () => {
+  it('withdrawn by the rewind, an issue is not served; and later versions do not reuse the rewound-away ones', async () => {
+    const before = await env.DB.prepare("SELECT value FROM site_state WHERE key = 'generation'").first<number>('value');
+    const issue = await publish({ title: `되감긴 이슈 ${crypto.randomUUID().slice(0, 6)}` });
+    const page = `/issues/${encodeURIComponent(issue.slug)}`;
+    expect((await read(page)).status).toBe(200);
+    // The database as it was before the publish: the issue a draft again, the version back.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE issues SET status = 'draft', published_at = NULL WHERE id = ?").bind(issue.id),
+      env.DB.prepare('UPDATE issue_tags SET published_at = NULL WHERE issue_id = ?').bind(issue.id),
+      env.DB.prepare("UPDATE site_state SET value = ? WHERE key = 'generation'").bind(before),
+    ]);
+    later(TWO_MINUTES);
+    expect((await read(page)).status).toBe(404);
+    // The next change after the rewind must not take the number the rewound-away publish had.
+    await publish();
+    later(TWO_MINUTES);
+    expect((await read(page)).status).toBe(404);
   });
 });
 

@@ -2,7 +2,9 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
+import { RENDERER_VERSION } from '../../src/render/markdown';
 import { RERENDER_BATCH } from '../../src/services/rerender';
+import { findIssueById, storeRerendered } from '../../src/storage/issues';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, mintToken } from '../helpers';
 
@@ -40,6 +42,16 @@ describe('HTML written by an older renderer', () => {
     await cron();
     const { results } = await env.DB.prepare('SELECT html, renderer FROM issues WHERE renderer = 0').all();
     expect(results).toEqual([]);
+    // A run with nothing left to render again moves no version (every cached output stays good).
+    const generation = () => env.DB.prepare("SELECT value FROM site_state WHERE key = 'generation'").first<number>('value');
+    const settled = await generation();
+    await cron();
+    expect(await generation()).toBe(settled);
+    // Nor does a render of an issue that changed since it was read (the UPDATE matches no row).
+    const current = (await findIssueById(env.DB, issues[0]!.id))!;
+    expect(await storeRerendered(env.DB, { ...current, version: current.version - 1, html: '<p>x</p>' }, RENDERER_VERSION + 1)).toMatchObject({ generation: settled });
+    expect(await generation()).toBe(settled);
+    expect((await findIssueById(env.DB, issues[0]!.id))!.html).toBe(current.html);
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     const after = await page();
     expect(after.html).toContain('눌러 보세요');
