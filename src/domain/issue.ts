@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { normalizeTag, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
+import { foldCompatibility, normalizeTag, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 import { STATUSES } from './status';
 import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject } from './validation';
 
@@ -44,6 +44,10 @@ const list = <S extends v.GenericSchema>(item: S, max: number) =>
 export const SlugSchema = v.pipe(
   string(),
   v.maxLength(SLUG_MAX_LENGTH, `must be at most ${SLUG_MAX_LENGTH} characters`),
+  v.check(
+    (slug) => foldCompatibility(slug) === slug,
+    (issue) => `must be written in plain letters and digits, not compatibility forms: "${foldCompatibility(String(issue.input)).toLowerCase()}"`,
+  ),
   v.regex(SLUG_PATTERN, 'must be lowercase letters and digits joined by single hyphens (no "/", "." or "%")'),
 );
 

@@ -19,10 +19,18 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 const LEADING_JOINERS = /(^|-)[\p{M}\u1160-\u11FF\uD7B0-\uD7FF]+/gu;
 const GENERATED_MAX = 80;
 
+/**
+ * Folds Unicode compatibility forms to their plain spelling (NFKC: fullwidth "ｆｉｌｅ", the ligature
+ * "ﬁ", mathematical "𝐟", "①"), which look like another slug or tag. Hangul compatibility jamo
+ * ("ㅋㅋ") are how Korean is typed and are kept: NFKC would turn them into conjoining jamo.
+ */
+export function foldCompatibility(text: string): string {
+  return text.replace(/[^\u3131-\u318E]+/gu, (run) => run.normalize('NFKC'));
+}
+
 /** Derives a slug from a title. It is computed once, at creation, and never follows later title edits. */
 export function slugify(title: string): string {
-  const base = title
-    .normalize('NFC')
+  const base = foldCompatibility(title.normalize('NFC'))
     .replace(INVISIBLE, '')
     .toLowerCase()
     .replace(NOT_SLUG_CHARS, '-')
@@ -62,5 +70,5 @@ export function slugFromPath(segment: string): string | null {
 export function normalizeTag(tag: string): string {
   // Spaces (\p{Zs}: also U+3000 and no-break spaces) become hyphens; zero-width characters, which
   // JavaScript's \s also counts as space (U+FEFF), are left for the pattern to refuse.
-  return tag.normalize('NFC').trim().toLowerCase().replace(/[\p{Zs}\t\n\r]+/gu, '-');
+  return foldCompatibility(tag.normalize('NFC')).trim().toLowerCase().replace(/[\p{Zs}\t\n\r]+/gu, '-');
 }

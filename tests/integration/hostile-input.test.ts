@@ -296,3 +296,31 @@ describe('JSON nested without end', () => {
     expect(problem.errors?.[0]?.message).toMatch(/nested/);
   });
 });
+
+describe('compatibility look-alikes (NFKC) in slugs and tags', () => {
+  it.each([
+    ['fullwidth letters', 'ｆｉｌｅ'],
+    ['a ligature', 'ﬁle'],
+    ['mathematical bold', '𝐟𝐢𝐥𝐞'],
+    ['a modifier letter', 'ᵃbc'],
+    ['a circled digit', 'issue-①'],
+  ])('a slug with %s is refused, naming the plain spelling', async (_, look) => {
+    const slug = `${look}-${crypto.randomUUID().slice(0, 6)}`;
+    const problem = await expectProblem(await create({ slug }), 400);
+    expect(problem.errors?.[0]?.path).toBe('/slug');
+    expect(problem.errors?.[0]?.message).toContain(slug.normalize('NFKC').toLowerCase());
+  });
+
+  it('a tag with fullwidth letters is the same tag as its plain spelling', async () => {
+    const tag = `ｆｕｌｌ${crypto.randomUUID().slice(0, 4)}`;
+    const issue = (await (await create({ tags: [tag] })).json()) as { tags: string[] };
+    expect(issue.tags).toEqual([tag.normalize('NFKC')]);
+  });
+
+  it('a slug derived from a title uses the plain spelling, and Hangul compatibility jamo stay as they are', async () => {
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const response = await editor('/api/v1/admin/issues', { method: 'POST', json: { title: `ｔｉｔｌｅ ㅋㅋ ${suffix}`, body: 'x' } });
+    expect(((await response.json()) as { slug: string }).slug).toBe(`title-ㅋㅋ-${suffix}`);
+    expect((await create({ slug: `ㅋㅋ-${suffix}` })).status).toBe(201);
+  });
+});
