@@ -1,6 +1,8 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
-import { notFound } from '../http/problem';
+import { IssueInputSchema } from '../domain/issue';
+import { parse } from '../domain/validation';
+import { invalidInput, notFound } from '../http/problem';
 import { findRevision, listRevisions as listStoredRevisions, type Revision } from '../storage/revisions';
 import { commitChange, loadIssue, requireAccess, requirePermission } from './issue-writes';
 import type { Editor } from './tokens';
@@ -21,5 +23,9 @@ export async function restoreRevision(app: App, editor: Editor, id: string, n: n
   const revision = await findRevision(app.db, id, n);
   if (revision === null) throw notFound(`Issue ${id} has no revision ${n}; it has revisions 1 to ${current.version}.`);
   const { status: _status, publish_at: _publishAt, published_at: _publishedAt, ...content } = revision.snapshot;
-  return commitChange(app, editor, current, content, 'restore', { ifMatch, required: false });
+  // A revision may predate today's checks: it passes the door a create passes (and is composed to NFC).
+  const checked = parse(IssueInputSchema, content);
+  if (!checked.ok) throw invalidInput(checked.errors, `Revision ${n} cannot be restored as it is: its fields fail today's checks; see \`errors\`.`);
+  const restored = { ...content, ...checked.value, slug: checked.value.slug ?? content.slug, number: checked.value.number ?? content.number, language: checked.value.language ?? content.language };
+  return commitChange(app, editor, current, restored, 'restore', { ifMatch, required: false });
 }

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeIssue } from '../fixtures/issues';
 import { call, databaseContents, editorClient, expectProblem, mintToken, ORIGIN } from '../helpers';
@@ -322,5 +323,31 @@ describe('compatibility look-alikes (NFKC) in slugs and tags', () => {
     const response = await editor('/api/v1/admin/issues', { method: 'POST', json: { title: `ｔｉｔｌｅ ㅋㅋ ${suffix}`, body: 'x' } });
     expect(((await response.json()) as { slug: string }).slug).toBe(`title-ㅋㅋ-${suffix}`);
     expect((await create({ slug: `ㅋㅋ-${suffix}` })).status).toBe(201);
+  });
+});
+
+describe('restoring a revision written before today\'s checks', () => {
+  async function withOldRevision(change: (snapshot: Record<string, unknown>) => string) {
+    const { id } = (await (await create({})).json()) as { id: string };
+    const row = (await env.DB.prepare('SELECT snapshot FROM revisions WHERE issue_id = ? AND n = 1').bind(id).first<{ snapshot: string }>())!;
+    await env.DB.prepare('UPDATE revisions SET snapshot = ? WHERE issue_id = ? AND n = 1').bind(change(JSON.parse(row.snapshot) as Record<string, unknown>), id).run();
+    await editor(`/api/v1/admin/issues/${id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"v2"}' });
+    return id;
+  }
+
+  it('composes its text to NFC, as a create would', async () => {
+    const slug = `복원-${crypto.randomUUID().slice(0, 6)}`;
+    const id = await withOldRevision((s) => JSON.stringify({ ...s, slug: nfd(slug), title: nfd('옛 제목') }));
+    const restored = await editor(`/api/v1/admin/issues/${id}/revisions/1/restore`, { method: 'POST' });
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({ slug, title: '옛 제목' });
+  });
+
+  it('refuses one whose text is not text (a lone surrogate) with 400, and changes nothing', async () => {
+    const id = await withOldRevision((s) => JSON.stringify(s).replace(/"title":"[^"]*"/, '"title":"old \\ud800 title"'));
+    const before = await databaseContents();
+    const problem = await expectProblem(await editor(`/api/v1/admin/issues/${id}/revisions/1/restore`, { method: 'POST' }), 400);
+    expect(problem.errors?.map((e) => e.path)).toContain('/title');
+    expect(await databaseContents()).toBe(before);
   });
 });
