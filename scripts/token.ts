@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { generateToken, hashToken, RoleSchema, TokenNameSchema } from '../src/domain/token';
-import { findTokenSql, insertTokenSql, LIST_TOKENS_SQL, revokeTokenSql } from '../src/storage/tokens';
+import { findTokenSql, insertTokenSql, LIST_TOKENS_SQL, liveTokenNamedSql, revokeTokenSql } from '../src/storage/tokens';
 import { applyMigrations, d1Runner, d1TargetOf } from './lib/wrangler';
 
 const USAGE = `Usage:
@@ -72,6 +72,10 @@ async function main(command: string | undefined): Promise<void> {
     const name = check(TokenNameSchema, values.name, 'name');
     const role = check(RoleSchema, values.role, 'role');
     await prepare();
+    const [holder] = await run(liveTokenNamedSql(name));
+    if (holder !== undefined) {
+      refuse(`Live token ${String(holder.id)} (${String(holder.role)}) already has the name ${name}: a contributor's issues belong to its name. Revoke it first to replace it, or choose another name.`);
+    }
     const { id, token } = generateToken();
     const insert = insertTokenSql({ id, name, role, hash: await hashToken(token), created_at: new Date().toISOString(), revoked_at: null });
     if ((await writeAndReadBack(insert, id)) === null) refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);

@@ -48,6 +48,11 @@ export function revokeTokenSql(id: string, at: string): string {
   return `UPDATE tokens SET revoked_at = ${sqlString(at)} WHERE id = ${sqlString(id)} AND revoked_at IS NULL;`;
 }
 
+/** The live token that holds a name, if any (names of live tokens are unique: migration 0011). */
+export function liveTokenNamedSql(name: string): string {
+  return `SELECT id, role FROM tokens WHERE name = ${sqlString(name)} AND revoked_at IS NULL;`;
+}
+
 export const LIST_TOKENS_SQL = 'SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id;';
 
 /** One token's metadata (never its hash), for reading back what a command wrote. */

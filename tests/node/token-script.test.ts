@@ -37,6 +37,12 @@ describe('npm run token', () => {
     const id = /Created editor token ([a-z0-9]{16})/.exec(created.stderr)?.[1];
     expect(id).toBeDefined();
 
+    // A second live token may not take the name: a contributor's issues belong to its name.
+    const twin = await token('create', '--name', 'script-test', '--role', 'contributor');
+    expect(twin.code).not.toBe(0);
+    expect(twin.stdout).toBe('');
+    expect(twin.stderr).toContain(`Live token ${id} (editor) already has the name script-test`);
+
     const listed = await token('list');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(id);
@@ -45,6 +51,10 @@ describe('npm run token', () => {
     const revoked = await token('revoke', '--id', id!);
     expect(revoked.stderr).toContain(`Revoked token ${id}`);
     expect(revoked.code).toBe(0);
+
+    // Once the first is revoked, a new token may take the name over (how a token is replaced).
+    const replacement = await token('create', '--name', 'script-test', '--role', 'editor');
+    expect(replacement.code).toBe(0);
 
     const again = await token('revoke', '--id', id!);
     expect(again.code).not.toBe(0);
