@@ -26,12 +26,15 @@ const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
  * its answer was lost (D1 erred or fell silent after it ran), so its outcome is unknown: the
  * answer says so, and how to retry without doing it twice.
  */
-function unavailableDetail(method: string): string {
+function unavailableDetail(method: string, pathname: string): string {
   if (method === 'GET' || method === 'HEAD') return 'The database is unavailable; try again shortly.';
+  if (pathname.endsWith('/feedback')) {
+    return 'The database did not confirm your feedback: it may have been recorded, or not. Sending it again is safe: the same reader\'s repeats within 10 minutes count once.';
+  }
   return (
-    'The database did not confirm the change: it may have been saved, or not. Retrying is safe: a create ' +
-    'sent again with the same Idempotency-Key returns the issue if it was made; an edit sent again with the ' +
-    'same If-Match is refused with 412 if it was saved (then read the issue to see it).'
+    'The database did not confirm the change: it may have been saved, or not. Read the issue before you repeat it. ' +
+    'A create sent again with the same Idempotency-Key returns the issue if it was made; a change sent again with the ' +
+    'same If-Match is refused with 412 if it was saved; a change sent without If-Match may be made twice.'
   );
 }
 
@@ -40,7 +43,7 @@ function toProblem(error: unknown, request: Request, app: App): Response {
   if (error instanceof HttpError) return problemResponse(error, app.site.url, instance);
   if (error instanceof StorageUnavailable) {
     console.error('d1 unavailable', request.method, instance, error.cause);
-    return problemResponse(unavailable(unavailableDetail(request.method)), app.site.url, instance);
+    return problemResponse(unavailable(unavailableDetail(request.method, instance)), app.site.url, instance);
   }
   // Unknown failures are logged with their stack and answered without leaking any of it.
   console.error('unhandled error', request.method, new URL(request.url).pathname, error);

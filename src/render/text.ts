@@ -1,3 +1,4 @@
+import { decodeHTMLAttribute } from 'entities';
 /** Escapes text for HTML and XML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -18,8 +19,9 @@ export function xmlSafe(text: string): string {
  */
 export function absoluteUrls(html: string, base: string): string {
   return html.replace(/(\s(?:href|src|cite))="([^"]*)"/g, (whole, attribute: string, value: string) => {
-    if (value === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(value)) return whole;
-    const decoded = value.replaceAll('&amp;', '&');
+    // The value as the browser reads it (every character reference decoded, once), then resolved.
+    const decoded = decodeHTMLAttribute(value);
+    if (decoded === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(decoded)) return whole;
     return URL.canParse(decoded, base) ? `${attribute}="${escapeHtml(new URL(decoded, base).href)}"` : whole;
   });
 }

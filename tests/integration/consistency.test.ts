@@ -192,4 +192,15 @@ describe('a write whose answer is lost', () => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
   });
+
+  it('an edit whose answer is lost is refused with 412 when sent again with the same If-Match', async () => {
+    const { id } = (await (await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() })).json()) as { id: string };
+    const edit = { method: 'PATCH', body: '{"subtitle": "한 번만"}', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' } };
+    const first = await asEditor(`/api/v1/admin/issues/${id}`, edit, { DB: answerLost(env.DB) });
+    expect(first.status).toBe(503);
+    expect(((await first.json()) as { detail: string }).detail).toMatch(/same If-Match is refused with 412/);
+    expect((await asEditor(`/api/v1/admin/issues/${id}`, edit)).status).toBe(412);
+    const revisions = (await (await asEditor(`/api/v1/admin/issues/${id}/revisions`)).json()) as { revisions: unknown[] };
+    expect(revisions.revisions).toHaveLength(2);
+  });
 });

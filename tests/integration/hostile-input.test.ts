@@ -351,3 +351,24 @@ describe('restoring a revision written before today\'s checks', () => {
     expect(await databaseContents()).toBe(before);
   });
 });
+
+describe('links made absolute for feeds and embeds', () => {
+  it('point where the issue page points, whatever characters the link holds', async () => {
+    const body = `<a href='/a"b'>따옴표</a> <a href="/x?a=1&b=2">앰퍼샌드</a> <a href="/%ED%95%9C?q=&lt;">인코딩</a>`;
+    const issue = await publishNew({ body });
+    const page = await (await call(`/issues/${encodeURIComponent(issue.slug)}`)).text();
+    const feed = (await (await call('/feed.json')).json()) as { items: { url: string; content_html: string }[] };
+    const item = feed.items.find((i) => i.url.endsWith(encodeURIComponent(issue.slug)))!;
+    const named: Record<string, string> = { amp: '&', quot: '"', lt: '<', gt: '>', apos: "'" };
+    // One pass, as a browser decodes an attribute: "&#38;quot;" is "&quot;", not '"'.
+    const decode = (value: string) =>
+      value.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|quot|lt|gt|apos));/gi, (_, dec?: string, hex?: string, name?: string) =>
+        dec !== undefined ? String.fromCodePoint(Number(dec)) : hex !== undefined ? String.fromCodePoint(parseInt(hex, 16)) : named[name!.toLowerCase()]!,
+      );
+    const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => decode(m[1]!));
+    const onPage = hrefs(page).filter((h) => /^\/(?:a|x|%ED)/.test(h)).map((h) => new URL(h, ORIGIN).href);
+    const inFeed = hrefs(item.content_html).filter((h) => h.startsWith(`${ORIGIN}/`) && !h.includes('/issues/'));
+    expect(inFeed).toEqual(onPage);
+    expect(inFeed).toHaveLength(3);
+  });
+});
