@@ -43,7 +43,9 @@ const SearchSchema = v.optional(
     v.string(),
     v.maxLength(200, 'must be at most 200 characters'),
     v.check((q) => !LINE_BREAKS_AND_CONTROLS.test(q), 'must not contain control characters'),
-    v.transform((q) => q.normalize('NFC').split(/\s+/u).filter((term) => term !== '')),
+    // Search ignores case (FTS5 trigram and LIKE both fold ASCII), so terms are folded here too:
+    // "AI" and "ai" are one search, one cache entry.
+    v.transform((q) => q.normalize('NFC').toLowerCase().split(/\s+/u).filter((term) => term !== '')),
     v.maxLength(8, 'must have at most 8 terms'),
   ),
 );

@@ -18,6 +18,11 @@ export interface Representation {
   lastModified: string | null;
   policy: CachePolicy;
   headers?: Record<string, string>;
+  /**
+   * False for an answer any reader can vary without end that names nothing that exists (a list of
+   * a tag no issue has): it is kept in the isolate only, never in the location's shared cache.
+   */
+  shared?: boolean;
 }
 
 /** A JSON representation for a reader. */

@@ -21,7 +21,8 @@ export async function listIssues(request: IRequest, app: App): Promise<Response>
       listsLastModified(app),
     ]);
     const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
-    return jsonRepresentation(body, lastModified, 'api');
+    // A tag that no issue has is any string a reader makes up: not worth a shared entry.
+    return { ...jsonRepresentation(body, lastModified, 'api'), shared: query.tag === undefined || issues.length > 0 };
   }, { shared: terms.length === 0 });
 }
 

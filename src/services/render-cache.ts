@@ -129,7 +129,7 @@ export async function serveCached(
   };
   const entry = entryOf(output);
   remember(app.isolate, key, entry);
-  if (options.shared) {
+  if (options.shared && representation.shared !== false) {
     app.defer(storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) => console.warn('cache: could not store an output', error)));
   }
   return respond(request, entry, 'miss');

@@ -61,6 +61,26 @@ describe('one logical request, one cache key', () => {
     await expectOneKey([`/api/v1/issues/${upper}`, `/api/v1/issues/${lower}`]);
   });
 
+  it('a tag that no issue has answers without a shared cache entry', async () => {
+    for (const tag of ['none-zz1', 'none-zz2', 'none-zz3']) {
+      const response = await read(`/api/v1/issues?tag=${tag}`);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { issues: unknown[] }).issues).toEqual([]);
+    }
+    expect(puts).toEqual([]);
+  });
+
+  it('a Latin tag, whatever its case', async () => {
+    const latin = `Case${crypto.randomUUID().slice(0, 4)}`;
+    const editor = editorClient(await mintToken('editor'));
+    const { id } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ tags: [latin] }) })).json()) as { id: string };
+    await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
+    puts = [];
+    forgetIsolateCache();
+    await expectOneKey([`/tags/${latin.toLowerCase()}/feed.xml`, `/tags/${latin.toUpperCase()}/feed.xml`, `/tags/${latin}/feed.xml`]);
+    await expectOneKey([`/api/v1/issues?tag=${latin.toLowerCase()}`, `/api/v1/issues?tag=${latin.toUpperCase()}`]);
+  });
+
   it('a tag feed and archive, whatever the case and encoding of the tag', async () => {
     const encoded = encodeURIComponent(tag);
     await expectOneKey([`/tags/${encoded}/feed.xml`, `/tags/${encoded.toLowerCase()}/feed.xml`]);
@@ -72,13 +92,17 @@ describe('one logical request, one cache key', () => {
     const url = encodeURIComponent(`${ORIGIN}/issues/${encodeURIComponent(slug)}`);
     await expectOneKey([`/oembed?url=${url}&maxwidth=451&maxheight=701`, `/oembed?url=${url}&maxwidth=452&maxheight=799`, `/oembed?maxheight=750&url=${url}&maxwidth=499`]);
     const widths = new Set<number>();
-    for (let maxwidth = 1; maxwidth <= 2000; maxwidth += 7) {
-      const response = await read(`/oembed?url=${url}&maxwidth=${maxwidth}`);
-      const { width } = (await response.json()) as { width: number };
-      if (maxwidth >= 100) expect(width).toBeLessThanOrEqual(maxwidth);
+    const heights = new Set<number>();
+    for (let max = 1; max <= 2000; max += 7) {
+      const response = await read(`/oembed?url=${url}&maxwidth=${max}&maxheight=${max}`);
+      const { width, height } = (await response.json()) as { width: number; height: number };
+      if (max >= 50) expect(width).toBeLessThanOrEqual(max);
+      if (max >= 100) expect(height).toBeLessThanOrEqual(max);
       widths.add(width);
+      heights.add(height);
     }
     expect(widths.size).toBeLessThanOrEqual(12);
+    expect(heights.size).toBeLessThanOrEqual(8);
   });
 });
 
