@@ -96,7 +96,8 @@ let parsed: { env: Env; site: Site; scope: string } | undefined;
 function settingsOf(env: Env): { site: Site; scope: string } {
   if (parsed?.env !== env) {
     const site = siteFrom(env);
-    // Local runs have no version metadata: every start of `npm run dev` then counts as the same version.
+    // `wrangler dev` draws a new version id at each start (a restart starts a clean cache, as a
+    // deploy does); where there is none (Miniflare's API, tests) the scope says "local".
     const version = env.CF_VERSION_METADATA?.id ?? 'local';
     parsed = { env, site, scope: `${version}:${hash53(JSON.stringify(site))}` };
   }
