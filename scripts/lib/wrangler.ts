@@ -34,16 +34,24 @@ export function wrangler(args: string[], options: { capture?: boolean } = {}): P
   });
 }
 
+/** Where a command acts: the remote resource, or the local state (in .wrangler/state unless a directory is named). */
+export type Where = '--remote' | '--local' | { persistTo: string };
+
+/** The flags that say `where` to wrangler. */
+export function whereArgs(where: Where): string[] {
+  return typeof where === 'string' ? [where] : ['--local', '--persist-to', where.persistTo];
+}
+
 /** Applies the D1 migrations to the local (or remote) database; already-applied ones are skipped. */
-export async function applyMigrations(where: '--local' | '--remote'): Promise<void> {
-  process.stderr.write(`Applying D1 migrations (${where.slice(2)})...\n`);
-  await wrangler(['d1', 'migrations', 'apply', 'DB', where]);
+export async function applyMigrations(where: Where): Promise<void> {
+  process.stderr.write(`Applying D1 migrations (${typeof where === 'string' ? where.slice(2) : where.persistTo})...\n`);
+  await wrangler(['d1', 'migrations', 'apply', 'DB', ...whereArgs(where)]);
 }
 
 /** Runs SQL against the local (or remote) D1 through `wrangler d1 execute` and returns the rows. */
-export function d1Runner(where: '--local' | '--remote') {
+export function d1Runner(where: Where) {
   return async (sql: string): Promise<Record<string, string | number | null>[]> => {
-    const output = await wrangler(['d1', 'execute', 'DB', where, '--json', '--command', sql], { capture: true });
+    const output = await wrangler(['d1', 'execute', 'DB', ...whereArgs(where), '--json', '--command', sql], { capture: true });
     const results = JSON.parse(output) as { results: Record<string, string | number | null>[] }[];
     return results.flatMap((r) => r.results);
   };
