@@ -50,9 +50,13 @@ await d1(insertTokenSql({ id: minted.id, name: 'edge-stage', role: 'editor', has
 
 const aPort = await freePort();
 const base = { SITE_URL: `http://127.0.0.1:${aPort}`, ...ONE_DEPLOYMENT };
-log(`starting A and B (wrangler dev --persist-to ${dir})`);
-const [a, firstB] = await Promise.all([startDev(dir, base, aPort), startDev(dir, base)]);
-let b: DevProcess = firstB;
+log(`starting A, then B (wrangler dev --persist-to ${dir})`);
+// One after the other: two workerd processes creating the same SQLite files at once can fail to start (SQLITE_BUSY).
+const a = await startDev(dir, base, aPort);
+let b: DevProcess = await startDev(dir, base).catch(async (error: unknown) => {
+  await a.stop();
+  throw error;
+});
 
 interface Issue {
   id: string;

@@ -16,7 +16,8 @@ export interface DevProcess {
   stop(): Promise<void>;
 }
 
-const groups = new Set<number>();
+/** The process groups still running, each with its way to stop gracefully. */
+const running = new Map<number, () => Promise<void>>();
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -27,12 +28,19 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-process.on('exit', () => {
-  for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
-});
+// Interrupted: stop them as stop() does (wrangler then removes its bundles from .wrangler/tmp).
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => process.exit(130)); // the exit handler above stops the processes
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    void Promise.allSettled([...running.values()].map((stop) => stop())).finally(() => process.exit(130));
+  });
 }
+// Any other way out (an exception, process.exit) cannot wait: the groups are killed outright.
+process.on('exit', () => {
+  for (const pgid of running.keys()) signalGroup(pgid, 'SIGKILL');
+});
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -62,7 +70,6 @@ export async function startDev(persistTo: string, vars: Record<string, string>, 
   args.push('--show-interactive-dev-session=false', ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]));
   const child: ChildProcess = spawn(process.execPath, [WRANGLER_BIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: OFFLINE_ENV });
   const pgid = child.pid!;
-  groups.add(pgid);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -78,10 +85,11 @@ export async function startDev(persistTo: string, vars: Record<string, string>, 
     signalGroup(pgid, 'SIGTERM');
     if (!(await until(() => !signalGroup(pgid, 0), 5_000))) signalGroup(pgid, 'SIGKILL');
     const gone = await until(() => !signalGroup(pgid, 0), 5_000);
-    groups.delete(pgid);
+    running.delete(pgid);
     const free = await until(async () => (await portIsFree(listen)) && portIsFree(inspector), 5_000);
     if (!gone || !free) throw new Error(`wrangler dev on ${url} left ${gone ? `port ${listen} or ${inspector} bound` : 'processes behind'}`);
   };
+  running.set(pgid, stop);
   const answers = async () => (await fetch(`${url}/embed.js`).catch(() => null))?.ok === true;
   if (!(await until(async () => exited || answers(), 60_000)) || exited) {
     await stop().catch(() => {});
