@@ -35,7 +35,7 @@ const CUT_OFF_BOUND_MS = HINT_HEAL_BOUND_MS + KV_READ_CACHE_MS + FRESHNESS_BOUND
 
 const router = buildRouter();
 let token: string;
-const worst = { staleness: 0, cutOffStaleness: 0, hintHeal: 0, reads: 0, served: 0, runs: 0, writes: 0, versions: 0 };
+const worst = { wentBack: 0, staleness: 0, cutOffStaleness: 0, hintHeal: 0, reads: 0, served: 0, runs: 0, writes: 0, versions: 0 };
 
 interface Version {
   generation: number;
@@ -174,8 +174,9 @@ function read(location: number, isolate: number): Step {
     else worst.staleness = Math.max(worst.staleness, staleness);
     // Every location serves a change within the bound (a location cut off from D1: within the KV bound).
     expect(staleness, `location ${location} served a version superseded ${staleness} ms ago`).toBeLessThanOrEqual(cutOff ? CUT_OFF_BOUND_MS : FRESHNESS_BOUND_MS);
-    // A location never goes back to a version older than one it served, except within the bound.
-    if (index < here.newestServed) expect(staleness).toBeLessThanOrEqual(cutOff ? CUT_OFF_BOUND_MS : FRESHNESS_BOUND_MS);
+    // "A location never goes back to a version older than one it served, except within the bound"
+    // is the check above: a version older than one served is superseded, so its staleness is bounded.
+    if (index < here.newestServed) worst.wentBack++;
     here.newestServed = Math.max(here.newestServed, index);
   };
 }
@@ -244,7 +245,7 @@ describe('the consistency contract under a simulated topology', () => {
     console.log(
       `topology simulation: ${worst.runs} schedules, ${worst.writes} writes, ${worst.versions} versions, ${worst.reads} reads (${worst.served} served 200); worst staleness ` +
         `${worst.staleness} ms where D1 was reachable (bound ${FRESHNESS_BOUND_MS} ms), ${worst.cutOffStaleness} ms where it was not ` +
-        `(bound ${CUT_OFF_BOUND_MS} ms); KV hint wrong for at most ${worst.hintHeal} ms before it healed (bound ${HINT_HEAL_BOUND_MS} ms)`,
+        `(bound ${CUT_OFF_BOUND_MS} ms), ${worst.wentBack} reads of an older version than the location had served (all within the bound); KV hint wrong for at most ${worst.hintHeal} ms before it healed (bound ${HINT_HEAL_BOUND_MS} ms)`,
     );
   });
 
