@@ -1,6 +1,6 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
-import { notFound } from '../http/problem';
+import { invalidInput, notFound } from '../http/problem';
 import type { SealedCursor } from '../domain/cursor';
 import type { IssueListItem } from '../storage/issue-rows';
 import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
@@ -26,10 +26,17 @@ export interface PublishedQuery {
 
 /**
  * A page of published issues and the sealed cursor of the next one (null on the last): newest
- * first, by tag; with search terms, most recently written first (see searchPublished).
+ * first, by tag; with search terms, most recently created first (see searchPublished).
  */
 export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<{ issues: IssueListItem[]; next: string | null }> {
   const after = await openCursor(app, query.after);
+  // A list's cursor is a time and an id, a search's also its place in the index: one passed to the
+  // other would silently start again at page 1.
+  const searching = query.terms.length > 0;
+  if (after !== null && (after.seq !== undefined) !== searching) {
+    const detail = searching ? 'This cursor pages a list, not a search: start the search without one.' : 'This cursor pages a search, not a list: start the list without one.';
+    throw invalidInput([{ path: '/cursor', message: searching ? 'is a list cursor; a search needs its own' : 'is a search cursor; a list needs its own' }], detail);
+  }
   if (query.terms.length === 0) {
     const rows = await listPublished(app.db, { tag: query.tag, after, limit: query.limit + 1 });
     const issues = rows.slice(0, query.limit);

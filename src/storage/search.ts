@@ -20,9 +20,9 @@ const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}
 
 /**
  * Published issues (of one tag, if given) whose title, summary or body contain every term, most
- * recently written first (the index's own order, newest rowid first), so the scan stops after one
- * page however many issues match: ordering by publish time would sort every match first, which
- * took 280 ms at 100,000 issues for a common word (BENCHMARKS.md). Terms of three or more
+ * recently created first (the index's own order: its rowid is issues.seq), so the scan stops
+ * after one page however many issues match: ordering by publish time would sort every match
+ * first, which took 280 ms at 100,000 issues for a common word (BENCHMARKS.md). Terms of three or more
  * characters go through the FTS5 trigram index; shorter ones ("AI") fall back to LIKE.
  * `afterSeq` is the index position of the last result of the previous page.
  */

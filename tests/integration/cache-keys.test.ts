@@ -147,3 +147,16 @@ describe('searches stay out of the shared cache', () => {
     expect(puts).toEqual([]);
   });
 });
+
+describe('a cursor pages what made it', () => {
+  it('a list cursor passed to a search, and a search cursor passed to a list, are each a 400', async () => {
+    const list = (await (await read('/api/v1/issues?limit=2')).json()) as { next_cursor: string };
+    const search = (await (await read(`/api/v1/issues?limit=2&q=${encodeURIComponent('본문')}`)).json()) as { next_cursor: string };
+    expect(list.next_cursor).not.toBeNull();
+    expect(search.next_cursor).not.toBeNull();
+    expect((await read(`/api/v1/issues?limit=2&q=${encodeURIComponent('본문')}&cursor=${list.next_cursor}`)).status).toBe(400);
+    expect((await read(`/api/v1/issues?limit=2&cursor=${search.next_cursor}`)).status).toBe(400);
+    expect((await read(`/?cursor=${search.next_cursor}`)).status).toBe(400);
+    expect((await read(`/api/v1/issues?limit=2&q=${encodeURIComponent('본문')}&cursor=${search.next_cursor}`)).status).toBe(200);
+  });
+});
