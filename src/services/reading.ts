@@ -26,7 +26,7 @@ export interface PublishedQuery {
 
 /**
  * A page of published issues and the sealed cursor of the next one (null on the last): newest
- * first, by tag; with search terms, most recently created first (see searchPublished).
+ * first, by tag; with search terms, most recently published first (see searchPublished).
  */
 export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<{ issues: IssueListItem[]; next: string | null }> {
   const after = await openCursor(app, query.after);

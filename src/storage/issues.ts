@@ -3,7 +3,7 @@ import type { Action, Status } from '../domain/status';
 import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, type IssueRow, type Keyset } from './issue-rows';
 import { batchOrConflict } from './conflict';
 import { revisionInsert } from './revisions';
-import { searchRowWrite } from './search';
+import { moveToNewestSeq, searchRowWrite } from './search';
 import { BUMP_GENERATION_SQL, bumpGeneration, contentVersionRead, type ContentVersion } from './content-version';
 import { recountStatements } from './published-counts';
 import type { Db } from './db';
@@ -146,14 +146,17 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
           .prepare(`UPDATE issues SET (${WRITABLE}) = (${WRITABLE.replace(/\w+/g, '?')}) WHERE id = ? AND version = ?`)
           .bind(...issueValues(issue), issue.id, options.expectedVersion);
   const taggedAt = issue.status === 'published' ? issue.published_at : null;
+  const search = searchRowWrite(db, issue);
   const statements = [
+    search.before,
     write,
+    ...(options.action === 'publish' ? [moveToNewestSeq(db, issue.id)] : []),
     revisionInsert(db, issue, options.action, options.author),
     db.prepare('DELETE FROM issue_tags WHERE issue_id = ?').bind(issue.id),
     ...issue.tags.map((tag) =>
       db.prepare('INSERT INTO issue_tags (tag, issue_id, published_at) VALUES (?, ?, ?)').bind(tag, issue.id, taggedAt),
     ),
-    ...searchRowWrite(db, issue),
+    search.after,
     ...(options.renderer === undefined ? [] : [db.prepare('UPDATE issues SET renderer = ? WHERE id = ?').bind(options.renderer, issue.id)]),
     ...(options.extra ?? []),
     ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)] : []),

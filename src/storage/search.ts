@@ -2,14 +2,25 @@ import type { Issue } from '../domain/issue';
 import { LIST_COLUMNS, toListItem, type IssueListItem, type IssueRow } from './issue-rows';
 import type { Db } from './db';
 
-/** The statements that replace an issue's row in the FTS5 index; part of every write batch. */
-export function searchRowWrite(db: Db, issue: Issue): D1PreparedStatement[] {
-  return [
-    db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
-    db
+/**
+ * The statements that replace an issue's row in the FTS5 index, for every write batch: the old row
+ * goes first (before the write may give the issue a new `seq`), the new row after it.
+ */
+export function searchRowWrite(db: Db, issue: Issue): { before: D1PreparedStatement; after: D1PreparedStatement } {
+  return {
+    before: db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
+    after: db
       .prepare('INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE id = ?')
       .bind(issue.title, issue.summary.join('\n'), issue.body, issue.id),
-  ];
+  };
+}
+
+/**
+ * The statement that moves a published issue to the end of the index: `seq` (the index's rowid)
+ * is taken anew at each publish, so the index's own order is the order of publication.
+ */
+export function moveToNewestSeq(db: Db, issueId: string): D1PreparedStatement {
+  return db.prepare('UPDATE issues SET seq = (SELECT MAX(seq) + 1 FROM issues) WHERE id = ?').bind(issueId);
 }
 
 /** The trigram tokenizer indexes runs of three characters; shorter terms cannot use the index. */
@@ -20,8 +31,8 @@ const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}
 
 /**
  * Published issues (of one tag, if given) whose title, summary or body contain every term, most
- * recently created first (the index's own order: its rowid is issues.seq), so the scan stops
- * after one page however many issues match: ordering by publish time would sort every match
+ * recently published first: the index's own order (its rowid is issues.seq, taken anew at each
+ * publish, see moveToNewestSeq), so the scan stops after one page however many issues match: ordering by publish time would sort every match
  * first, which took 280 ms at 100,000 issues for a common word (BENCHMARKS.md). Terms of three or more
  * characters go through the FTS5 trigram index; shorter ones ("AI") fall back to LIKE.
  * `afterSeq` is the index position of the last result of the previous page.

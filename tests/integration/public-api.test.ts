@@ -144,3 +144,22 @@ describe('conditional GET on reader responses', () => {
     await expectProblem(await call('/api/v1/issues/없는-이슈'), 404);
   });
 });
+
+describe('search order', () => {
+  it('lists matches most recently published first, whatever order they were written in', async () => {
+    const word = `순서검사${crypto.randomUUID().slice(0, 4)}`;
+    const editor = editorClient(await mintToken('editor'));
+    const make = async (title: string) => ((await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ title, body: `${word} 본문` }) })).json()) as { id: string }).id;
+    const first = await make('먼저 쓴 이슈');
+    const second = await make('나중에 쓴 이슈');
+    await editor(`/api/v1/admin/issues/${second}/publish`, { method: 'POST' });
+    await editor(`/api/v1/admin/issues/${first}/publish`, { method: 'POST' });
+    const found = (await (await call(`/api/v1/issues?q=${encodeURIComponent(word)}`)).json()) as { issues: { id: string }[] };
+    expect(found.issues.map((i) => i.id)).toEqual([first, second]);
+    // Unpublished and published again, the second is the newest publication.
+    await editor(`/api/v1/admin/issues/${second}/unpublish`, { method: 'POST' });
+    await editor(`/api/v1/admin/issues/${second}/publish`, { method: 'POST' });
+    const again = (await (await call(`/api/v1/issues?q=${encodeURIComponent(word)}`)).json()) as { issues: { id: string }[] };
+    expect(again.issues.map((i) => i.id)).toEqual([second, first]);
+  });
+});
