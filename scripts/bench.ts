@@ -18,6 +18,9 @@ import { buildWorker, freePort, startLocalWorker, type LocalWorker } from './lib
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = values.quick;
+/** What the uncached rows are: each URL was requested once before a publish, then timed after it. */
+const UNCACHED_HEADER =
+  '| uncached: rendered from D1 after a publish (each URL was requested once before it, so SQLite\'s pages are warm) | p50 ms | p99 ms (n ≥ 100) | requests |';
 const SIZES = QUICK ? [100] : [100, 10_000, 100_000];
 const DURATION_S = QUICK ? 2 : 8;
 const CONNECTIONS = 16;
@@ -242,9 +245,10 @@ for (const report of reports) {
   for (const { name, result } of report.endpoints) {
     lines.push(`| \`${name}\` | ${Math.round(result.rps)} | ${round(result.rps / ceiling.rps, 2)} | ${round(result.p50, 2)} | ${round(result.p99, 2)} | ${result.errors} |`);
   }
-  lines.push('', '| uncached (each URL once, rendered from D1) | p50 ms | p99 ms | requests |', '| --- | ---: | ---: | ---: |');
-  for (const [name, t] of Object.entries(report.uncached)) lines.push(`| ${name} | ${round(t.p50, 2)} | ${round(t.p99, 2)} | ${t.n} |`);
-  lines.push('', `Main RSS feed, rendered uncached (model + XML, median of 200, in Node): **${round(report.rssRenderMs, 2)} ms**.`);
+  lines.push('', UNCACHED_HEADER, '| --- | ---: | ---: | ---: |');
+  // A p99 of fewer than 100 samples is not a p99.
+  for (const [name, t] of Object.entries(report.uncached)) lines.push(`| ${name} | ${round(t.p50, 2)} | ${t.n >= 100 ? round(t.p99, 2) : '—'} | ${t.n} |`);
+  lines.push('', `Main RSS feed model and XML alone, in Node (no D1, no workerd, JIT-warm, median of 200): **${round(report.rssRenderMs, 2)} ms**. The Worker's own uncached feed is the "feed" row above.`);
   lines.push(`Cold start: ${Math.round(report.coldStartMs)} ms from \`new Miniflare()\` to ready (workerd start, bindings, migrations), then ${round(report.firstRequestMs, 1)} ms for the first request.`, '');
 }
 // The targets of the performance issue, judged from the figures above.
@@ -261,7 +265,7 @@ lines.push(
   '| target | measured | verdict |',
   '| --- | --- | --- |',
   `| cached reads ≥ 50% of hello-world, zero errors | lowest ratio ${round(minRatio, 2)}, ${allErrors} errors | ${verdict(minRatio >= 0.5 && allErrors === 0)} |`,
-  `| main RSS feed rendered uncached ≤ 5 ms | ${round(Math.max(...reports.map((r) => r.rssRenderMs)), 2)} ms at most | ${verdict(reports.every((r) => r.rssRenderMs <= 5))} |`,
+  `| main feed rendered uncached in the Worker ≤ 5 ms (p50 of n = 10 after a publish) | ${round(Math.max(...reports.map((r) => r.uncached.feed!.p50)), 2)} ms at most | ${verdict(reports.every((r) => r.uncached.feed!.p50 <= 5))} |`,
   ...['list', 'tag', 'feed'].map((name) => `| ${name} latency at ${largest.size.toLocaleString('en')} ≤ 1.5 × at ${smallest.size} (uncached p50) | ${round(largest.uncached[name]!.p50, 2)} ms vs ${round(smallest.uncached[name]!.p50, 2)} ms: ${round(growth(name), 2)}× | ${verdict(growth(name) <= 1.5)} |`),
   ...['search', 'search, 2 terms', 'search, short term (LIKE)'].map((name) => `| ${name}: p99 at ${largest.size.toLocaleString('en')} ≤ 50 ms | ${round(searchP99(name), 2)} ms | ${verdict(searchP99(name) <= 50)} |`),
   `| bundle ≤ 200 KiB gzip | ${(bundleSize.gzip / 1024).toFixed(1)} KiB | ${verdict(bundleSize.gzip <= 200 * 1024)} |`,

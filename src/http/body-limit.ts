@@ -1,9 +1,4 @@
-import { MAX_BODY_BYTES } from './body';
-import { HttpError } from './problem';
-
-/** The 413 problem for a body over MAX_BODY_BYTES. */
-export const payloadTooLarge = () =>
-  new HttpError(413, { name: 'payload-too-large', detail: `The request body must be at most ${MAX_BODY_BYTES} bytes.` });
+import { MAX_BODY_BYTES, payloadTooLarge } from './body';
 
 /** The length the request declares for its body, or null (no body, or a chunked one). */
 function declaredLength(request: Request): number | null {

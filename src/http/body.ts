@@ -33,17 +33,15 @@ function mediaTypeOf(request: Request, accepted: readonly string[]): string {
   return mediaType;
 }
 
-function tooLarge(): HttpError {
-  return new HttpError(413, {
-    name: 'payload-too-large',
-    detail: `The request body must be at most ${MAX_BODY_BYTES} bytes.`,
-  });
-}
+/** The 413 problem for a body over MAX_BODY_BYTES. */
+export const payloadTooLarge = () =>
+  new HttpError(413, { name: 'payload-too-large', detail: `The request body must be at most ${MAX_BODY_BYTES} bytes.` });
 
-/** Reads the body up to MAX_BODY_BYTES, whether or not Content-Length tells the truth. */
+/**
+ * Reads the body up to MAX_BODY_BYTES, counting as it goes: a declared Content-Length over the
+ * limit was refused at the door already (body-limit.ts), and one that lies is caught here.
+ */
 async function readBytes(request: Request): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('Content-Length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (request.body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -54,7 +52,7 @@ async function readBytes(request: Request): Promise<Uint8Array> {
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       await reader.cancel();
-      throw tooLarge();
+      throw payloadTooLarge();
     }
     chunks.push(value);
   }
@@ -126,10 +124,10 @@ function nestingDepth(text: string): number {
 }
 
 /**
- * The keys that an object of valid JSON text names twice (after escapes are decoded, composed to
- * NFC). JSON.parse keeps the last silently, so a client and a proxy that keeps the first would
- * read two different requests (RFC 8259 §4: names "SHOULD be unique"); jsonc-parser's event
- * stream still sees every one.
+ * The keys that an object of valid JSON text names twice, after escapes are decoded. JSON.parse
+ * keeps the last silently, so a client and a proxy that keeps the first would read two different
+ * requests (RFC 8259 §4: names "SHOULD be unique"); jsonc-parser's event stream still sees every
+ * one. Keys that differ only in Unicode composition are the door's to report (normalizeText).
  */
 function repeatedKeys(text: string): FieldError[] {
   const errors: FieldError[] = [];
@@ -139,11 +137,8 @@ function repeatedKeys(text: string): FieldError[] {
     onObjectEnd: () => void seen.pop(),
     onObjectProperty: (property, _offset, _length, _line, _column, path) => {
       const keys = seen.at(-1)!;
-      const name = property.normalize('NFC');
-      if (keys.has(name)) {
-        errors.push({ path: pointer([...path(), name]), message: 'is given more than once' });
-      }
-      keys.add(name);
+      if (keys.has(property)) errors.push({ path: pointer([...path(), property]), message: 'is given more than once' });
+      keys.add(property);
     },
   }, { disallowComments: true });
   return errors;

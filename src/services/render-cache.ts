@@ -103,14 +103,15 @@ export async function serveCached(
 ): Promise<Response> {
   const { version, confirmed } = await versionToServe(app);
   const key = versioned(app, version, await cacheKey(request.route, identity));
-  const served = confirmed ? 'hit' : 'stale-if-error';
+  // Unconfirmed (D1 unreachable past the bound): what is cached for that version is stale-if-error.
+  const label = (tier: string) => (confirmed ? tier : 'stale-if-error');
   const local = recall(app.isolate, key);
-  if (local !== undefined) return respond(request, local, confirmed ? 'hit-isolate' : served);
+  if (local !== undefined) return respond(request, local, label('hit-isolate'));
   const stored = options.shared ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
   if (stored !== null) {
     const entry = entryOf(stored);
     remember(app.isolate, key, entry);
-    return respond(request, entry, confirmed ? 'hit-edge' : served);
+    return respond(request, entry, label('hit-edge'));
   }
   let representation: Representation;
   try {
