@@ -8,6 +8,7 @@ import { buildRouter } from './router';
 import { reconcileVersionHint } from './services/content-version';
 import { publishDue } from './services/publishing';
 import { rerenderStale } from './services/rerender';
+import { indexPendingGrams } from './services/search-index';
 import { sendDuePings } from './services/websub';
 import { StorageUnavailable } from './storage/db';
 import { pruneIdempotencyKeys } from './storage/idempotency';
@@ -98,6 +99,8 @@ export default {
     if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
     const rerendered = await rerenderStale(app);
     if (rerendered > 0) console.log(`rendered ${rerendered} issue(s) again with the current renderer`);
+    const indexed = await indexPendingGrams(app);
+    if (indexed > 0) console.log(`search: wrote the gram index rows of ${indexed} issue(s)`);
     const pinged = await sendDuePings(app);
     if (pinged > 0) console.log(`websub: pinged the hub for ${pinged} feed(s)`);
     // Heals KV's version hint from D1 if a write to it was lost, late or overwritten.

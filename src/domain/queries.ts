@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { decodeCursor, INVALID_CURSOR, parseSealedCursor, type SealedCursor } from './cursor';
 import { StatusSchema, TagSchema } from './issue';
+import { searchTerms } from './search-text';
 import { LINE_BREAKS_AND_CONTROLS } from './validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -43,9 +44,7 @@ const SearchSchema = v.optional(
     v.string(),
     v.maxLength(200, 'must be at most 200 characters'),
     v.check((q) => !LINE_BREAKS_AND_CONTROLS.test(q), 'must not contain control characters'),
-    // Search ignores case (FTS5 trigram and LIKE both fold ASCII), so terms are folded here too:
-    // "AI" and "ai" are one search, one cache entry.
-    v.transform((q) => q.normalize('NFC').toLowerCase().split(/\s+/u).filter((term) => term !== '')),
+    v.transform(searchTerms),
     v.maxLength(8, 'must have at most 8 terms'),
   ),
 );

@@ -64,7 +64,11 @@ export const RECOUNT_SQL = [
   `${BUMP_GENERATION_SQL};`,
 ];
 
-/** Rebuilds the search index from the restored issues, as the write path would have filled it. */
+/**
+ * Rebuilds the trigram index from the restored issues, as the write path would have filled it. The
+ * gram index cannot be written in SQL: the restored issues come back marked as waiting for it, and
+ * the cron writes their rows (src/services/search-index.ts).
+ */
 export const REBUILD_SEARCH_SQL =
   "INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, " +
   "COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues;";

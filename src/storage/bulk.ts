@@ -1,4 +1,5 @@
 import type { Issue } from '../domain/issue';
+import { issueGrams } from '../domain/search-text';
 import type { Db } from './db';
 import { recountStatements } from './published-counts';
 
@@ -37,6 +38,14 @@ export async function bulkInsertPublished(db: Db, issues: Issue[]): Promise<void
         `COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues WHERE id IN (${ids})`,
     ),
   );
+  for (const issue of issues) {
+    statements.push(
+      db
+        .prepare('INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE id = ?')
+        .bind(issueGrams(issue), issue.id),
+    );
+  }
+  statements.push(db.prepare(`UPDATE issues SET grams_indexed = 1 WHERE id IN (${ids})`));
   await db.batch(statements);
 }
 

@@ -148,7 +148,7 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
   const taggedAt = issue.status === 'published' ? issue.published_at : null;
   const search = searchRowWrite(db, issue);
   const statements = [
-    search.before,
+    ...search.before,
     write,
     ...(options.action === 'publish' ? [moveToNewestSeq(db, issue.id)] : []),
     revisionInsert(db, issue, options.action, options.author),
@@ -156,7 +156,7 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     ...issue.tags.map((tag) =>
       db.prepare('INSERT INTO issue_tags (tag, issue_id, published_at) VALUES (?, ?, ?)').bind(tag, issue.id, taggedAt),
     ),
-    search.after,
+    ...search.after,
     ...(options.renderer === undefined ? [] : [db.prepare('UPDATE issues SET renderer = ? WHERE id = ?').bind(options.renderer, issue.id)]),
     ...(options.extra ?? []),
     ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)] : []),

@@ -1,18 +1,61 @@
 import type { Issue } from '../domain/issue';
-import { LIST_COLUMNS, toListItem, type IssueListItem, type IssueRow } from './issue-rows';
+import { gramToken, isShortTerm, issueGrams } from '../domain/search-text';
+import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, type IssueRow } from './issue-rows';
 import type { Db } from './db';
 
 /**
- * The statements that replace an issue's row in the FTS5 index, for every write batch: the old row
- * goes first (before the write may give the issue a new `seq`), the new row after it.
+ * The statements that replace an issue's rows in the search indexes, for every write batch: the
+ * old rows go first (before the write may give the issue a new `seq`), the new rows after it.
  */
-export function searchRowWrite(db: Db, issue: Issue): { before: D1PreparedStatement; after: D1PreparedStatement } {
+export function searchRowWrite(db: Db, issue: Issue): { before: D1PreparedStatement[]; after: D1PreparedStatement[] } {
   return {
-    before: db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
-    after: db
-      .prepare('INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE id = ?')
-      .bind(issue.title, issue.summary.join('\n'), issue.body, issue.id),
+    before: [
+      db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
+      db.prepare('DELETE FROM issue_grams WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
+    ],
+    after: [
+      db
+        .prepare('INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE id = ?')
+        .bind(issue.title, issue.summary.join('\n'), issue.body, issue.id),
+      ...gramRowWrite(db, issue),
+    ],
   };
+}
+
+/** The statements that write an issue's gram row (after any old one is gone) and mark it written. */
+function gramRowWrite(db: Db, issue: Pick<Issue, 'id' | 'title' | 'summary' | 'body'>): D1PreparedStatement[] {
+  return [
+    db.prepare('INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE id = ?').bind(issueGrams(issue), issue.id),
+    db.prepare('UPDATE issues SET grams_indexed = 1 WHERE id = ?').bind(issue.id),
+  ];
+}
+
+/** Issues whose gram row is not written yet (see migrations/0013_gram_index.sql). */
+export async function gramsPending(db: Db, limit: number): Promise<Issue[]> {
+  const { results } = await db
+    .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE grams_indexed = 0 ORDER BY seq DESC LIMIT ?`)
+    .bind(limit)
+    .all<IssueRow>();
+  return results.map(toIssue);
+}
+
+/**
+ * Writes the gram rows of issues read by gramsPending, in one batch. An issue written since it was
+ * read is left alone (its version moved on): the write path indexed it itself.
+ */
+export async function storeGrams(db: Db, issues: readonly Issue[]): Promise<void> {
+  if (issues.length === 0) return;
+  const statements = issues.flatMap((issue) => {
+    const unchanged = 'id = ? AND version = ? AND grams_indexed = 0';
+    return [
+      db.prepare(`DELETE FROM issue_grams WHERE rowid = (SELECT seq FROM issues WHERE ${unchanged})`).bind(issue.id, issue.version),
+      db
+        .prepare(`INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE ${unchanged}`)
+        .bind(issueGrams(issue), issue.id, issue.version),
+      db.prepare(`UPDATE issues SET grams_indexed = 1 WHERE ${unchanged}`).bind(issue.id, issue.version),
+    ];
+  });
+  await db.batch(statements);
 }
 
 /**
@@ -23,49 +66,76 @@ export function moveToNewestSeq(db: Db, issueId: string): D1PreparedStatement {
   return db.prepare('UPDATE issues SET seq = (SELECT MAX(seq) + 1 FROM issues) WHERE id = ?').bind(issueId);
 }
 
-/** The trigram tokenizer indexes runs of three characters; shorter terms cannot use the index. */
-const TRIGRAM = 3;
-
 const quoteFts = (term: string) => `"${term.replaceAll('"', '""')}"`;
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Published issues (of one tag, if given) whose title, summary or body contain every term, most
- * recently published first: the index's own order (its rowid is issues.seq, taken anew at each
- * publish, see moveToNewestSeq), so the scan stops after one page however many issues match: ordering by publish time would sort every match
- * first, which took 280 ms at 100,000 issues for a common word (BENCHMARKS.md). Terms of three or more
- * characters go through the FTS5 trigram index; shorter ones ("AI") fall back to LIKE.
+ * recently published first: the indexes' own order (their rowid is issues.seq, taken anew at each
+ * publish, see moveToNewestSeq), so the scan stops after one page however many issues match:
+ * ordering by publish time would sort every match first, which took 280 ms at 100,000 issues for a
+ * common word (BENCHMARKS.md).
+ *
+ * - Only terms of three or more characters: the trigram index, which intersects them itself.
+ * - Any shorter term (서울, AI): the gram index drives, with every term in one MATCH (so FTS5
+ *   intersects them all, rare and common alike): a short term as its own token, a longer one as
+ *   the pairs of adjacent characters it is made of. Pairs can occur apart, so each longer term is
+ *   then checked in the trigram index, for that row only.
+ * - While issues wait for their gram rows (after the migration or a restore, see gramsPending),
+ *   short terms are found by a scan of the text instead, so that no issue is missed.
+ *
  * `afterSeq` is the index position of the last result of the previous page.
  */
 export async function searchPublished(
   db: Db,
   options: { terms: string[]; tag?: string; afterSeq: number | null; limit: number },
 ): Promise<{ issue: IssueListItem; seq: number }[]> {
-  const long = options.terms.filter((t) => [...t].length >= TRIGRAM);
-  const short = options.terms.filter((t) => [...t].length < TRIGRAM);
+  const long = options.terms.filter((t) => !isShortTerm(t));
+  const short = options.terms.filter(isShortTerm);
+  const trigramQuery = long.map(quoteFts).join(' AND ');
+  const scanShort =
+    short.length > 0 && (await db.prepare("SELECT 1 FROM issues WHERE grams_indexed = 0 AND status = 'published' LIMIT 1").first()) !== null;
   const where: string[] = ["i.status = 'published'"];
   const params: unknown[] = [];
-  if (long.length > 0) {
-    where.push('issue_search MATCH ?');
-    params.push(long.map(quoteFts).join(' AND '));
-  }
-  for (const term of short) {
-    where.push("(s.title LIKE ? ESCAPE '\\' OR s.summary LIKE ? ESCAPE '\\' OR s.body LIKE ? ESCAPE '\\')");
-    const pattern = likePattern(term);
-    params.push(pattern, pattern, pattern);
+  let drive: 'issue_search' | 'issue_grams' = 'issue_search';
+  if (short.length === 0 || scanShort) {
+    if (long.length > 0) {
+      where.push('issue_search MATCH ?');
+      params.push(trigramQuery);
+    }
+    for (const term of short) {
+      where.push("(d.title LIKE ? ESCAPE '\\' OR d.summary LIKE ? ESCAPE '\\' OR d.body LIKE ? ESCAPE '\\')");
+      const pattern = likePattern(term);
+      params.push(pattern, pattern, pattern);
+    }
+  } else {
+    drive = 'issue_grams';
+    const tokens = new Set([...short.map(gramToken), ...long.flatMap(pairTokens)]);
+    where.push('issue_grams MATCH ?');
+    params.push([...tokens].map(quoteFts).join(' AND '));
+    if (long.length > 0) {
+      where.push('EXISTS (SELECT 1 FROM issue_search t WHERE t.rowid = d.rowid AND issue_search MATCH ?)');
+      params.push(trigramQuery);
+    }
   }
   if (options.tag !== undefined) {
     where.push('i.id IN (SELECT issue_id FROM issue_tags WHERE tag = ? AND published_at IS NOT NULL)');
     params.push(options.tag);
   }
   if (options.afterSeq !== null) {
-    where.push('s.rowid < ?');
+    where.push('d.rowid < ?');
     params.push(options.afterSeq);
   }
   const columns = LIST_COLUMNS.split(', ').map((c) => `i.${c}`).join(', ');
   const sql =
-    `SELECT s.rowid AS search_seq, ${columns} FROM issue_search s JOIN issues i ON i.seq = s.rowid ` +
-    `WHERE ${where.join(' AND ')} ORDER BY s.rowid DESC LIMIT ?`;
+    `SELECT d.rowid AS search_seq, ${columns} FROM ${drive} d JOIN issues i ON i.seq = d.rowid ` +
+    `WHERE ${where.join(' AND ')} ORDER BY d.rowid DESC LIMIT ?`;
   const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow & { search_seq: number }>();
   return results.map(({ search_seq, ...row }) => ({ issue: toListItem(row), seq: search_seq }));
+}
+
+/** The gram tokens of a longer term's adjacent pairs: all occur wherever the term does. */
+function pairTokens(term: string): string[] {
+  const chars = [...term];
+  return chars.slice(1).map((char, i) => gramToken(`${chars[i]}${char}`));
 }
