@@ -18,10 +18,10 @@ export interface LocalWorker {
 }
 
 /** Builds the Worker as `wrangler deploy` would; returns the directory holding index.js. */
-export async function buildWorker(log: (line: string) => void = (line) => console.error(line)): Promise<string> {
+export async function buildWorker(log: (line: string) => void = (line) => console.error(line), extraArgs: string[] = []): Promise<string> {
   const outdir = await mkdtemp(join(tmpdir(), 'masthead-build-'));
-  log('building the Worker (wrangler deploy --dry-run)...');
-  await wrangler(['deploy', '--dry-run', '--outdir', outdir]);
+  log(`building the Worker (wrangler deploy --dry-run${extraArgs.length > 0 ? ` ${extraArgs.join(' ')}` : ''})...`);
+  await wrangler(['deploy', '--dry-run', '--outdir', outdir, ...extraArgs]);
   return outdir;
 }
 
@@ -38,7 +38,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * Builds the Worker as `wrangler deploy` would and runs that bundle on workerd through
- * Miniflare's API (not `wrangler dev` and its proxy chain), with in-memory D1 and KV, migrated.
+ * Miniflare's API (not `wrangler dev` and its proxy chain), with local D1 and KV, migrated.
  * Used by the interop tests and the benchmark.
  */
 export async function startLocalWorker(
@@ -54,13 +54,19 @@ export async function startLocalWorker(
      * the ASSETS binding holds no files (every path is a 404), so such runs must not ask for any.
      */
     assets?: boolean;
+    /** Keep the bindings' state in this directory, across restarts (a temporary one by default). */
+    persist?: string;
+    /** Apply the migrations (default); off for a restart over a database that has them. */
+    migrate?: boolean;
+    /** Listen on this port (a restart keeps its URL); a free one by default. */
+    port?: number;
   } = {},
 ): Promise<LocalWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   const log = options.log ?? ((line: string) => console.error(line));
   const outdir = options.bundle ?? (await buildWorker(log));
   const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   // Miniflare 5 takes a new options shape; the v4 one (its README's) converts to it.
   const mf = new Miniflare(convertV4MiniflareOptions({
@@ -77,15 +83,18 @@ export async function startLocalWorker(
     d1Databases: ['DB'],
     kvNamespaces: ['CACHE'],
     ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
-    d1Persist: false,
-    kvPersist: false,
+    // Bindings' state (D1, KV, the Cache API) lives in SQLite files on disk: in a temporary
+    // directory removed on dispose, or in `persist`, kept across restarts.
+    ...(options.persist === undefined ? {} : { resourcePersistencePath: options.persist }),
     host: '127.0.0.1',
     port,
   }));
   await mf.ready;
   const db = await mf.getD1Database('DB');
-  for (const migration of await readD1Migrations('migrations')) {
-    for (const query of migration.queries) await db.prepare(query).run();
+  if (options.migrate !== false) {
+    for (const migration of await readD1Migrations('migrations')) {
+      for (const query of migration.queries) await db.prepare(query).run();
+    }
   }
   log(`the Worker runs on workerd at ${url}`);
   return {

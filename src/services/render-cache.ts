@@ -78,6 +78,21 @@ export async function cacheKey(route: string, identity: Record<string, unknown> 
   return key.length <= 200 ? key : `sha256:${(await contentEtag(key)).replaceAll('"', '')}`;
 }
 
+/**
+ * Benchmark builds only. `npm run bench` builds the Worker with `--define MASTHEAD_BENCH:true`;
+ * wrangler.toml defines it `false`, so the minifier drops this from every other bundle (the deploy
+ * dry-run in CI checks that its header name is absent). In a benchmark build the request header
+ * `Masthead-Bench: edge` skips the isolate tier (to time the location's cache alone) and
+ * `Masthead-Bench: render` skips both tiers and stores nothing (to time a render from D1).
+ */
+declare const MASTHEAD_BENCH: boolean | undefined;
+type BenchSkip = 'edge' | 'render' | null;
+function benchSkip(request: Request): BenchSkip {
+  if (typeof MASTHEAD_BENCH === 'undefined' || !MASTHEAD_BENCH) return null;
+  const value = request.headers.get('Masthead-Bench');
+  return value === 'edge' || value === 'render' ? value : null;
+}
+
 /** The full key: the deployment and settings (app.cacheScope), the content version, the request. */
 const versioned = (app: App, version: KnownVersion, key: string) => `${app.cacheScope}:${version.epoch}:${version.generation}:${key}`;
 
@@ -105,12 +120,13 @@ export async function serveCached(
   const key = versioned(app, version, await cacheKey(request.route, identity));
   // Unconfirmed (D1 unreachable past the bound): what is cached for that version is stale-if-error.
   const label = (tier: string) => (confirmed ? tier : 'stale-if-error');
-  const local = recall(app.isolate, key);
+  const skip = benchSkip(request);
+  const local = skip === null ? recall(app.isolate, key) : undefined;
   if (local !== undefined) return respond(request, local, label('hit-isolate'));
-  const stored = options.shared ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
+  const stored = options.shared && skip !== 'render' ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
   if (stored !== null) {
     const entry = entryOf(stored);
-    remember(app.isolate, key, entry);
+    if (skip === null) remember(app.isolate, key, entry);
     return respond(request, entry, label('hit-edge'));
   }
   let representation: Representation;
@@ -129,7 +145,8 @@ export async function serveCached(
     headers: representation.headers ?? {},
   };
   const entry = entryOf(output);
-  remember(app.isolate, key, entry);
+  if (skip === 'render') return respond(request, entry, 'miss');
+  if (skip === null) remember(app.isolate, key, entry);
   if (options.shared && representation.shared !== false) {
     app.defer(storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) => console.warn('cache: could not store an output', error)));
   }

@@ -14,7 +14,7 @@ import { generateToken, hashToken } from '../../src/domain/token';
 import { BOUND_MS, REFRESH_MS } from '../../src/services/content-version';
 import { insertTokenSql } from '../../src/storage/tokens';
 import { GIVE_UP_MS, look, newTally, OUTPUTS, staleness, type Expected } from './staleness';
-import { startDev, type DevProcess } from './wrangler-dev';
+import { startDev, type DevProcess } from '../../scripts/lib/wrangler-dev';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const ROUNDS = Number(values.rounds);
