@@ -11,7 +11,9 @@ import { startStandInHub } from './tests/support/websub-hub.ts';
 async function publicFiles(directory = 'public'): Promise<{ path: string; size: number }[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  return Promise.all(files.map(async (file) => ({ path: `/${relative(directory, file).split(sep).join('/')}`, size: (await stat(file)).size })));
+  return Promise.all(
+    files.map(async (file) => ({ path: `/${relative(directory, file).split(sep).join('/')}`, size: (await stat(file)).size })),
+  );
 }
 
 export default defineConfig(async () => {

@@ -93,7 +93,10 @@ const seedBody = seed.ok ? String(seed.fields.body ?? '') : '';
 const coldFirst = run(seedBody).ms;
 const loadBefore = loadavg()[0]!;
 const started = performance.now();
-const realIssue: Shape = { name: 'the seed issue, again and again (a real newsletter)', make: (n) => `${seedBody}\n\n`.repeat(Math.ceil(n / (seedBody.length + 2))) };
+const realIssue: Shape = {
+  name: 'the seed issue, again and again (a real newsletter)',
+  make: (n) => `${seedBody}\n\n`.repeat(Math.ceil(n / (seedBody.length + 2))),
+};
 const shapes = [realIssue, ...SHAPES].filter((s) => values.only === undefined || s.name.includes(values.only));
 if (shapes.length === 0) {
   log(`no body shape's name contains "${values.only}"`);
@@ -114,12 +117,17 @@ const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} **in Node ${process.version} (tsx), not workerd**, on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (${Math.round(totalS)} s).`,
   `What is timed is \`renderMarkdown\`: markdown-it with its bounds, then the sanitizer, as a create or edit runs it. Each body is cut to the length in the column; ${BODY_MAX_LENGTH.toLocaleString('en-US')} characters is the longest body allowed.`,
   `**Warm**: median of n = ${SAMPLES} calls after one untimed call, in ms. **First**: the first call with that body at ${header.at(-1)}, in a process where the code is already compiled by the shapes before it. **Cold process**: loading the renderer took ${round(loadMs)} ms (tsx compiles the TypeScript as it loads, so a Worker's start is shorter) and its first call (the seed issue's body) ${round(coldFirst)} ms.`,
-  `**k** fits time ∝ length^k over all ${LENGTHS.length} lengths (least squares on log-log) to the fastest of the n calls, which the machine's other work disturbs least: 1 is linear, 2 quadratic. Limits in force: ${Object.entries(MARKUP_LIMITS).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}.`,
+  `**k** fits time ∝ length^k over all ${LENGTHS.length} lengths (least squares on log-log) to the fastest of the n calls, which the machine's other work disturbs least: 1 is linear, 2 quadratic. Limits in force: ${Object.entries(
+    MARKUP_LIMITS,
+  )
+    .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+    .join(', ')}.`,
   '',
   `| body | ${header.map((h) => `warm ${h}`).join(' | ')} | first ${header.at(-1)} | fastest ${header.at(-1)} | worst ${header.at(-1)} | k | at ${header.at(-1)} | verdict |`,
   `| --- | ${header.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | --- | --- |`,
   ...results.map(
-    (m) => `| ${m.shape.name} | ${m.warm.map(round).join(' | ')} | ${round(m.first)} | ${round(m.fastest.at(-1)!)} | ${round(m.worst)} | ${m.exponent.toFixed(2)} | ${m.outcome} | ${verdict(m)} |`,
+    (m) =>
+      `| ${m.shape.name} | ${m.warm.map(round).join(' | ')} | ${round(m.first)} | ${round(m.fastest.at(-1)!)} | ${round(m.worst)} | ${m.exponent.toFixed(2)} | ${m.outcome} | ${verdict(m)} |`,
   ),
   '',
 ];

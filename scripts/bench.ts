@@ -14,7 +14,7 @@ import { bulkInsertPublished, bulkRecount } from '../src/storage/bulk';
 import { insertTokenSql } from '../src/storage/tokens';
 import { benchIssue, TAGS, WORDS } from './lib/bench-data';
 import { markedSections } from './lib/benchmarks-file';
-import { buildWorker, freePort, startLocalWorker, type LocalWorker } from './lib/local-worker';
+import { buildWorker, freePort, type LocalWorker, startLocalWorker } from './lib/local-worker';
 import { applyMigrations, d1Runner, wrangler } from './lib/wrangler';
 import { startDev } from './lib/wrangler-dev';
 
@@ -49,7 +49,14 @@ interface WrkResult {
 
 /** Runs wrk at a fixed concurrency and reads requests/s, p50, p99, the request count and errors. */
 function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
+  const args = [
+    `-t${THREADS}`,
+    `-c${CONNECTIONS}`,
+    `-d${DURATION_S}s`,
+    '--latency',
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+    url,
+  ];
   const out = execFileSync('wrk', args, { encoding: 'utf8' });
   const ms = (label: string) => {
     const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
@@ -106,7 +113,8 @@ async function rendered(urls: string[]): Promise<Timing> {
     await response.arrayBuffer();
     const elapsed = performance.now() - start;
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
-    if (response.headers.get('Masthead-Cache') !== 'miss') throw new Error(`${url} was not rendered (${response.headers.get('Masthead-Cache')}): is this a benchmark build?`);
+    if (response.headers.get('Masthead-Cache') !== 'miss')
+      throw new Error(`${url} was not rendered (${response.headers.get('Masthead-Cache')}): is this a benchmark build?`);
     times.push(elapsed);
   }
   return summarize(times, new Set(urls).size);
@@ -120,7 +128,10 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 // The bundles, and the Worker's startup as Cloudflare defines it
 
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'scripts', 'migrations', 'wrangler.toml', 'package-lock.json'], { encoding: 'utf8' }).trim() !== '';
+const dirty =
+  execFileSync('git', ['status', '--porcelain', '--', 'src', 'scripts', 'migrations', 'wrangler.toml', 'package-lock.json'], {
+    encoding: 'utf8',
+  }).trim() !== '';
 const deployBundle = await buildWorker(log);
 const script = await readFile(join(deployBundle, 'index.js'));
 const bundleSize = { raw: script.byteLength, gzip: gzipSync(script).byteLength };
@@ -139,7 +150,7 @@ async function startupProfile(): Promise<number> {
   if (!active) throw new Error(`wrangler check startup printed no active time:\n${out}`);
   return Number(active[1]);
 }
-log('profiling the Worker\'s startup (wrangler check startup)...');
+log("profiling the Worker's startup (wrangler check startup)...");
 const startups: number[] = [];
 for (let i = 0; i < STARTUP_RUNS; i++) startups.push(await startupProfile());
 const startup = summarize(startups, 1);
@@ -148,23 +159,33 @@ const startup = summarize(startups, 1);
 // The ceilings: a hello-world Worker, and a Worker answering a fixed body of N bytes
 
 const helloPort = await freePort();
-const hello = new Miniflare(convertV4MiniflareOptions({ modules: true, script: 'export default { fetch() { return new Response("hello") } }', compatibilityDate: '2026-11-01', host: '127.0.0.1', port: helloPort }));
+const hello = new Miniflare(
+  convertV4MiniflareOptions({
+    modules: true,
+    script: 'export default { fetch() { return new Response("hello") } }',
+    compatibilityDate: '2026-11-01',
+    host: '127.0.0.1',
+    port: helloPort,
+  }),
+);
 await hello.ready;
 const staticPort = await freePort();
-const staticWorker = new Miniflare(convertV4MiniflareOptions({
-  modules: true,
-  // GET /N answers N bytes, built once per N; nothing else happens per request.
-  script: `const bodies = new Map();
+const staticWorker = new Miniflare(
+  convertV4MiniflareOptions({
+    modules: true,
+    // GET /N answers N bytes, built once per N; nothing else happens per request.
+    script: `const bodies = new Map();
 export default { fetch(request) {
   const n = Number(new URL(request.url).pathname.slice(1));
   let body = bodies.get(n);
   if (body === undefined) bodies.set(n, (body = new TextEncoder().encode('x'.repeat(n))));
   return new Response(body, { headers: { 'Content-Type': 'text/plain' } });
 } }`,
-  compatibilityDate: '2026-11-01',
-  host: '127.0.0.1',
-  port: staticPort,
-}));
+    compatibilityDate: '2026-11-01',
+    host: '127.0.0.1',
+    port: staticPort,
+  }),
+);
 await staticWorker.ready;
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +217,11 @@ let contentless: { size: number; trigramWithContent: number; trigramContentless:
 function storageOf(file: string): { table: string; bytes: number }[] {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
-    const rows = db.prepare('SELECT s.name AS name, m.tbl_name AS tbl, SUM(s.pgsize) AS bytes FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY s.name').all() as { name: string; tbl: string | null; bytes: number }[];
+    const rows = db
+      .prepare(
+        'SELECT s.name AS name, m.tbl_name AS tbl, SUM(s.pgsize) AS bytes FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY s.name',
+      )
+      .all() as { name: string; tbl: string | null; bytes: number }[];
     const totals = new Map<string, number>();
     for (const { name, tbl, bytes } of rows) {
       const owner = /^(issue_search|issue_grams)_/.exec(name)?.[1] ?? tbl ?? name;
@@ -224,14 +249,23 @@ for (const size of SIZES) {
   let worker: LocalWorker = await startLocalWorker({ bundle: benchBundle, log: () => {}, assets: false, persist });
   const db = await worker.mf.getD1Database('DB');
   for (let i = 0; i < size; i += 20) {
-    await bulkInsertPublished(db, Array.from({ length: Math.min(20, size - i) }, (_, k) => benchIssue(i + k)));
+    await bulkInsertPublished(
+      db,
+      Array.from({ length: Math.min(20, size - i) }, (_, k) => benchIssue(i + k)),
+    );
     if ((i / 20) % 500 === 0) log(`loading ${size} issues: ${i}`);
   }
   await bulkRecount(db);
   const token = await worker.token('editor');
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   // The data went around the Worker: tell it, as a publish would, by publishing one more issue.
-  const created = (await (await get(`${worker.url}/api/v1/admin/issues`, { method: 'POST', headers, body: JSON.stringify({ title: `bench ${size}`, body: '본문', tags: ['ai'] }) })).json()) as { id: string };
+  const created = (await (
+    await get(`${worker.url}/api/v1/admin/issues`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: `bench ${size}`, body: '본문', tags: ['ai'] }),
+    })
+  ).json()) as { id: string };
   await get(`${worker.url}/api/v1/admin/issues/${created.id}/publish`, { method: 'POST', headers });
 
   // Revisions, once: issues written through the editor API (create, then publish: two revisions each).
@@ -239,15 +273,29 @@ for (const size of SIZES) {
     const n = QUICK ? 10 : 50;
     for (let i = 0; i < n; i++) {
       const issue = benchIssue(size + i);
-      const body = { title: issue.title, subtitle: issue.subtitle, summary: issue.summary, body: issue.body, teasers: issue.teasers, tags: issue.tags, slug: `rev-${i}` };
-      const made = (await (await get(`${worker.url}/api/v1/admin/issues`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { id: string };
+      const body = {
+        title: issue.title,
+        subtitle: issue.subtitle,
+        summary: issue.summary,
+        body: issue.body,
+        teasers: issue.teasers,
+        tags: issue.tags,
+        slug: `rev-${i}`,
+      };
+      const made = (await (
+        await get(`${worker.url}/api/v1/admin/issues`, { method: 'POST', headers, body: JSON.stringify(body) })
+      ).json()) as { id: string };
       await get(`${worker.url}/api/v1/admin/issues/${made.id}/publish`, { method: 'POST', headers });
     }
     const snapshots = (await db.prepare('SELECT snapshot FROM revisions').all<{ snapshot: string }>()).results;
     const revisions = storageOf(await d1File(persist)).find((t) => t.table === 'revisions')?.bytes ?? NaN;
     const gzip = snapshots.reduce((sum, { snapshot }) => sum + gzipSync(snapshot).byteLength, 0);
     const raw = snapshots.reduce((sum, { snapshot }) => sum + Buffer.byteLength(snapshot), 0);
-    revisionBytes = { perRevision: revisions / snapshots.length, gzipPerRevision: (revisions / snapshots.length) * (gzip / raw), n: snapshots.length };
+    revisionBytes = {
+      perRevision: revisions / snapshots.length,
+      gzipPerRevision: (revisions / snapshots.length) * (gzip / raw),
+      n: snapshots.length,
+    };
   }
 
   const helloResult = wrk(`http://127.0.0.1:${helloPort}/`);
@@ -280,8 +328,14 @@ for (const size of SIZES) {
     const edge = shared ? wrk(url, { 'Masthead-Bench': 'edge' }) : null;
     const same = wrk(`http://127.0.0.1:${staticPort}/${bytes}`);
     endpointReports.push({ name, bytes, isolate, edge, same });
-    if (QUICK) console.log(`${name} ${Math.round(isolate.rps)} ${round(isolate.rps / helloResult.rps, 2)} ${round(isolate.p99, 2)} ${isolate.errors}`);
-    else log(`${size}: ${name} ${Math.round(isolate.rps)} req/s (isolate), ${edge === null ? '-' : Math.round(edge.rps)} (edge), ${Math.round(same.rps)} (static ${bytes} B)`);
+    if (QUICK)
+      console.log(
+        `${name} ${Math.round(isolate.rps)} ${round(isolate.rps / helloResult.rps, 2)} ${round(isolate.p99, 2)} ${isolate.errors}`,
+      );
+    else
+      log(
+        `${size}: ${name} ${Math.round(isolate.rps)} req/s (isolate), ${edge === null ? '-' : Math.round(edge.rps)} (edge), ${Math.round(same.rps)} (static ${bytes} B)`,
+      );
   }
 
   // Rendered from D1 on every request. Where a route has many URLs, each sample is another one.
@@ -294,16 +348,58 @@ for (const size of SIZES) {
     'home page `/`': await rendered(cycle([u('/')], RENDERS)),
     'issue page `/issues/{slug}`': await rendered(Array.from({ length: RENDERS }, (_, i) => u(`/issues/bench-${(i * 7919) % size}`))),
     'main feed `/feed.xml`': await rendered(cycle([u('/feed.xml')], RENDERS)),
-    'tag feed `/tags/{tag}/feed.xml`': await rendered(cycle(TAGS.map((t) => u(`/tags/${encodeURIComponent(t)}/feed.xml`)), RENDERS)),
+    'tag feed `/tags/{tag}/feed.xml`': await rendered(
+      cycle(
+        TAGS.map((t) => u(`/tags/${encodeURIComponent(t)}/feed.xml`)),
+        RENDERS,
+      ),
+    ),
     'list API `/api/v1/issues`': await rendered(cycle([u('/api/v1/issues')], RENDERS)),
-    'list API by tag `?tag=`': await rendered(cycle(TAGS.map((t) => u(`/api/v1/issues?tag=${encodeURIComponent(t)}`)), RENDERS)),
-    'search, one term of 3+ characters': await rendered(cycle(longWords.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)), RENDERS)),
-    'search, two terms of 3+ characters': await rendered(Array.from({ length: RENDERS }, (_, k) => u(`/api/v1/issues?q=${encodeURIComponent(`${longWords[k % longWords.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)}`))),
-    'search, one 2-character term': await rendered(cycle(twoChar.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)), RENDERS)),
-    'search, 2-character term with a tag': await rendered(Array.from({ length: RENDERS }, (_, k) => u(`/api/v1/issues?q=${encodeURIComponent(twoChar[k % twoChar.length]!)}&tag=${encodeURIComponent(TAGS[k % TAGS.length]!)}`))),
-    'search, 2-character and 3+-character terms': await rendered(Array.from({ length: RENDERS }, (_, k) => u(`/api/v1/issues?q=${encodeURIComponent(`${twoChar[k % twoChar.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)}`))),
-    'search, 2-character term found nowhere': await rendered(cycle(['쀍뛣', 'qz', 'ÿþ', '囧囧'].map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)), RENDERS)),
-    'search, one 1-character term': await rendered(cycle(oneChar.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)), RENDERS)),
+    'list API by tag `?tag=`': await rendered(
+      cycle(
+        TAGS.map((t) => u(`/api/v1/issues?tag=${encodeURIComponent(t)}`)),
+        RENDERS,
+      ),
+    ),
+    'search, one term of 3+ characters': await rendered(
+      cycle(
+        longWords.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        RENDERS,
+      ),
+    ),
+    'search, two terms of 3+ characters': await rendered(
+      Array.from({ length: RENDERS }, (_, k) =>
+        u(`/api/v1/issues?q=${encodeURIComponent(`${longWords[k % longWords.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)}`),
+      ),
+    ),
+    'search, one 2-character term': await rendered(
+      cycle(
+        twoChar.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        RENDERS,
+      ),
+    ),
+    'search, 2-character term with a tag': await rendered(
+      Array.from({ length: RENDERS }, (_, k) =>
+        u(`/api/v1/issues?q=${encodeURIComponent(twoChar[k % twoChar.length]!)}&tag=${encodeURIComponent(TAGS[k % TAGS.length]!)}`),
+      ),
+    ),
+    'search, 2-character and 3+-character terms': await rendered(
+      Array.from({ length: RENDERS }, (_, k) =>
+        u(`/api/v1/issues?q=${encodeURIComponent(`${twoChar[k % twoChar.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)}`),
+      ),
+    ),
+    'search, 2-character term found nowhere': await rendered(
+      cycle(
+        ['쀍뛣', 'qz', 'ÿþ', '囧囧'].map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        RENDERS,
+      ),
+    ),
+    'search, one 1-character term': await rendered(
+      cycle(
+        oneChar.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        RENDERS,
+      ),
+    ),
   };
 
   // The first request a fresh isolate answers: workerd restarted over the same state on disk,
@@ -322,7 +418,8 @@ for (const size of SIZES) {
       await response.arrayBuffer();
       times.push(performance.now() - start);
       const tier = response.headers.get('Masthead-Cache');
-      if (tier !== (dropCache ? 'miss' : 'hit-edge')) throw new Error(`a fresh isolate answered ${tier} (cache ${dropCache ? 'removed' : 'kept'})`);
+      if (tier !== (dropCache ? 'miss' : 'hit-edge'))
+        throw new Error(`a fresh isolate answered ${tier} (cache ${dropCache ? 'removed' : 'kept'})`);
     }
     return summarize(times, firstPaths.length);
   };
@@ -336,11 +433,17 @@ for (const size of SIZES) {
     const copy = join(persist, 'contentless.sqlite');
     await cp(file, copy);
     const sqlite = new DatabaseSync(copy);
-    sqlite.exec("CREATE VIRTUAL TABLE t_contentless USING fts5 (title, summary, body, tokenize = 'trigram', content = '', contentless_delete = 1)");
+    sqlite.exec(
+      "CREATE VIRTUAL TABLE t_contentless USING fts5 (title, summary, body, tokenize = 'trigram', content = '', contentless_delete = 1)",
+    );
     sqlite.exec('INSERT INTO t_contentless (rowid, title, summary, body) SELECT rowid, title, summary, body FROM issue_search');
     sqlite.close();
     const measured = storageOf(copy);
-    contentless = { size, trigramWithContent: storage.find((t) => t.table === 'issue_search')?.bytes ?? NaN, trigramContentless: measured.find((t) => t.table === 't_contentless')?.bytes ?? NaN };
+    contentless = {
+      size,
+      trigramWithContent: storage.find((t) => t.table === 'issue_search')?.bytes ?? NaN,
+      trigramContentless: measured.find((t) => t.table === 't_contentless')?.bytes ?? NaN,
+    };
   }
   await rm(persist, { recursive: true, force: true });
   reports.push({ size, hello: helloResult, endpoints: endpointReports, renders, fresh, storage, loadLoadavg: loadavg()[0] ?? NaN });
@@ -352,7 +455,15 @@ await staticWorker.dispose();
 // What a developer sees: the `npm run dev` path (wrangler dev, its proxy and the assets router)
 
 /** The bytes of public/, which Workers Static Assets serves (the /docs renderer). */
-const publicBytes = (await Promise.all((await readdir('public', { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name))))).reduce((n, s) => n + s.size, 0);
+const publicBytes = (
+  await Promise.all(
+    (
+      await readdir('public', { recursive: true, withFileTypes: true })
+    )
+      .filter((e) => e.isFile())
+      .map((e) => stat(join(e.parentPath, e.name))),
+  )
+).reduce((n, s) => n + s.size, 0);
 
 interface DevReport {
   helloPlain: WrkResult;
@@ -367,7 +478,10 @@ if (!QUICK) {
   const plainConfig = join(dir, 'plain.toml');
   const assetsConfig = join(dir, 'assets.toml');
   await writeFile(plainConfig, 'name = "hello"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n');
-  await writeFile(assetsConfig, `name = "hello"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n[assets]\ndirectory = "${join(process.cwd(), 'public')}"\nbinding = "ASSETS"\nrun_worker_first = true\n`);
+  await writeFile(
+    assetsConfig,
+    `name = "hello"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n[assets]\ndirectory = "${join(process.cwd(), 'public')}"\nbinding = "ASSETS"\nrun_worker_first = true\n`,
+  );
   const measureDev = async (config: string | undefined, persistTo: string, vars: Record<string, string>, paths: string[]) => {
     const process_ = await startDev(persistTo, vars, undefined, config === undefined ? {} : { config });
     try {
@@ -387,16 +501,38 @@ if (!QUICK) {
   const persistTo = join(dir, 'state-masthead');
   await applyMigrations({ persistTo });
   const minted = generateToken();
-  await d1Runner({ persistTo })(insertTokenSql({ id: minted.id, name: 'bench', role: 'editor', hash: await hashToken(minted.token), created_at: new Date().toISOString(), revoked_at: null }));
+  await d1Runner({ persistTo })(
+    insertTokenSql({
+      id: minted.id,
+      name: 'bench',
+      role: 'editor',
+      hash: await hashToken(minted.token),
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    }),
+  );
   const devPort = await freePort();
   const base = `http://127.0.0.1:${devPort}`;
   const devProcess = await startDev(persistTo, { SITE_URL: base, CF_VERSION_METADATA: '', FEEDBACK_HASH_SECRET: 'bench-only' }, devPort);
   const auth = { Authorization: `Bearer ${minted.token}`, 'Content-Type': 'application/json' };
   const one = benchIssue(1);
-  const made = (await (await get(`${base}/api/v1/admin/issues`, { method: 'POST', headers: auth, body: JSON.stringify({ title: one.title, summary: one.summary, body: one.body, tags: one.tags, slug: 'bench-dev' }) })).json()) as { id: string };
+  const made = (await (
+    await get(`${base}/api/v1/admin/issues`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ title: one.title, summary: one.summary, body: one.body, tags: one.tags, slug: 'bench-dev' }),
+    })
+  ).json()) as { id: string };
   await get(`${base}/api/v1/admin/issues/${made.id}/publish`, { method: 'POST', headers: auth });
   await devProcess.stop();
-  const masthead = await measureDev(undefined, persistTo, { SITE_URL: base, CF_VERSION_METADATA: '', FEEDBACK_HASH_SECRET: 'bench-only' }, ['/', '/issues/bench-dev', '/feed.xml', '/api/v1/issues', '/docs', '/docs/init.js']);
+  const masthead = await measureDev(undefined, persistTo, { SITE_URL: base, CF_VERSION_METADATA: '', FEEDBACK_HASH_SECRET: 'bench-only' }, [
+    '/',
+    '/issues/bench-dev',
+    '/feed.xml',
+    '/api/v1/issues',
+    '/docs',
+    '/docs/init.js',
+  ]);
   dev = { helloPlain, helloAssets, masthead };
   await rm(dir, { recursive: true, force: true });
 }
@@ -418,7 +554,7 @@ const lines: string[] = [
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` at commit ${commit}${dirty ? ' (with uncommitted changes)' : ''}, on ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Every figure below comes from that one run; each label says what was measured, where, and from how many samples.`,
   '',
-  '**How.** The Worker is the bundle `wrangler deploy --dry-run` builds, run on workerd through Miniflare\'s API (not `wrangler dev`; that path has its own table at the end), with D1, KV and the Cache API in Miniflare\'s local SQLite files on disk. wrk runs on loopback with ' +
+  "**How.** The Worker is the bundle `wrangler deploy --dry-run` builds, run on workerd through Miniflare's API (not `wrangler dev`; that path has its own table at the end), with D1, KV and the Cache API in Miniflare's local SQLite files on disk. wrk runs on loopback with " +
     `${THREADS} threads and ${CONNECTIONS} connections for ${DURATION_S} s per row; the same machine runs wrk, Node and workerd (2 cores), so the tails are the machine's as much as the Worker's. Each data set gets its own ceilings, measured in the same run: a hello-world Worker (5-byte body) and a static Worker answering a fixed body of exactly the size of each output, both on workerd through Miniflare's API.`,
   '',
   `**Uncached.** The benchmark builds a second bundle with \`--define MASTHEAD_BENCH:true\`, which compiles in a request header that skips cache tiers (\`src/services/render-cache.ts\`); \`wrangler.toml\` defines it false, so the deployed bundle does not contain it (CI checks the header name is absent). \`Masthead-Bench: render\` renders from D1 and stores nothing; \`Masthead-Bench: edge\` skips the isolate tier, so every request reads the location's cache (the Cache API). SQLite's page cache: warm. D1 runs in the same workerd process over a file the OS has in memory, just after the data set was written; no row below reads a page from disk.`,
@@ -453,7 +589,7 @@ for (const report of reports) {
   }
   lines.push(
     '',
-    '¹ Searches are kept in the isolate only, so that endless distinct queries cannot push other outputs out of the location\'s cache.',
+    "¹ Searches are kept in the isolate only, so that endless distinct queries cannot push other outputs out of the location's cache.",
     '',
     `### Rendered from D1 on every request (\`Masthead-Bench: render\`)`,
     '',
@@ -462,7 +598,8 @@ for (const report of reports) {
     '| what | p50 ms | p99 ms | max ms | n | URLs |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
-  for (const [name, t] of Object.entries(report.renders)) lines.push(`| ${name} | ${ms(t.p50)} | ${ms(t.p99)} | ${ms(t.max)} | ${t.n} | ${t.distinct} |`);
+  for (const [name, t] of Object.entries(report.renders))
+    lines.push(`| ${name} | ${ms(t.p50)} | ${ms(t.p99)} | ${ms(t.max)} | ${t.n} | ${t.distinct} |`);
   lines.push(
     '',
     `### The first request of a fresh isolate`,
@@ -480,7 +617,9 @@ for (const report of reports) {
     '',
     '| table | bytes | bytes per issue |',
     '| --- | ---: | ---: |',
-    ...report.storage.filter((t) => t.bytes >= 8192 || ['issues', 'issue_search', 'issue_grams', 'issue_tags', 'revisions'].includes(t.table)).map((t) => `| ${t.table} | ${t.bytes.toLocaleString('en')} | ${Math.round(t.bytes / report.size).toLocaleString('en')} |`),
+    ...report.storage
+      .filter((t) => t.bytes >= 8192 || ['issues', 'issue_search', 'issue_grams', 'issue_tags', 'revisions'].includes(t.table))
+      .map((t) => `| ${t.table} | ${t.bytes.toLocaleString('en')} | ${Math.round(t.bytes / report.size).toLocaleString('en')} |`),
     `| **all** | ${report.storage.reduce((n, t) => n + t.bytes, 0).toLocaleString('en')} | ${Math.round(report.storage.reduce((n, t) => n + t.bytes, 0) / report.size).toLocaleString('en')} |`,
     '',
   );
@@ -518,7 +657,10 @@ if (dev !== null) {
     '| --- | --- | ---: | ---: | ---: | ---: |',
     `| hello-world, no assets | / | ${Math.round(dev.helloPlain.rps)} | 1 | ${round(dev.helloPlain.p50, 2)} / ${round(dev.helloPlain.p99, 2)} | ${dev.helloPlain.errors} |`,
     `| hello-world, \`[assets]\` with run_worker_first (as Masthead) | / | ${Math.round(dev.helloAssets.rps)} | ${ratio(dev.helloAssets.rps, dev.helloPlain.rps)} | ${round(dev.helloAssets.p50, 2)} / ${round(dev.helloAssets.p99, 2)} | ${dev.helloAssets.errors} |`,
-    ...dev.masthead.map(({ name, result }) => `| Masthead | \`${name}\` | ${Math.round(result.rps)} | ${ratio(result.rps, dev!.helloPlain.rps)} | ${round(result.p50, 2)} / ${round(result.p99, 2)} | ${result.errors} |`),
+    ...dev.masthead.map(
+      ({ name, result }) =>
+        `| Masthead | \`${name}\` | ${Math.round(result.rps)} | ${ratio(result.rps, dev!.helloPlain.rps)} | ${round(result.p50, 2)} / ${round(result.p99, 2)} | ${result.errors} |`,
+    ),
     '',
     `The assets router costs the hello-world ${round((1 - dev.helloAssets.rps / dev.helloPlain.rps) * 100, 0)}% of its throughput locally. It stays: on Cloudflare the asset lookup runs at the edge before the Worker, so this is a local cost only, and serving \`/docs\` from the Worker would put the ${kib(publicBytes)} of \`public/\` (Swagger UI) into the bundle, whose startup is measured above.`,
     '',
@@ -528,7 +670,10 @@ if (dev !== null) {
 // Targets, judged from the figures above.
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const minIsolate = Math.min(...reports.flatMap((r) => r.endpoints.map((e) => e.isolate.rps / r.hello.rps)));
-const allErrors = reports.reduce((n, r) => n + r.endpoints.reduce((m, e) => m + e.isolate.errors + (e.edge?.errors ?? 0) + e.same.errors, 0), 0);
+const allErrors = reports.reduce(
+  (n, r) => n + r.endpoints.reduce((m, e) => m + e.isolate.errors + (e.edge?.errors ?? 0) + e.same.errors, 0),
+  0,
+);
 const render = (r: SizeReport, name: string) => r.renders[name]!;
 const growth = (name: string) => render(largest, name).p50 / render(smallest, name).p50;
 const searchRows = Object.keys(largest.renders).filter((name) => name.startsWith('search'));
@@ -541,7 +686,8 @@ lines.push(
   `| cached reads (isolate tier) ≥ 50% of hello-world of the same run, zero errors | lowest ratio ${round(minIsolate, 2)}, ${allErrors} errors | ${verdict(minIsolate >= 0.5 && allErrors === 0)} |`,
   `| main feed rendered from D1 in the Worker ≤ 5 ms (p50, n = ${RENDERS}, every data set) | ${round(feedP50, 2)} ms at most | ${verdict(feedP50 <= 5)} |`,
   ...['list API `/api/v1/issues`', 'list API by tag `?tag=`', 'main feed `/feed.xml`', 'tag feed `/tags/{tag}/feed.xml`'].map(
-    (name) => `| ${name}: rendered p50 at ${largest.size.toLocaleString('en')} ≤ 1.5 × at ${smallest.size} | ${ms(render(largest, name).p50)} ms vs ${ms(render(smallest, name).p50)} ms: ${round(growth(name), 2)}× | ${verdict(growth(name) <= 1.5)} |`,
+    (name) =>
+      `| ${name}: rendered p50 at ${largest.size.toLocaleString('en')} ≤ 1.5 × at ${smallest.size} | ${ms(render(largest, name).p50)} ms vs ${ms(render(smallest, name).p50)} ms: ${round(growth(name), 2)}× | ${verdict(growth(name) <= 1.5)} |`,
   ),
   ...searchRows.map((name) => {
     const p99 = render(largest, name).p99;
@@ -551,7 +697,7 @@ lines.push(
   '',
   '## Notes',
   '',
-  '- Search pages in the index\'s order (most recently published first) and stops after one page, so a common term costs no more than a rare one. Terms of 3+ characters use the FTS5 trigram index; shorter ones the gram index (every character and pair of adjacent characters of each issue); no search scans issue text once the gram rows are written.',
+  "- Search pages in the index's order (most recently published first) and stops after one page, so a common term costs no more than a rare one. Terms of 3+ characters use the FTS5 trigram index; shorter ones the gram index (every character and pair of adjacent characters of each issue); no search scans issue text once the gram rows are written.",
   '- Archive pages of the feeds use OFFSET, so the newest archive page reads the whole index at 100,000 issues; they are cached for a day and are not timed here.',
   `- The machine's 1-minute load average when each data set finished: ${reports.map((r) => `${r.size.toLocaleString('en')}: ${round(r.loadLoadavg, 2)}`).join(', ')}.`,
 );

@@ -21,7 +21,10 @@ async function ensureDevSecret(path = '.dev.vars'): Promise<void> {
   const vars = await readFile(path, 'utf8').catch(() => '');
   if (/^FEEDBACK_HASH_SECRET\s*=/m.test(vars)) return;
   const separator = vars === '' || vars.endsWith('\n') ? '' : '\n';
-  await appendFile(path, `${separator}# Local development only (npm run dev); production has its own: wrangler secret put FEEDBACK_HASH_SECRET\nFEEDBACK_HASH_SECRET=${randomBytes(32).toString('hex')}\n`);
+  await appendFile(
+    path,
+    `${separator}# Local development only (npm run dev); production has its own: wrangler secret put FEEDBACK_HASH_SECRET\nFEEDBACK_HASH_SECRET=${randomBytes(32).toString('hex')}\n`,
+  );
   console.error(`Wrote a dev-only FEEDBACK_HASH_SECRET to ${path}.`);
 }
 

@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { exportBackup } from '../src/services/backup';
 import { applyMigrations, d1Runner, d1TargetOf } from './lib/wrangler';
 
-const { values } = parseArgs({ options: { out: { type: 'string' }, remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } },
+});
 const target = d1TargetOf(values);
 if (target === null) {
   console.error('Usage: npm run export -- [--out FILE] [--remote | --persist-to DIR]');
@@ -17,6 +19,8 @@ const out = values.out ?? `masthead-backup-${now.toISOString().slice(0, 19).repl
 if (!values.remote) await applyMigrations(target);
 const backup = await exportBackup(d1Runner(target), now, (table, rows) => process.stderr.write(`export: ${table} ${rows} rows\n`));
 await writeFile(out, JSON.stringify(backup, null, 1));
-const counts = Object.entries(backup.tables).map(([table, rows]) => `${rows.length} ${table}`).join(', ');
+const counts = Object.entries(backup.tables)
+  .map(([table, rows]) => `${rows.length} ${table}`)
+  .join(', ');
 console.error(`Wrote ${out}: ${counts}.`);
 console.log(out);

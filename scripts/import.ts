@@ -5,10 +5,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertEmpty, countRows, parseBackup, restoredRows, restoreStatements } from '../src/services/backup';
+import { assertEmpty, type Backup, countRows, parseBackup, restoredRows, restoreStatements } from '../src/services/backup';
 import { applyMigrations, d1Runner, d1TargetOf, targetFlags, wrangler } from './lib/wrangler';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } },
+});
 const file = positionals[0];
 const target = d1TargetOf(values);
 if (file === undefined || target === null) {
@@ -17,7 +20,7 @@ if (file === undefined || target === null) {
 }
 const run = d1Runner(target);
 
-let backup;
+let backup: Backup;
 try {
   backup = parseBackup(JSON.parse(await readFile(file, 'utf8')));
 } catch (error) {
@@ -50,7 +53,9 @@ for (let start = 0; start < statements.length && stopped === null; start += CHUN
 }
 // Say what the database now holds, read back, not what the file held.
 const { rows, missing } = restoredRows(backup, before, await countRows(run));
-const counts = Object.entries(rows).map(([table, n]) => `${n} ${table}`).join(', ');
+const counts = Object.entries(rows)
+  .map(([table, n]) => `${n} ${table}`)
+  .join(', ');
 if (stopped !== null || missing.length > 0) {
   const why = [stopped, ...missing].filter((part) => part !== null).join('; ');
   console.error(`The restore from ${file} is incomplete (${counts} were written): ${why}.`);

@@ -74,11 +74,14 @@ async function main(command: string | undefined): Promise<void> {
     await prepare();
     const [holder] = await run(liveTokenNamedSql(name));
     if (holder !== undefined) {
-      refuse(`Live token ${String(holder.id)} (${String(holder.role)}) already has the name ${name}: a contributor's issues belong to its name. Revoke it first to replace it, or choose another name.`);
+      refuse(
+        `Live token ${String(holder.id)} (${String(holder.role)}) already has the name ${name}: a contributor's issues belong to its name. Revoke it first to replace it, or choose another name.`,
+      );
     }
     const { id, token } = generateToken();
     const insert = insertTokenSql({ id, name, role, hash: await hashToken(token), created_at: new Date().toISOString(), revoked_at: null });
-    if ((await writeAndReadBack(insert, id)) === null) refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);
+    if ((await writeAndReadBack(insert, id)) === null)
+      refuse(`wrangler ran the INSERT, but the database has no token ${id}; nothing was created.`);
     console.error(`Created ${role} token ${id} for ${name} (${where}). It is shown once; store it now.`);
     console.log(token);
   } else if (command === 'list') {

@@ -1,5 +1,5 @@
-import { THIS_ISOLATE, type IsolateState } from './services/isolate-state';
-import { guarded, type Db } from './storage/db';
+import { type IsolateState, THIS_ISOLATE } from './services/isolate-state';
+import { type Db, guarded } from './storage/db';
 
 /** Site settings, read once from `wrangler.toml` vars. */
 export interface Site {
@@ -16,7 +16,10 @@ export interface Site {
   partners: string[];
 }
 
-type SiteVars = Pick<Env, 'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB' | 'PARTNER_ORIGINS'>;
+type SiteVars = Pick<
+  Env,
+  'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB' | 'PARTNER_ORIGINS'
+>;
 
 export function siteFrom(env: SiteVars): Site {
   return {
@@ -34,7 +37,9 @@ export function siteFrom(env: SiteVars): Site {
 function parseOrigins(value: string): string[] {
   return value
     .split(/[\s,]+/)
-    .filter((entry) => URL.canParse(entry) && /^https?:$/.test(new URL(entry).protocol) && new URL(entry).origin === entry.replace(/\/$/, ''))
+    .filter(
+      (entry) => URL.canParse(entry) && /^https?:$/.test(new URL(entry).protocol) && new URL(entry).origin === entry.replace(/\/$/, ''),
+    )
     .map((entry) => new URL(entry).origin);
 }
 

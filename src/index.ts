@@ -1,4 +1,4 @@
-import { appFrom, type App } from './config';
+import { type App, appFrom } from './config';
 import { bodyLimit } from './http/body-limit';
 import { CACHE_POLICY } from './http/cache-policy';
 import { allowsCors, CORS_HEADERS, preflight } from './http/cors';
@@ -30,7 +30,7 @@ const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 function unavailableDetail(method: string, pathname: string): string {
   if (method === 'GET' || method === 'HEAD') return 'The database is unavailable; try again shortly.';
   if (pathname.endsWith('/feedback')) {
-    return 'The database did not confirm your feedback: it may have been recorded, or not. Sending it again is safe: the same reader\'s repeats within 10 minutes count once.';
+    return "The database did not confirm your feedback: it may have been recorded, or not. Sending it again is safe: the same reader's repeats within 10 minutes count once.";
   }
   return (
     'The database did not confirm the change: it may have been saved, or not. Read the issue before you repeat it. ' +

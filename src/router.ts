@@ -1,4 +1,4 @@
-import { Router, type IRequest } from 'itty-router';
+import { type IRequest, Router } from 'itty-router';
 import type { App } from './config';
 import { HttpError } from './http/problem';
 import * as admin from './routes/admin-issues';
@@ -6,8 +6,8 @@ import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
 import * as feedback from './routes/feedback';
 import * as feeds from './routes/feeds';
-import { describeProblem } from './routes/problems';
 import * as pages from './routes/pages';
+import { describeProblem } from './routes/problems';
 import * as publicApi from './routes/public-api';
 import { staticFile } from './routes/static-files';
 

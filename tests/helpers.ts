@@ -16,7 +16,8 @@ let clients = 0;
  */
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', `10.${(++clients >> 16) & 255}.${(clients >> 8) & 255}.${clients & 255}`);
+  if (!headers.has('CF-Connecting-IP'))
+    headers.set('CF-Connecting-IP', `10.${(++clients >> 16) & 255}.${(clients >> 8) & 255}.${clients & 255}`);
   return exports.default.fetch(new Request(new URL(path, ORIGIN), { ...init, headers }));
 }
 
@@ -79,7 +80,13 @@ export async function databaseContents(): Promise<string> {
 export async function expectProblem(response: Response, status: number) {
   expect(response.status).toBe(status);
   expect(response.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8');
-  const body = (await response.json()) as { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
+  const body = (await response.json()) as {
+    type: string;
+    title: string;
+    status: number;
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
   expect(body.status).toBe(status);
   expect(body.type).toMatch(/^http:\/\/127\.0\.0\.1:8787\/problems\/[a-z-]+$/);
   expect(typeof body.title).toBe('string');

@@ -69,26 +69,33 @@ export async function startLocalWorker(
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   // Miniflare 5 takes a new options shape; the v4 one (its README's) converts to it.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    scriptPath: join(outdir, 'index.js'),
-    modulesRoot: outdir,
-    // Static files (the /docs renderer), routed as wrangler.toml's [assets] says, as on Cloudflare.
-    ...(options.assets === false
-      ? { serviceBindings: { ASSETS: () => new Response(null, { status: 404 }) } }
-      : { assets: workerOptions.assets as V4WorkerOptions['assets'] }),
-    compatibilityDate: workerOptions.compatibilityDate as string,
-    // A local-only feedback secret: the Worker refuses feedback without one and has no stand-in.
-    bindings: { ...(workerOptions.bindings as Record<string, unknown>), SITE_URL: url, FEEDBACK_HASH_SECRET: 'local-only-feedback-hash-secret', ...options.bindings },
-    d1Databases: ['DB'],
-    kvNamespaces: ['CACHE'],
-    ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
-    // Bindings' state (D1, KV, the Cache API) lives in SQLite files on disk: in a temporary
-    // directory removed on dispose, or in `persist`, kept across restarts.
-    ...(options.persist === undefined ? {} : { resourcePersistencePath: options.persist }),
-    host: '127.0.0.1',
-    port,
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      scriptPath: join(outdir, 'index.js'),
+      modulesRoot: outdir,
+      // Static files (the /docs renderer), routed as wrangler.toml's [assets] says, as on Cloudflare.
+      ...(options.assets === false
+        ? { serviceBindings: { ASSETS: () => new Response(null, { status: 404 }) } }
+        : { assets: workerOptions.assets as V4WorkerOptions['assets'] }),
+      compatibilityDate: workerOptions.compatibilityDate as string,
+      // A local-only feedback secret: the Worker refuses feedback without one and has no stand-in.
+      bindings: {
+        ...(workerOptions.bindings as Record<string, unknown>),
+        SITE_URL: url,
+        FEEDBACK_HASH_SECRET: 'local-only-feedback-hash-secret',
+        ...options.bindings,
+      },
+      d1Databases: ['DB'],
+      kvNamespaces: ['CACHE'],
+      ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
+      // Bindings' state (D1, KV, the Cache API) lives in SQLite files on disk: in a temporary
+      // directory removed on dispose, or in `persist`, kept across restarts.
+      ...(options.persist === undefined ? {} : { resourcePersistencePath: options.persist }),
+      host: '127.0.0.1',
+      port,
+    }),
+  );
   await mf.ready;
   const db = await mf.getD1Database('DB');
   if (options.migrate !== false) {

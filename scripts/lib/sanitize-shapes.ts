@@ -64,14 +64,26 @@ export const SHAPES: Shape[] = [
   { name: 'block quotes 64 deep, line after line', make: (n) => fill(`${'> '.repeat(64)}a\n`, n) },
   { name: 'block quotes nested without end', make: (n) => `${fill('> ', n - 1)}a` },
   { name: 'lists 32 deep, again and again', make: (n) => nestedLists(32, n) },
-  { name: 'table: one wide header over one-cell rows', make: (n) => `|${fill('a|', n / 8)}\n|${fill('-|', n / 8)}\n${fill('a\n', (3 * n) / 4)}` },
-  { name: 'tables: 1,000-column headers over one-cell rows, again and again', make: (n) => fill(`|${'a|'.repeat(1_000)}\n|${'-|'.repeat(1_000)}\n${'a\n'.repeat(66)}\n`, n) },
+  {
+    name: 'table: one wide header over one-cell rows',
+    make: (n) => `|${fill('a|', n / 8)}\n|${fill('-|', n / 8)}\n${fill('a\n', (3 * n) / 4)}`,
+  },
+  {
+    name: 'tables: 1,000-column headers over one-cell rows, again and again',
+    make: (n) => fill(`|${'a|'.repeat(1_000)}\n|${'-|'.repeat(1_000)}\n${'a\n'.repeat(66)}\n`, n),
+  },
   { name: 'table: dense cells', make: (n) => `|a|b|\n|-|-|\n${fill('|x|y|\n', n - 12)}` },
   { name: 'many list items', make: (n) => fill('- a\n', n) },
   // Expansion and linkify.
   { name: 'one 1,000-character reference, used again and again', make: (n) => `[r]: /${'x'.repeat(1_000)}\n\n${fill('[r] ', n - 1_010)}` },
   { name: 'short references, used again and again', make: (n) => `[r]: https://example.com/\n\n${fill('[r] ', n - 30)}` },
-  { name: 'many reference definitions', make: (n) => Array.from({ length: Math.floor(n / 14) }, (_, i) => `[r${i}]: /u${i}\n`).join('').slice(0, n) },
+  {
+    name: 'many reference definitions',
+    make: (n) =>
+      Array.from({ length: Math.floor(n / 14) }, (_, i) => `[r${i}]: /u${i}\n`)
+        .join('')
+        .slice(0, n),
+  },
   { name: 'linkify: many URLs', make: (n) => fill('http://a.b ', n) },
   { name: 'linkify: a@ runs', make: (n) => fill('a@', n) },
   { name: 'quotation marks (escaped six times longer)', make: (n) => fill('"', n) },

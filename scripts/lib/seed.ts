@@ -23,7 +23,12 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
   const proxy = await getPlatformProxy<Env>({ configPath: 'wrangler.toml', persist: true, remoteBindings: false });
   try {
     const pending: Promise<unknown>[] = [];
-    const app = appFrom(proxy.env, { waitUntil: (work) => void pending.push(work) }, 'first-primary', proxy.caches.default as unknown as Cache);
+    const app = appFrom(
+      proxy.env,
+      { waitUntil: (work) => void pending.push(work) },
+      'first-primary',
+      proxy.caches.default as unknown as Cache,
+    );
     for (const [index, file] of files.entries()) {
       const prefix = `seed [${index + 1}/${files.length}] ${file}:`;
       const front = parseFrontMatter(await readFile(join(directory, file), 'utf8'));

@@ -1,7 +1,7 @@
 // `wrangler dev` processes for the edge stage and the benchmark. Each runs in its own process group, so stopping it
 // stops the workerd it spawned too, and every way out of this process (a failed check, an
 // exception, Ctrl-C) stops them all.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './local-worker';
@@ -62,14 +62,23 @@ async function until(condition: () => Promise<boolean> | boolean, ms: number): P
  * `port` or a free one (with another wrangler configuration if `options.config` names one), and waits until it answers. Readiness is asked of /embed.js, which reads
  * neither D1 nor a cache, so the first reader answers after a start are still the caller's.
  */
-export async function startDev(persistTo: string, vars: Record<string, string>, port?: number, options: { config?: string } = {}): Promise<DevProcess> {
+export async function startDev(
+  persistTo: string,
+  vars: Record<string, string>,
+  port?: number,
+  options: { config?: string } = {},
+): Promise<DevProcess> {
   const listen = port ?? (await freePort());
   const inspector = await freePort();
   const url = `http://127.0.0.1:${listen}`;
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(listen), '--inspector-port', String(inspector), '--persist-to', persistTo];
   if (options.config !== undefined) args.push('--config', options.config);
   args.push('--show-interactive-dev-session=false', ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]));
-  const child: ChildProcess = spawn(process.execPath, [WRANGLER_BIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: OFFLINE_ENV });
+  const child: ChildProcess = spawn(process.execPath, [WRANGLER_BIN, ...args], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: OFFLINE_ENV,
+  });
   const pgid = child.pid!;
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -88,7 +97,8 @@ export async function startDev(persistTo: string, vars: Record<string, string>, 
     const gone = await until(() => !signalGroup(pgid, 0), 5_000);
     running.delete(pgid);
     const free = await until(async () => (await portIsFree(listen)) && portIsFree(inspector), 5_000);
-    if (!gone || !free) throw new Error(`wrangler dev on ${url} left ${gone ? `port ${listen} or ${inspector} bound` : 'processes behind'}`);
+    if (!gone || !free)
+      throw new Error(`wrangler dev on ${url} left ${gone ? `port ${listen} or ${inspector} bound` : 'processes behind'}`);
   };
   running.set(pgid, stop);
   const answers = async () => (await fetch(`${url}/embed.js`).catch(() => null))?.ok === true;

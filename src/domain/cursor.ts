@@ -10,7 +10,9 @@ export interface Cursor {
 
 /** The opaque cursor string clients pass back as `cursor`. */
 export function encodeCursor(cursor: Cursor): string {
-  return toBase64url(new TextEncoder().encode(JSON.stringify(cursor.seq === undefined ? [cursor.at, cursor.id] : [cursor.at, cursor.id, cursor.seq])));
+  return toBase64url(
+    new TextEncoder().encode(JSON.stringify(cursor.seq === undefined ? [cursor.at, cursor.id] : [cursor.at, cursor.id, cursor.seq])),
+  );
 }
 
 export const INVALID_CURSOR: FieldError = {

@@ -4,9 +4,7 @@ import type { FieldError } from './validation';
 /** `---` fence lines around YAML at the very start of a Markdown document. */
 const FENCED = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
-export type FrontMatterResult =
-  | { ok: true; fields: Record<string, unknown> }
-  | { ok: false; errors: FieldError[] };
+export type FrontMatterResult = { ok: true; fields: Record<string, unknown> } | { ok: false; errors: FieldError[] };
 
 /**
  * Splits a Markdown upload into its YAML front matter and its body, and returns them as one field
@@ -17,7 +15,12 @@ export function parseFrontMatter(source: string): FrontMatterResult {
   if (match === null) {
     return {
       ok: false,
-      errors: [{ path: '/front_matter', message: 'is missing: start the document with a "---" line, YAML fields (at least title), and a closing "---" line' }],
+      errors: [
+        {
+          path: '/front_matter',
+          message: 'is missing: start the document with a "---" line, YAML fields (at least title), and a closing "---" line',
+        },
+      ],
     };
   }
   // YAML 1.2 core schema: dates stay strings, no custom tags, aliases bounded against "billion laughs".
@@ -39,7 +42,10 @@ export function parseFrontMatter(source: string): FrontMatterResult {
   }
   const fields = data as Record<string, unknown>;
   if ('body' in fields) {
-    return { ok: false, errors: [{ path: '/front_matter/body', message: 'is not a front matter field: the body is the Markdown after the front matter' }] };
+    return {
+      ok: false,
+      errors: [{ path: '/front_matter/body', message: 'is not a front matter field: the body is the Markdown after the front matter' }],
+    };
   }
   return { ok: true, fields: { ...fields, body: source.slice(match[0].length).replace(/^(?:\r?\n)+/, '') } };
 }

@@ -46,7 +46,8 @@ export const SlugSchema = v.pipe(
   v.maxLength(SLUG_MAX_LENGTH, `must be at most ${SLUG_MAX_LENGTH} characters`),
   v.check(
     (slug) => foldCompatibility(slug) === slug,
-    (issue) => `must be written in plain letters and digits, not compatibility forms: "${foldCompatibility(String(issue.input)).toLowerCase()}"`,
+    (issue) =>
+      `must be written in plain letters and digits, not compatibility forms: "${foldCompatibility(String(issue.input)).toLowerCase()}"`,
   ),
   v.regex(SLUG_PATTERN, 'must be lowercase letters and digits joined by single hyphens (no "/", "." or "%")'),
 );
@@ -80,7 +81,15 @@ export type Author = v.InferOutput<typeof AuthorSchema>;
 
 /** Fields the server owns. Sending one is refused as read-only rather than as unknown. */
 export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
-  'id', 'status', 'version', 'html', 'url', 'created_at', 'updated_at', 'published_at', 'publish_at',
+  'id',
+  'status',
+  'version',
+  'html',
+  'url',
+  'created_at',
+  'updated_at',
+  'published_at',
+  'publish_at',
 ]);
 
 const optionalFields = {
@@ -96,7 +105,13 @@ const optionalFields = {
   subtitle: v.optional(v.nullable(line(300)), null),
   summary: v.optional(list(line(500), 10), []),
   teasers: v.optional(list(TeaserSchema, 20), []),
-  tags: v.optional(v.pipe(list(TagSchema, 20), v.transform((tags) => [...new Set(tags)])), []),
+  tags: v.optional(
+    v.pipe(
+      list(TagSchema, 20),
+      v.transform((tags) => [...new Set(tags)]),
+    ),
+    [],
+  ),
   authors: v.optional(list(AuthorSchema, 10), []),
   cover_image: v.optional(v.nullable(httpUrl), null),
   canonical_url: v.optional(v.nullable(httpUrl), null),
@@ -104,10 +119,7 @@ const optionalFields = {
 };
 
 /** What an editor sends to create or replace an issue (JSON, or YAML front matter + Markdown). */
-export const IssueInputSchema = strictObject(
-  { title: line(200), body: text(BODY_MAX_LENGTH), ...optionalFields },
-  READ_ONLY_FIELDS,
-);
+export const IssueInputSchema = strictObject({ title: line(200), body: text(BODY_MAX_LENGTH), ...optionalFields }, READ_ONLY_FIELDS);
 export type IssueInput = v.InferOutput<typeof IssueInputSchema>;
 
 /**
@@ -123,7 +135,14 @@ export const IssuePatchSchema = strictObject(
     subtitle: v.optional(v.nullable(line(300))),
     summary: v.optional(v.nullable(list(line(500), 10))),
     teasers: v.optional(v.nullable(list(TeaserSchema, 20))),
-    tags: v.optional(v.nullable(v.pipe(list(TagSchema, 20), v.transform((tags) => [...new Set(tags)])))),
+    tags: v.optional(
+      v.nullable(
+        v.pipe(
+          list(TagSchema, 20),
+          v.transform((tags) => [...new Set(tags)]),
+        ),
+      ),
+    ),
     authors: v.optional(v.nullable(list(AuthorSchema, 10))),
     cover_image: v.optional(v.nullable(httpUrl)),
     canonical_url: v.optional(v.nullable(httpUrl)),
@@ -175,12 +194,21 @@ export interface Issue {
 /** The editable fields of an issue, as a revision snapshot keeps them. */
 export type IssueContent = Pick<
   Issue,
-  | 'number' | 'slug' | 'title' | 'subtitle' | 'summary' | 'body' | 'teasers' | 'tags' | 'authors'
-  | 'cover_image' | 'canonical_url' | 'language'
+  | 'number'
+  | 'slug'
+  | 'title'
+  | 'subtitle'
+  | 'summary'
+  | 'body'
+  | 'teasers'
+  | 'tags'
+  | 'authors'
+  | 'cover_image'
+  | 'canonical_url'
+  | 'language'
 >;
 
 export function contentOf(issue: Issue): IssueContent {
-  const { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language } =
-    issue;
+  const { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language } = issue;
   return { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language };
 }

@@ -66,9 +66,7 @@ export const EditorListQuerySchema = v.object({
 
 /** `?archive=N` on a feed: an RFC 5005 archive page. */
 export const FeedQuerySchema = v.object({
-  archive: v.optional(
-    v.pipe(v.string(), v.regex(/^[1-9]\d{0,8}$/, 'must be an archive page number from 1'), v.transform(Number)),
-  ),
+  archive: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,8}$/, 'must be an archive page number from 1'), v.transform(Number))),
 });
 
 /** `?cursor=` on the HTML archives. */
@@ -89,7 +87,10 @@ const pixels = (name: string) =>
 
 /** `GET /oembed?url=&format=&maxwidth=&maxheight=` */
 export const OEmbedQuerySchema = v.object({
-  url: v.pipe(v.string('is required'), v.check((s: string) => URL.canParse(s), 'must be an absolute URL')),
+  url: v.pipe(
+    v.string('is required'),
+    v.check((s: string) => URL.canParse(s), 'must be an absolute URL'),
+  ),
   format: v.optional(v.string(), 'json'),
   maxwidth: pixels('maxwidth'),
   maxheight: pixels('maxheight'),

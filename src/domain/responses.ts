@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { AuthorSchema, TeaserSchema } from './issue';
-import { ROLES, STATUSES } from './status';
+import { STATUSES } from './status';
 
 /**
  * What the API answers, as valibot schemas: the OpenAPI document is generated from them and the
@@ -114,4 +114,3 @@ export const ProblemSchema = v.pipe(
   }),
   v.title('Problem'),
 );
-

@@ -7,7 +7,10 @@
 export const foldForSearch = (text: string): string => text.normalize('NFC').toLowerCase();
 
 /** A query's terms: folded, split on white space. */
-export const searchTerms = (query: string): string[] => foldForSearch(query).split(/\s+/u).filter((term) => term !== '');
+export const searchTerms = (query: string): string[] =>
+  foldForSearch(query)
+    .split(/\s+/u)
+    .filter((term) => term !== '');
 
 /**
  * Terms of this many characters or more go through the FTS5 trigram index (issue_search); shorter

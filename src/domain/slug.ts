@@ -70,5 +70,8 @@ export function slugFromPath(segment: string): string | null {
 export function normalizeTag(tag: string): string {
   // Spaces (\p{Zs}: also U+3000 and no-break spaces) become hyphens; zero-width characters, which
   // JavaScript's \s also counts as space (U+FEFF), are left for the pattern to refuse.
-  return foldCompatibility(tag.normalize('NFC')).trim().toLowerCase().replace(/[\p{Zs}\t\n\r]+/gu, '-');
+  return foldCompatibility(tag.normalize('NFC'))
+    .trim()
+    .toLowerCase()
+    .replace(/[\p{Zs}\t\n\r]+/gu, '-');
 }

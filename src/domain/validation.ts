@@ -14,7 +14,7 @@ export const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029
 
 /** A JSON Pointer (RFC 6901) to the value at `keys`. */
 export function pointer(keys: readonly (string | number)[]): string {
-  return keys.map((k) => '/' + String(k).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+  return keys.map((k) => `/${String(k).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 /**
@@ -35,8 +35,10 @@ const NONCHARACTER = /\p{Noncharacter_Code_Point}/u;
 export function normalizeText(input: unknown): { value: unknown; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const check = (text: string, keys: readonly (string | number)[]): string => {
-    if (!text.isWellFormed()) errors.push({ path: pointer(keys), message: 'must not contain a lone surrogate (half of a UTF-16 pair is not text)' });
-    else if (NONCHARACTER.test(text)) errors.push({ path: pointer(keys), message: 'must not contain Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, …)' });
+    if (!text.isWellFormed())
+      errors.push({ path: pointer(keys), message: 'must not contain a lone surrogate (half of a UTF-16 pair is not text)' });
+    else if (NONCHARACTER.test(text))
+      errors.push({ path: pointer(keys), message: 'must not contain Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, …)' });
     return text.normalize('NFC');
   };
   const walk = (value: unknown, keys: (string | number)[]): unknown => {
@@ -77,10 +79,7 @@ export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErr
  * own path, so a client learns all of its mistakes from one answer. Keys in `readOnly` are
  * server-owned fields, refused with a message of their own.
  */
-export function strictObject<const E extends v.ObjectEntries>(
-  entries: E,
-  readOnly: ReadonlySet<string> = new Set(),
-) {
+export function strictObject<const E extends v.ObjectEntries>(entries: E, readOnly: ReadonlySet<string> = new Set()) {
   return v.pipe(
     v.looseObject(entries, 'must be an object'),
     v.rawCheck(({ dataset, addIssue }) => {

@@ -17,15 +17,21 @@ function unauthorized(detail: string, error?: string): HttpError {
 async function failed(request: Request, app: App, error: HttpError): Promise<HttpError> {
   const { success } = await app.authLimiter.limit({ key: `auth:${await limiterKey(app, request)}` });
   if (success) return error;
-  return new HttpError(429, { name: 'rate-limited', detail: 'Too many failed attempts to authenticate; wait a minute.' }, { 'Retry-After': '60' });
+  return new HttpError(
+    429,
+    { name: 'rate-limited', detail: 'Too many failed attempts to authenticate; wait a minute.' },
+    { 'Retry-After': '60' },
+  );
 }
 
 /** The editor behind `Authorization: Bearer <token>` (RFC 6750), or a 401 (429 after many failures). */
 export async function requireEditor(request: Request, app: App): Promise<Editor> {
   const header = request.headers.get('Authorization');
-  if (header === null) throw await failed(request, app, unauthorized('Send Authorization: Bearer <token>; mint one with `npm run token -- create`.'));
+  if (header === null)
+    throw await failed(request, app, unauthorized('Send Authorization: Bearer <token>; mint one with `npm run token -- create`.'));
   const match = /^Bearer +([\x21-\x7E]+) *$/i.exec(header);
-  if (match === null) throw await failed(request, app, unauthorized('The Authorization header must read "Bearer <token>".', 'invalid_request'));
+  if (match === null)
+    throw await failed(request, app, unauthorized('The Authorization header must read "Bearer <token>".', 'invalid_request'));
   const editor = await authenticate(app.db, match[1] ?? '');
   if (editor === null) throw await failed(request, app, unauthorized('The token is unknown or revoked.', 'invalid_token'));
   return editor;

@@ -1,5 +1,5 @@
 import { visit } from 'jsonc-parser';
-import { pointer, type FieldError } from '../domain/validation';
+import { type FieldError, pointer } from '../domain/validation';
 import { HttpError, invalidInput } from './problem';
 
 /** The largest request body Masthead reads: 1 MiB. Larger bodies get 413 before they are parsed. */
@@ -93,7 +93,10 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   }
   const depth = nestingDepth(text);
   if (depth > MAX_JSON_DEPTH) {
-    throw invalidInput([{ path: '', message: `is nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted` }], 'The request body is nested too deeply.');
+    throw invalidInput(
+      [{ path: '', message: `is nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted` }],
+      'The request body is nested too deeply.',
+    );
   }
   const repeated = repeatedKeys(text);
   if (repeated.length > 0) throw invalidInput(repeated, 'The request body gives a field more than once.');
@@ -114,7 +117,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -132,15 +136,19 @@ function nestingDepth(text: string): number {
 function repeatedKeys(text: string): FieldError[] {
   const errors: FieldError[] = [];
   const seen: Set<string>[] = [];
-  visit(text, {
-    onObjectBegin: () => void seen.push(new Set()),
-    onObjectEnd: () => void seen.pop(),
-    onObjectProperty: (property, _offset, _length, _line, _column, path) => {
-      const keys = seen.at(-1)!;
-      if (keys.has(property)) errors.push({ path: pointer([...path(), property]), message: 'is given more than once' });
-      keys.add(property);
+  visit(
+    text,
+    {
+      onObjectBegin: () => void seen.push(new Set()),
+      onObjectEnd: () => void seen.pop(),
+      onObjectProperty: (property, _offset, _length, _line, _column, path) => {
+        const keys = seen.at(-1)!;
+        if (keys.has(property)) errors.push({ path: pointer([...path(), property]), message: 'is given more than once' });
+        keys.add(property);
+      },
     },
-  }, { disallowComments: true });
+    { disallowComments: true },
+  );
   return errors;
 }
 

@@ -7,7 +7,10 @@ export function versionEtag(version: number): string {
 }
 
 function etagList(header: string): string[] {
-  return header.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
 }
 
 /**

@@ -10,7 +10,9 @@ let hashes: Promise<{ pageCss: string; embedCss: string; autoHeight: string }> |
 
 /** The hashes of our inline CSS and script, computed once per isolate. */
 function assetHashes() {
-  hashes ??= Promise.all([hashSource(PAGE_CSS), hashSource(EMBED_CSS), hashSource(AUTO_HEIGHT_SCRIPT)]).then(([pageCss, embedCss, autoHeight]) => ({ pageCss, embedCss, autoHeight }));
+  hashes ??= Promise.all([hashSource(PAGE_CSS), hashSource(EMBED_CSS), hashSource(AUTO_HEIGHT_SCRIPT)]).then(
+    ([pageCss, embedCss, autoHeight]) => ({ pageCss, embedCss, autoHeight }),
+  );
   return hashes;
 }
 
@@ -41,7 +43,7 @@ export async function embedPolicy(partners: readonly string[]): Promise<string> 
     "default-src 'none'",
     `style-src ${embedCss}`,
     `script-src ${autoHeight}`,
-    "img-src data:",
+    'img-src data:',
     "form-action 'self'",
     "base-uri 'none'",
     `frame-ancestors ${partners.length === 0 ? "'none'" : partners.join(' ')}`,

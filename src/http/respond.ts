@@ -26,7 +26,12 @@ export interface Representation {
 }
 
 /** A JSON representation for a reader. */
-export function jsonRepresentation(data: unknown, lastModified: string | null, policy: CachePolicy, headers?: Record<string, string>): Representation {
+export function jsonRepresentation(
+  data: unknown,
+  lastModified: string | null,
+  policy: CachePolicy,
+  headers?: Record<string, string>,
+): Representation {
   return { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy, ...(headers ? { headers } : {}) };
 }
 
@@ -39,7 +44,12 @@ const statics = new Map<string, Promise<Prepared>>();
 
 async function prepare(representation: Representation): Promise<Prepared> {
   const etag = await contentEtag(representation.body);
-  const headers = { 'Content-Type': representation.contentType, 'Cache-Control': CACHE_POLICY[representation.policy], ETag: etag, ...representation.headers };
+  const headers = {
+    'Content-Type': representation.contentType,
+    'Cache-Control': CACHE_POLICY[representation.policy],
+    ETag: etag,
+    ...representation.headers,
+  };
   return { bytes: new TextEncoder().encode(representation.body), etag, headers };
 }
 
@@ -47,7 +57,11 @@ async function prepare(representation: Representation): Promise<Prepared> {
  * A representation that never changes while the isolate lives (the partner snippet, the API
  * document): built, encoded and hashed once per key, then answered (or 304) without any work.
  */
-export async function staticResponse(request: Request, key: string, make: () => Representation | Promise<Representation>): Promise<Response> {
+export async function staticResponse(
+  request: Request,
+  key: string,
+  make: () => Representation | Promise<Representation>,
+): Promise<Response> {
   let prepared = statics.get(key);
   if (prepared === undefined) {
     prepared = Promise.resolve(make()).then(prepare);

@@ -25,5 +25,5 @@ function field(value: unknown): string {
 
 /** A CSV document with a header row; lines end in CRLF as RFC 4180 asks. */
 export function toCsv<K extends string>(columns: readonly K[], rows: readonly Record<K, unknown>[]): string {
-  return [columns.map(field).join(','), ...rows.map((row) => columns.map((c) => field(row[c])).join(','))].join('\r\n') + '\r\n';
+  return `${[columns.map(field).join(','), ...rows.map((row) => columns.map((c) => field(row[c])).join(','))].join('\r\n')}\r\n`;
 }

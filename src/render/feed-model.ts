@@ -78,12 +78,7 @@ function entryOf(site: Site, issue: Issue): FeedEntry {
 }
 
 /** Builds the model of one feed document from the issues it holds. */
-export function buildFeedModel(
-  site: Site,
-  scope: FeedScope,
-  issues: Issue[],
-  archive: { lastPage: number },
-): FeedModel {
+export function buildFeedModel(site: Site, scope: FeedScope, issues: Issue[], archive: { lastPage: number }): FeedModel {
   const entries = issues.map((issue) => entryOf(site, issue));
   const page = scope.page;
   const link = (n: number) => feedUrls(site, { tag: scope.tag, page: n });
@@ -96,6 +91,7 @@ export function buildFeedModel(
     homeUrl: scope.tag === undefined ? `${site.url}/` : `${site.url}/tags/${encodeURIComponent(scope.tag)}`,
     urls: feedUrls(site, scope),
     hub: site.hub,
+    // biome-ignore lint/complexity/useMathMinMax: ISO 8601 UTC times, compared as strings (Math.max would make NaN of them).
     updated: entries.reduce((max, e) => (e.updated > max ? e.updated : max), '1970-01-01T00:00:00.000Z'),
     publisher: xmlSafe(site.name),
     archive: {

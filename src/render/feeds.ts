@@ -97,7 +97,10 @@ function rssItem(entry: FeedEntry, sections: Sections): Item {
     content: sections.cdata(entry.html),
     category: entry.tags.map((tag) => ({ name: tag })),
     ...(entry.image === null ? {} : { image: entry.image }),
-    extensions: entry.authors.length === 0 ? [] : [{ name: 'dc:creator', objects: { _text: sections.text(entry.authors.map((a) => a.name).join(', ')) } }],
+    extensions:
+      entry.authors.length === 0
+        ? []
+        : [{ name: 'dc:creator', objects: { _text: sections.text(entry.authors.map((a) => a.name).join(', ')) } }],
   };
 }
 
@@ -112,7 +115,10 @@ export function renderRss(model: FeedModel): string {
     ...(model.hub === null ? [] : [{ href: model.hub, rel: 'hub' }]),
     ...archiveLinks(model, 'rss').map((link) => ({ ...link, type: 'application/rss+xml' })),
   ];
-  feed.addExtension({ name: 'atom:link', objects: links.map((attributes) => ({ _attributes: attributes })) as unknown as Record<string, unknown> });
+  feed.addExtension({
+    name: 'atom:link',
+    objects: links.map((attributes) => ({ _attributes: attributes })) as unknown as Record<string, unknown>,
+  });
   if (model.archive.isArchive) feed.addExtension({ name: 'fh:archive', objects: {} });
   // The sections are written last, so no rewrite here can reach into their text.
   return sections.fill(feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${HISTORY_NS}"`));
@@ -159,9 +165,25 @@ interface JsonFeedV1 {
 
 /** JSON Feed 1.1. */
 export function renderJsonFeed(model: FeedModel): string {
-  const feed = new Feed({ id: model.id, title: model.title, description: model.description, link: model.homeUrl, feedLinks: { json: model.urls.json } });
+  const feed = new Feed({
+    id: model.id,
+    title: model.title,
+    description: model.description,
+    link: model.homeUrl,
+    feedLinks: { json: model.urls.json },
+  });
   for (const entry of model.entries) {
-    feed.addItem({ title: entry.title, id: entry.id, link: entry.url, date: new Date(entry.updated), published: new Date(entry.published), description: entry.summary, content: entry.html, category: entry.tags.map((tag) => ({ name: tag })), ...(entry.image === null ? {} : { image: entry.image }) });
+    feed.addItem({
+      title: entry.title,
+      id: entry.id,
+      link: entry.url,
+      date: new Date(entry.updated),
+      published: new Date(entry.published),
+      description: entry.summary,
+      content: entry.html,
+      category: entry.tags.map((tag) => ({ name: tag })),
+      ...(entry.image === null ? {} : { image: entry.image }),
+    });
   }
   const v1 = JSON.parse(feed.json1()) as JsonFeedV1;
   const byId = new Map(model.entries.map((e) => [e.id, e]));

@@ -40,6 +40,9 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
 
 /** JSON for a `<script type="application/ld+json">` block: `<` is escaped so no `</script>` can close it. */
 export function jsonForScript(data: unknown): SafeHtml {
-  const escaped = JSON.stringify(data).replace(/[<\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = JSON.stringify(data).replace(
+    /[<\u2028\u2029\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return raw(escaped);
 }

@@ -1,5 +1,4 @@
 import type { Site } from '../config';
-import type { Issue } from '../domain/issue';
 import type { IssueListItem } from '../storage/issue-rows';
 import type { Revision } from '../storage/revisions';
 

@@ -31,7 +31,10 @@ const endPositions = new WeakMap<InlineState, Map<string, number[]>>();
 
 function nextEnd(state: InlineState, end: string, from: number): number {
   let byEnd = endPositions.get(state);
-  if (byEnd === undefined) endPositions.set(state, (byEnd = new Map()));
+  if (byEnd === undefined) {
+    byEnd = new Map();
+    endPositions.set(state, byEnd);
+  }
   let positions = byEnd.get(end);
   if (positions === undefined) {
     positions = [];
@@ -69,7 +72,10 @@ const htmlInlineOthers: InlineRule = (state, silent) => {
 /** markdown-it drops, without a word, whatever lies deeper than its maxNesting (100); refuse it instead. */
 const nestingLimit: BlockRule = (state) => {
   if (state.level > MARKUP_LIMITS.markdownDepth) {
-    throw new MarkupLimitError('markdownDepth', `must not nest block quotes and lists more than ${MARKUP_LIMITS.markdownDepth} levels deep (a list counts two: the list and its item)`);
+    throw new MarkupLimitError(
+      'markdownDepth',
+      `must not nest block quotes and lists more than ${MARKUP_LIMITS.markdownDepth} levels deep (a list counts two: the list and its item)`,
+    );
   }
   return false;
 };
@@ -90,7 +96,10 @@ const boundedTable: BlockRule = (state, startLine, endLine, silent) => {
   tableCells.set(state.env, cells);
   if (cells > MARKUP_LIMITS.tableCells) {
     const limit = MARKUP_LIMITS.tableCells.toLocaleString('en-US');
-    throw new MarkupLimitError('tableCells', `must not have more than ${limit} table cells in all (short rows are filled up to the width of their table's header)`);
+    throw new MarkupLimitError(
+      'tableCells',
+      `must not have more than ${limit} table cells in all (short rows are filled up to the width of their table's header)`,
+    );
   }
   return true;
 };
@@ -99,7 +108,8 @@ const boundedTable: BlockRule = (state, startLine, endLine, silent) => {
 function renderedSize(tokens: Token[]): number {
   let size = 0;
   for (const token of tokens) {
-    if (token.children !== null) size += renderedSize(token.children); // an inline token's own content is its source
+    if (token.children !== null)
+      size += renderedSize(token.children); // an inline token's own content is its source
     else size += token.content.length;
     if (token.tag !== '') size += token.tag.length + 3 + (token.nesting === -1 ? 1 : 0); // <tag>, </tag>, a line break
     for (const [name, value] of token.attrs ?? []) size += name.length + value.length + 4;
@@ -111,7 +121,10 @@ function renderedSize(tokens: Token[]): number {
 const renderedLengthLimit: CoreRule = (state) => {
   if (renderedSize(state.tokens) > MARKUP_LIMITS.renderedLength) {
     const limit = MARKUP_LIMITS.renderedLength.toLocaleString('en-US');
-    throw new MarkupLimitError('renderedLength', `must not expand to more than ${limit} characters when rendered (a link reference repeats its URL each time it is used)`);
+    throw new MarkupLimitError(
+      'renderedLength',
+      `must not expand to more than ${limit} characters when rendered (a link reference repeats its URL each time it is used)`,
+    );
   }
 };
 

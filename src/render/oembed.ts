@@ -26,8 +26,12 @@ const STEP = { width: 50, height: 100 };
  * step within the limit (never less than one step: an embed narrower than 50 px is no embed).
  */
 export function oembedSize(limits: { maxwidth?: number; maxheight?: number }): { width: number; height: number } {
-  const fit = (limit: number | undefined, max: number, step: number) => Math.max(step, Math.floor(Math.min(max, limit ?? max) / step) * step);
-  return { width: fit(limits.maxwidth, OEMBED_DEFAULT.width, STEP.width), height: fit(limits.maxheight, OEMBED_DEFAULT.height, STEP.height) };
+  const fitted = (limit: number | undefined, max: number, step: number) =>
+    Math.max(step, Math.floor(Math.min(max, limit ?? max) / step) * step);
+  return {
+    width: fitted(limits.maxwidth, OEMBED_DEFAULT.width, STEP.width),
+    height: fitted(limits.maxheight, OEMBED_DEFAULT.height, STEP.height),
+  };
 }
 
 /** An oEmbed 1.0 `rich` response: an iframe of the embed at `size` (see oembedSize). */

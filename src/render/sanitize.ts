@@ -11,13 +11,48 @@ import { isSafeUrl } from './url-policy';
 /** The tags a body may use, each with the attributes it may keep. */
 const ALLOWED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries({
-    a: 'href title', img: 'src alt title width height',
-    p: '', br: '', hr: '', blockquote: 'cite', pre: '', code: 'class',
-    h1: '', h2: '', h3: '', h4: '', h5: '', h6: '',
-    ul: '', ol: 'start', li: '',
-    em: '', strong: '', del: '', s: '', ins: '', mark: '', sub: '', sup: '', small: '', kbd: '', abbr: 'title',
-    table: '', thead: '', tbody: '', tfoot: '', tr: '', th: 'style colspan rowspan', td: 'style colspan rowspan',
-    figure: '', figcaption: '', details: '', summary: '', span: '', div: '', section: '',
+    a: 'href title',
+    img: 'src alt title width height',
+    p: '',
+    br: '',
+    hr: '',
+    blockquote: 'cite',
+    pre: '',
+    code: 'class',
+    h1: '',
+    h2: '',
+    h3: '',
+    h4: '',
+    h5: '',
+    h6: '',
+    ul: '',
+    ol: 'start',
+    li: '',
+    em: '',
+    strong: '',
+    del: '',
+    s: '',
+    ins: '',
+    mark: '',
+    sub: '',
+    sup: '',
+    small: '',
+    kbd: '',
+    abbr: 'title',
+    table: '',
+    thead: '',
+    tbody: '',
+    tfoot: '',
+    tr: '',
+    th: 'style colspan rowspan',
+    td: 'style colspan rowspan',
+    figure: '',
+    figcaption: '',
+    details: '',
+    summary: '',
+    span: '',
+    div: '',
+    section: '',
   }).map(([tag, attributes]) => [tag, new Set(attributes.split(' ').filter(Boolean))]),
 );
 
@@ -29,7 +64,7 @@ const TEXT_ALIGN = /^\s*text-align\s*:\s*(left|right|center|justify|start|end)\s
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-function escape(decoded: string): string {
+function escapeDecoded(decoded: string): string {
   return decoded.replace(CONTROLS, '').replace(/[&<>"]/g, (c) => ESCAPES[c]!);
 }
 
@@ -44,7 +79,11 @@ function keptValue(name: string, value: string): string | null {
       return /^language-[\w+#-]+$/.test(value) ? value : null;
     case 'style': {
       // Only the alignment Markdown tables write; the last declaration wins, as in CSS.
-      const align = value.split(';').map((d) => TEXT_ALIGN.exec(d)?.[1]).filter(Boolean).at(-1);
+      const align = value
+        .split(';')
+        .map((d) => TEXT_ALIGN.exec(d)?.[1])
+        .filter(Boolean)
+        .at(-1);
       return align === undefined ? null : `text-align:${align.toLowerCase()};`;
     }
     default:
@@ -57,7 +96,7 @@ function openTag(tag: string, attributes: Record<string, string>, allowed: Reado
   for (const [name, value] of Object.entries(attributes)) {
     if (!allowed.has(name)) continue;
     const kept = keptValue(name, value);
-    if (kept !== null) markup += ` ${name}="${escape(kept)}"`;
+    if (kept !== null) markup += ` ${name}="${escapeDecoded(kept)}"`;
   }
   return `${markup}>`;
 }
@@ -80,7 +119,10 @@ class LimitCounter {
   attribute(name: string): void {
     this.checkName(name);
     if (++this.attributes > MARKUP_LIMITS.attributesPerElement) {
-      throw new MarkupLimitError('attributesPerElement', `must not have more than ${MARKUP_LIMITS.attributesPerElement} attributes on one element (a <${this.tag}> has more)`);
+      throw new MarkupLimitError(
+        'attributesPerElement',
+        `must not have more than ${MARKUP_LIMITS.attributesPerElement} attributes on one element (a <${this.tag}> has more)`,
+      );
     }
   }
 
@@ -123,7 +165,7 @@ export function sanitizeHtml(html: string): string {
         }
       },
       ontext(text) {
-        if (dropping === 0) out.push(escape(text));
+        if (dropping === 0) out.push(escapeDecoded(text));
       },
       // The parser closes every element it opened (void ones at once, unclosed ones at the end).
       onclosetag(tag) {

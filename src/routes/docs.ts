@@ -1,8 +1,8 @@
 import type { IRequest } from 'itty-router';
 import type { App } from '../config';
-import { staticResponse, type Representation } from '../http/respond';
-import { openApiDocument } from '../render/openapi/document';
+import { type Representation, staticResponse } from '../http/respond';
 import { html } from '../render/html';
+import { openApiDocument } from '../render/openapi/document';
 
 /** `GET /api/v1/openapi.json`: built once per isolate from the operations and their schemas. */
 export async function openApi(request: IRequest, app: App): Promise<Response> {
@@ -42,7 +42,8 @@ function docsPage(app: App): Representation {
     policy: 'page',
     headers: {
       // Swagger UI sets inline styles, so this one page allows them; scripts only from this site.
-      'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
       'X-Frame-Options': 'DENY',
     },
   };

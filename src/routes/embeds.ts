@@ -21,7 +21,8 @@ export async function embed(request: IRequest, app: App): Promise<Response> {
   return serveCached(request, app, { slug, ...query }, async (app) => {
     const issue = await getPublishedIssue(app, slug);
     // The full embed carries the feedback form; the card stays a card.
-    const form = query.view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
+    const form =
+      query.view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
     return {
       body: renderEmbed(app.site, issue, query.view, query.theme, form),
       contentType: 'text/html; charset=utf-8',
@@ -34,7 +35,12 @@ export async function embed(request: IRequest, app: App): Promise<Response> {
 
 /** `GET /embed.js`: the partner-side snippet that sizes embed iframes to their content. */
 export async function partnerScript(request: IRequest): Promise<Response> {
-  return staticResponse(request, 'embed.js', () => ({ body: PARTNER_SCRIPT, contentType: 'text/javascript; charset=utf-8', lastModified: null, policy: 'asset' }));
+  return staticResponse(request, 'embed.js', () => ({
+    body: PARTNER_SCRIPT,
+    contentType: 'text/javascript; charset=utf-8',
+    lastModified: null,
+    policy: 'asset',
+  }));
 }
 
 /** The slug of an issue page URL on this site, or null for any other URL. */
@@ -69,4 +75,3 @@ export async function oembed(request: IRequest, app: App): Promise<Response> {
     };
   });
 }
-

@@ -36,7 +36,10 @@ export async function submit(request: IRequest, app: App): Promise<Response> {
   const input = parseBody(fields, FeedbackInputSchema);
   const result = await submitFeedback(app, slug, client, input);
   if (from !== null) {
-    const back = from === 'embed' ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks` : `/issues/${encodeURIComponent(result.slug)}?feedback=thanks#feedback`;
+    const back =
+      from === 'embed'
+        ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks`
+        : `/issues/${encodeURIComponent(result.slug)}?feedback=thanks#feedback`;
     return new Response(null, { status: 303, headers: { Location: `${app.site.url}${back}`, 'Cache-Control': 'no-store' } });
   }
   const { id, rating, comment, email, created_at, updated_at } = result.feedback;

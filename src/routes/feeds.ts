@@ -2,10 +2,10 @@ import type { IRequest } from 'itty-router';
 import type { App } from '../config';
 import { FeedQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
-import { serveCached } from '../services/render-cache';
-import { feedUrls, type FeedFormat, type FeedScope } from '../render/feed-model';
+import { type FeedFormat, type FeedScope, feedUrls } from '../render/feed-model';
 import { FEED_CONTENT_TYPES } from '../render/feeds';
 import { feedDocument } from '../services/feeds';
+import { serveCached } from '../services/render-cache';
 import { tagParam } from './params';
 
 /** Serves one feed format, site-wide or for the `:tag` in the path. */
@@ -15,8 +15,7 @@ function feedRoute(format: FeedFormat, perTag: boolean) {
     const scope: FeedScope = { ...(perTag ? { tag: tagParam(request) } : {}), ...(archive === undefined ? {} : { page: archive }) };
     const self = feedUrls(app.site, scope)[format];
     // WebSub discovery (§4): the hub and the topic URL, as Link headers too.
-    const headers: Record<string, string> =
-      app.site.hub === null ? {} : { Link: `<${app.site.hub}>; rel="hub", <${self}>; rel="self"` };
+    const headers: Record<string, string> = app.site.hub === null ? {} : { Link: `<${app.site.hub}>; rel="hub", <${self}>; rel="self"` };
     return serveCached(request, app, { tag: scope.tag, archive }, async (app) => {
       const document = await feedDocument(app, scope, format);
       return {

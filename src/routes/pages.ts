@@ -51,7 +51,6 @@ export function tagArchive(request: IRequest, app: App): Promise<Response> {
   return archive(request, app, tagParam(request));
 }
 
-
 /** `GET /issues/{slug}`: one published issue, with the feedback form. */
 export async function issuePage(request: IRequest, app: App): Promise<Response> {
   const { feedback } = parseQuery(request, FeedbackStateSchema);

@@ -15,15 +15,21 @@ export async function listIssues(request: IRequest, app: App): Promise<Response>
   const terms = query.q ?? [];
   const identity = { ...query, cursor: sealedCursorKey(query.cursor) };
   // Searches are as many as readers can type: they stay in the isolate and cost no KV write.
-  return serveCached(request, app, identity, async (app) => {
-    const [{ issues, next }, lastModified] = await Promise.all([
-      listPublishedIssues(app, { tag: query.tag, terms, after: query.cursor, limit: query.limit }),
-      listsLastModified(app),
-    ]);
-    const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
-    // A tag that no issue has is any string a reader makes up: not worth a shared entry.
-    return { ...jsonRepresentation(body, lastModified, 'api'), shared: query.tag === undefined || issues.length > 0 };
-  }, { shared: terms.length === 0 });
+  return serveCached(
+    request,
+    app,
+    identity,
+    async (app) => {
+      const [{ issues, next }, lastModified] = await Promise.all([
+        listPublishedIssues(app, { tag: query.tag, terms, after: query.cursor, limit: query.limit }),
+        listsLastModified(app),
+      ]);
+      const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
+      // A tag that no issue has is any string a reader makes up: not worth a shared entry.
+      return { ...jsonRepresentation(body, lastModified, 'api'), shared: query.tag === undefined || issues.length > 0 };
+    },
+    { shared: terms.length === 0 },
+  );
 }
 
 /** `GET /api/v1/issues/{slug}`: one published issue with its HTML. */

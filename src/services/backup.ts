@@ -1,5 +1,15 @@
 import * as v from 'valibot';
-import { BACKUP_TABLES, COUNT_ISSUES_SQL, COUNT_ROWS_SQL, exportQuery, insertStatement, REBUILD_SEARCH_SQL, RECOUNT_SQL, type BackupTable, type Row } from '../storage/backup';
+import {
+  BACKUP_TABLES,
+  type BackupTable,
+  COUNT_ISSUES_SQL,
+  COUNT_ROWS_SQL,
+  exportQuery,
+  insertStatement,
+  REBUILD_SEARCH_SQL,
+  RECOUNT_SQL,
+  type Row,
+} from '../storage/backup';
 
 export const BACKUP_FORMAT = 'masthead-backup';
 export const BACKUP_VERSION = 1;
@@ -12,14 +22,24 @@ export const BackupSchema = v.object({
   format: v.literal(BACKUP_FORMAT, `must be "${BACKUP_FORMAT}"`),
   version: v.literal(BACKUP_VERSION, `must be ${BACKUP_VERSION}`),
   exported_at: v.string(),
-  tables: v.object(Object.fromEntries(Object.keys(BACKUP_TABLES).map((t) => [t, v.array(RowSchema)])) as Record<BackupTable, v.ArraySchema<typeof RowSchema, undefined>>),
+  tables: v.object(
+    Object.fromEntries(Object.keys(BACKUP_TABLES).map((t) => [t, v.array(RowSchema)])) as Record<
+      BackupTable,
+      v.ArraySchema<typeof RowSchema, undefined>
+    >,
+  ),
 });
 export type Backup = v.InferOutput<typeof BackupSchema>;
 
 const TABLES = Object.keys(BACKUP_TABLES) as BackupTable[];
 
 /** Reads every table a page at a time; `progress` hears of each page. */
-export async function exportBackup(run: RunSql, now: Date, progress: (table: string, rows: number) => void = () => {}, pageSize = 500): Promise<Backup> {
+export async function exportBackup(
+  run: RunSql,
+  now: Date,
+  progress: (table: string, rows: number) => void = () => {},
+  pageSize = 500,
+): Promise<Backup> {
   const tables = {} as Record<BackupTable, Row[]>;
   for (const table of TABLES) {
     tables[table] = [];
@@ -36,7 +56,13 @@ export async function exportBackup(run: RunSql, now: Date, progress: (table: str
 /** Checks a backup file's shape; the messages say what is wrong where. */
 export function parseBackup(data: unknown): Backup {
   const result = v.safeParse(BackupSchema, data);
-  if (!result.success) throw new Error(`not a Masthead backup: ${result.issues.slice(0, 3).map((i) => `${v.getDotPath(i) ?? '(root)'} ${i.message}`).join('; ')}`);
+  if (!result.success)
+    throw new Error(
+      `not a Masthead backup: ${result.issues
+        .slice(0, 3)
+        .map((i) => `${v.getDotPath(i) ?? '(root)'} ${i.message}`)
+        .join('; ')}`,
+    );
   return result.output;
 }
 

@@ -12,7 +12,10 @@ function feedbackSwitchedOff(): HttpError {
       'FEEDBACK_HASH_SECRET is not set, so reader feedback answers 503: client hashes salted with a known value could be reversed to addresses. Set it with `wrangler secret put FEEDBACK_HASH_SECRET`.',
     );
   }
-  return new HttpError(503, { name: 'unavailable', detail: 'Reader feedback is switched off on this site until its operator configures it.' });
+  return new HttpError(503, {
+    name: 'unavailable',
+    detail: 'Reader feedback is switched off on this site until its operator configures it.',
+  });
 }
 
 async function hashAddress(salt: string, request: Request): Promise<string> {

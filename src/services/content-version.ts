@@ -1,6 +1,6 @@
 import type { App } from '../config';
+import { type ContentVersion, readContentVersion, readVersionHint, storeVersionHint } from '../storage/content-version';
 import { StorageUnavailable } from '../storage/db';
-import { readContentVersion, readVersionHint, storeVersionHint, type ContentVersion } from '../storage/content-version';
 import type { IsolateState, KnownVersion } from './isolate-state';
 
 /**
@@ -92,4 +92,3 @@ export async function reconcileVersionHint(app: App): Promise<boolean> {
   await storeVersionHint(app.cache, truth);
   return true;
 }
-

@@ -1,5 +1,5 @@
 import type { App } from '../config';
-import { encodeCursor, INVALID_CURSOR, type Cursor, type SealedCursor } from '../domain/cursor';
+import { type Cursor, encodeCursor, INVALID_CURSOR, type SealedCursor } from '../domain/cursor';
 import { toBase64url } from '../domain/hashing';
 import { invalidInput } from '../http/problem';
 import { readSigningKey } from '../storage/signing-keys';
@@ -45,4 +45,3 @@ export async function openCursor(app: App, sealed: SealedCursor | undefined): Pr
   if (difference !== 0) throw invalidInput([INVALID_CURSOR], 'The cursor is not one this site gave out.');
   return sealed.cursor;
 }
-

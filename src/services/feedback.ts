@@ -1,16 +1,20 @@
 import type { App } from '../config';
-import { windowStart, type Feedback, type FeedbackInput, type FeedbackSummary } from '../domain/feedback';
+import { type Feedback, type FeedbackInput, type FeedbackSummary, windowStart } from '../domain/feedback';
 import { HttpError } from '../http/problem';
-import { findIssueById } from '../storage/issues';
 import { listFeedback, summarizeFeedback, upsertFeedback } from '../storage/feedback';
 import type { Keyset } from '../storage/issue-rows';
+import { findIssueById } from '../storage/issues';
 import { getPublishedIssue } from './reading';
 
 /** Refuses (429) a client that has sent too much feedback this minute. */
 export async function checkFeedbackRate(app: App, client: string): Promise<void> {
   const { success } = await app.feedbackLimiter.limit({ key: `feedback:${client}` });
   if (!success) {
-    throw new HttpError(429, { name: 'rate-limited', detail: 'Too much feedback from here just now; try again in a minute.' }, { 'Retry-After': '60' });
+    throw new HttpError(
+      429,
+      { name: 'rate-limited', detail: 'Too much feedback from here just now; try again in a minute.' },
+      { 'Retry-After': '60' },
+    );
   }
 }
 
@@ -18,7 +22,12 @@ export async function checkFeedbackRate(app: App, client: string): Promise<void>
  * Records a reader's feedback on a published issue. The same client's feedback on the same issue
  * within COLLAPSE_WINDOW_MINUTES replaces its earlier one, so repeats count once.
  */
-export async function submitFeedback(app: App, slug: string, client: string, input: FeedbackInput): Promise<{ feedback: Feedback; created: boolean; slug: string }> {
+export async function submitFeedback(
+  app: App,
+  slug: string,
+  client: string,
+  input: FeedbackInput,
+): Promise<{ feedback: Feedback; created: boolean; slug: string }> {
   const issue = await getPublishedIssue(app, slug);
   const now = app.now();
   const { feedback, created } = await upsertFeedback(app.db, {

@@ -3,8 +3,8 @@ import { notFound } from '../http/problem';
 import { buildFeedModel, FEED_SIZE, type FeedFormat, type FeedScope } from '../render/feed-model';
 import { RENDERERS } from '../render/feeds';
 import { archivePage, newestPublished } from '../storage/feeds';
-import { publishedCount } from '../storage/published-counts';
 import { lastChange } from '../storage/issues';
+import { publishedCount } from '../storage/published-counts';
 
 export interface FeedDocument {
   body: string;

@@ -1,5 +1,5 @@
-import type { StoredOutput } from '../storage/edge-outputs';
 import type { ContentVersion } from '../storage/content-version';
+import type { StoredOutput } from '../storage/edge-outputs';
 
 /** A content version as an isolate knows it. */
 export interface KnownVersion extends ContentVersion {

@@ -4,14 +4,14 @@ import type { Action, Permission } from '../domain/status';
 import { lowestRoleFor, roleAllows } from '../domain/status';
 import { checkIfMatch, checkOptionalIfMatch, versionEtag } from '../http/conditional';
 import { conflict, forbidden, HttpError, invalidInput, notFound } from '../http/problem';
-import { renderMarkdown, RENDERER_VERSION } from '../render/markdown';
+import { RENDERER_VERSION, renderMarkdown } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
 import { StorageConflict } from '../storage/conflict';
 import type { ContentVersion } from '../storage/content-version';
 import { findIssueById, writeIssue } from '../storage/issues';
 import { creatorOf } from '../storage/revisions';
-import type { Editor } from './tokens';
 import { announceVersion } from './content-version';
+import type { Editor } from './tokens';
 import { pingStatements } from './websub';
 
 /** Refuses (403) an editor whose role is below the permission's. */
@@ -80,7 +80,10 @@ export function conflictError(error: StorageConflict, content: Pick<IssueContent
     case 'number':
       return conflict('number-taken', `Another issue already has the number ${content.number}.`);
     case 'version':
-      return new HttpError(412, { name: 'precondition-failed', detail: 'Someone else saved this issue first; read it again and reapply your change.' });
+      return new HttpError(412, {
+        name: 'precondition-failed',
+        detail: 'Someone else saved this issue first; read it again and reapply your change.',
+      });
     case 'idempotency-key':
       return conflict('idempotency-key-reused', 'The Idempotency-Key was used at the same time by another request.');
   }

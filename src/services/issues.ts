@@ -8,7 +8,7 @@ import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
 import type { IssueListItem, Keyset } from '../storage/issue-rows';
 import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
-import { commitChange, conflictError, loadIssue, renderBody, requireAccess, requirePermission, type Precondition } from './issue-writes';
+import { commitChange, conflictError, loadIssue, renderBody, requireAccess, requirePermission } from './issue-writes';
 import type { Editor } from './tokens';
 
 export interface Idempotency {
@@ -76,7 +76,15 @@ export async function createIssue(
     const extra =
       idempotency === null
         ? []
-        : [idempotencyInsert(app.db, { token_id: editor.tokenId, key: idempotency.key, fingerprint: idempotency.fingerprint, issue_id: issue.id, created_at: now })];
+        : [
+            idempotencyInsert(app.db, {
+              token_id: editor.tokenId,
+              key: idempotency.key,
+              fingerprint: idempotency.fingerprint,
+              issue_id: issue.id,
+              created_at: now,
+            }),
+          ];
     try {
       await writeIssue(app.db, issue, { action: 'create', author: editor.name, expectedVersion: null, extra, renderer: RENDERER_VERSION });
       return { issue, replayed: false };
@@ -109,7 +117,13 @@ export async function patchIssue(app: App, editor: Editor, id: string, patch: Is
   const current = await loadIssue(app, id);
   await requireAccess(app, editor, current, 'write');
   const defaults: Partial<IssueContent> = {
-    subtitle: null, summary: [], teasers: [], tags: [], authors: [], cover_image: null, canonical_url: null,
+    subtitle: null,
+    summary: [],
+    teasers: [],
+    tags: [],
+    authors: [],
+    cover_image: null,
+    canonical_url: null,
     language: app.site.language,
   };
   const change: Partial<IssueContent> = {};

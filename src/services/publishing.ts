@@ -18,13 +18,7 @@ const HINTS: Record<Status, string> = {
 };
 
 /** Publishes now, or schedules for `at` when that is in the future (the cron trigger publishes it). */
-export async function publishIssue(
-  app: App,
-  editor: Editor,
-  id: string,
-  at: string | undefined,
-  ifMatch: string | null,
-): Promise<Issue> {
+export async function publishIssue(app: App, editor: Editor, id: string, at: string | undefined, ifMatch: string | null): Promise<Issue> {
   requirePermission(editor, 'publish');
   const current = await loadIssue(app, id);
   const now = app.now();
@@ -42,7 +36,8 @@ export async function publishIssue(
 export async function unpublishIssue(app: App, editor: Editor, id: string, ifMatch: string | null): Promise<Issue> {
   requirePermission(editor, 'publish');
   const current = await loadIssue(app, id);
-  if (!canTransition('unpublish', current.status)) throw invalidTransition(current, 'unpublish', 'it is not published, scheduled or archived.');
+  if (!canTransition('unpublish', current.status))
+    throw invalidTransition(current, 'unpublish', 'it is not published, scheduled or archived.');
   return commitChange(app, editor, current, { status: 'draft', publish_at: null }, 'unpublish', { ifMatch, required: false });
 }
 
@@ -66,7 +61,10 @@ export async function publishDue(app: App): Promise<string[]> {
     if (current === null || current.status !== 'scheduled') continue;
     const publishedAt = current.published_at ?? current.publish_at ?? now.toISOString();
     try {
-      await commitChange(app, null, current, { status: 'published', publish_at: null, published_at: publishedAt }, 'publish', { ifMatch: null, required: false });
+      await commitChange(app, null, current, { status: 'published', publish_at: null, published_at: publishedAt }, 'publish', {
+        ifMatch: null,
+        required: false,
+      });
       published.push(id);
     } catch (error) {
       // An editor changed the issue in between; the next run sees the new state.

@@ -1,7 +1,7 @@
 import type { App } from '../config';
+import type { SealedCursor } from '../domain/cursor';
 import type { Issue } from '../domain/issue';
 import { invalidInput, notFound } from '../http/problem';
-import type { SealedCursor } from '../domain/cursor';
 import type { IssueListItem } from '../storage/issue-rows';
 import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
 import { tagCounts } from '../storage/published-counts';
@@ -34,8 +34,13 @@ export async function listPublishedIssues(app: App, query: PublishedQuery): Prom
   // other would silently start again at page 1.
   const searching = query.terms.length > 0;
   if (after !== null && (after.seq !== undefined) !== searching) {
-    const detail = searching ? 'This cursor pages a list, not a search: start the search without one.' : 'This cursor pages a search, not a list: start the list without one.';
-    throw invalidInput([{ path: '/cursor', message: searching ? 'is a list cursor; a search needs its own' : 'is a search cursor; a list needs its own' }], detail);
+    const detail = searching
+      ? 'This cursor pages a list, not a search: start the search without one.'
+      : 'This cursor pages a search, not a list: start the list without one.';
+    throw invalidInput(
+      [{ path: '/cursor', message: searching ? 'is a list cursor; a search needs its own' : 'is a search cursor; a list needs its own' }],
+      detail,
+    );
   }
   if (query.terms.length === 0) {
     const rows = await listPublished(app.db, { tag: query.tag, after, limit: query.limit + 1 });
@@ -48,7 +53,9 @@ export async function listPublishedIssues(app: App, query: PublishedQuery): Prom
   const page = found.slice(0, query.limit);
   const last = page.at(-1);
   const next =
-    found.length > query.limit && last?.issue.published_at ? await sealCursor(app, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null;
+    found.length > query.limit && last?.issue.published_at
+      ? await sealCursor(app, { at: last.issue.published_at, id: last.issue.id, seq: last.seq })
+      : null;
   return { issues: page.map((hit) => hit.issue), next };
 }
 

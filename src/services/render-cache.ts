@@ -4,9 +4,9 @@ import { CACHE_POLICY } from '../http/cache-policy';
 import { contentEtag, httpDate, isNotModified, notModified } from '../http/conditional';
 import type { Representation } from '../http/respond';
 import { StorageUnavailable } from '../storage/db';
-import { readEdgeOutput, storeEdgeOutput, type StoredOutput } from '../storage/edge-outputs';
+import { readEdgeOutput, type StoredOutput, storeEdgeOutput } from '../storage/edge-outputs';
 import { versionToServe } from './content-version';
-import { resetIsolateState, THIS_ISOLATE, type CachedOutput, type IsolateState, type KnownVersion } from './isolate-state';
+import { type CachedOutput, type IsolateState, type KnownVersion, resetIsolateState, THIS_ISOLATE } from './isolate-state';
 
 /**
  * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, under a
@@ -148,7 +148,11 @@ export async function serveCached(
   if (skip === 'render') return respond(request, entry, 'miss');
   if (skip === null) remember(app.isolate, key, entry);
   if (options.shared && representation.shared !== false) {
-    app.defer(storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) => console.warn('cache: could not store an output', error)));
+    app.defer(
+      storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) =>
+        console.warn('cache: could not store an output', error),
+      ),
+    );
   }
   return respond(request, entry, 'miss');
 }

@@ -1,6 +1,6 @@
 import type { App } from '../config';
+import { RENDERER_VERSION, renderMarkdown } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
-import { renderMarkdown, RENDERER_VERSION } from '../render/markdown';
 import { escapeHtml } from '../render/text';
 import { staleRendered, storeRerendered } from '../storage/issues';
 import { announceVersion } from './content-version';

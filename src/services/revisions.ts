@@ -25,7 +25,14 @@ export async function restoreRevision(app: App, editor: Editor, id: string, n: n
   const { status: _status, publish_at: _publishAt, published_at: _publishedAt, ...content } = revision.snapshot;
   // A revision may predate today's checks: it passes the door a create passes (and is composed to NFC).
   const checked = parse(IssueInputSchema, content);
-  if (!checked.ok) throw invalidInput(checked.errors, `Revision ${n} cannot be restored as it is: its fields fail today's checks; see \`errors\`.`);
-  const restored = { ...content, ...checked.value, slug: checked.value.slug ?? content.slug, number: checked.value.number ?? content.number, language: checked.value.language ?? content.language };
+  if (!checked.ok)
+    throw invalidInput(checked.errors, `Revision ${n} cannot be restored as it is: its fields fail today's checks; see \`errors\`.`);
+  const restored = {
+    ...content,
+    ...checked.value,
+    slug: checked.value.slug ?? content.slug,
+    number: checked.value.number ?? content.number,
+    language: checked.value.language ?? content.language,
+  };
   return commitChange(app, editor, current, restored, 'restore', { ifMatch, required: false });
 }

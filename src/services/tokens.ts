@@ -1,5 +1,5 @@
-import { hashToken, tokenId } from '../domain/token';
 import type { Role } from '../domain/status';
+import { hashToken, tokenId } from '../domain/token';
 import type { Db } from '../storage/db';
 import { findToken } from '../storage/tokens';
 

@@ -8,14 +8,39 @@ import { BUMP_GENERATION_SQL } from './content-version';
 /** Tables in restore order (parents first), each with its columns and a stable order. */
 export const BACKUP_TABLES = {
   issues: {
-    columns: ['seq', 'id', 'number', 'slug', 'title', 'subtitle', 'summary', 'body', 'html', 'teasers', 'tags', 'authors', 'cover_image', 'canonical_url', 'language', 'status', 'publish_at', 'published_at', 'created_at', 'updated_at', 'version'],
+    columns: [
+      'seq',
+      'id',
+      'number',
+      'slug',
+      'title',
+      'subtitle',
+      'summary',
+      'body',
+      'html',
+      'teasers',
+      'tags',
+      'authors',
+      'cover_image',
+      'canonical_url',
+      'language',
+      'status',
+      'publish_at',
+      'published_at',
+      'created_at',
+      'updated_at',
+      'version',
+    ],
     orderBy: 'seq',
   },
   issue_tags: { columns: ['tag', 'issue_id', 'published_at'], orderBy: 'tag, issue_id' },
   revisions: { columns: ['issue_id', 'n', 'action', 'author', 'snapshot', 'created_at'], orderBy: 'issue_id, n' },
   // Token metadata only: the hashes never leave the database.
   tokens: { columns: ['id', 'name', 'role', 'created_at', 'revoked_at'], orderBy: 'id' },
-  feedback: { columns: ['id', 'issue_id', 'rating', 'comment', 'email', 'client_hash', 'window_start', 'created_at', 'updated_at'], orderBy: 'id' },
+  feedback: {
+    columns: ['id', 'issue_id', 'rating', 'comment', 'email', 'client_hash', 'window_start', 'created_at', 'updated_at'],
+    orderBy: 'id',
+  },
 } as const;
 export type BackupTable = keyof typeof BACKUP_TABLES;
 export type Row = Record<string, string | number | null>;
@@ -29,7 +54,9 @@ export function exportQuery(table: BackupTable, offset: number, limit: number): 
 export const COUNT_ISSUES_SQL = 'SELECT COUNT(*) AS n FROM issues;';
 
 /** The row count of every backed-up table, in one row (one `wrangler d1 execute`, not five). */
-export const COUNT_ROWS_SQL = `SELECT ${Object.keys(BACKUP_TABLES).map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`).join(', ')};`;
+export const COUNT_ROWS_SQL = `SELECT ${Object.keys(BACKUP_TABLES)
+  .map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`)
+  .join(', ')};`;
 
 function literal(value: string | number | null): string {
   if (value === null) return 'NULL';
@@ -70,5 +97,5 @@ export const RECOUNT_SQL = [
  * the cron writes their rows (src/services/search-index.ts).
  */
 export const REBUILD_SEARCH_SQL =
-  "INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, " +
+  'INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, ' +
   "COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues;";

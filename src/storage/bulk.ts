@@ -9,8 +9,26 @@ import { recountStatements } from './published-counts';
  * revisions are written; reads do not use them.
  */
 const COLUMNS = [
-  'id', 'number', 'slug', 'title', 'subtitle', 'summary', 'body', 'html', 'teasers', 'tags', 'authors', 'cover_image',
-  'canonical_url', 'language', 'status', 'publish_at', 'published_at', 'created_at', 'updated_at', 'version',
+  'id',
+  'number',
+  'slug',
+  'title',
+  'subtitle',
+  'summary',
+  'body',
+  'html',
+  'teasers',
+  'tags',
+  'authors',
+  'cover_image',
+  'canonical_url',
+  'language',
+  'status',
+  'publish_at',
+  'published_at',
+  'created_at',
+  'updated_at',
+  'version',
 ] as const;
 
 const literal = (value: string | number | null) =>
@@ -18,10 +36,26 @@ const literal = (value: string | number | null) =>
 
 function row(issue: Issue): string {
   const values: (string | number | null)[] = [
-    issue.id, issue.number, issue.slug, issue.title, issue.subtitle, JSON.stringify(issue.summary), issue.body, issue.html,
-    JSON.stringify(issue.teasers), JSON.stringify(issue.tags), JSON.stringify(issue.authors), issue.cover_image,
-    issue.canonical_url, issue.language, issue.status, issue.publish_at, issue.published_at, issue.created_at,
-    issue.updated_at, issue.version,
+    issue.id,
+    issue.number,
+    issue.slug,
+    issue.title,
+    issue.subtitle,
+    JSON.stringify(issue.summary),
+    issue.body,
+    issue.html,
+    JSON.stringify(issue.teasers),
+    JSON.stringify(issue.tags),
+    JSON.stringify(issue.authors),
+    issue.cover_image,
+    issue.canonical_url,
+    issue.language,
+    issue.status,
+    issue.publish_at,
+    issue.published_at,
+    issue.created_at,
+    issue.updated_at,
+    issue.version,
   ];
   return `(${values.map(literal).join(', ')})`;
 }
@@ -29,20 +63,20 @@ function row(issue: Issue): string {
 /** Inserts published issues (at most ~20 a statement, to stay under D1's 100 KB statement limit). */
 export async function bulkInsertPublished(db: Db, issues: Issue[]): Promise<void> {
   const statements = [db.prepare(`INSERT INTO issues (${COLUMNS.join(', ')}) VALUES ${issues.map(row).join(', ')}`)];
-  const tagRows = issues.flatMap((issue) => issue.tags.map((tag) => `(${literal(tag)}, ${literal(issue.id)}, ${literal(issue.published_at)})`));
+  const tagRows = issues.flatMap((issue) =>
+    issue.tags.map((tag) => `(${literal(tag)}, ${literal(issue.id)}, ${literal(issue.published_at)})`),
+  );
   if (tagRows.length > 0) statements.push(db.prepare(`INSERT INTO issue_tags (tag, issue_id, published_at) VALUES ${tagRows.join(', ')}`));
   const ids = issues.map((issue) => literal(issue.id)).join(', ');
   statements.push(
     db.prepare(
-      "INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, " +
+      'INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, ' +
         `COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues WHERE id IN (${ids})`,
     ),
   );
   for (const issue of issues) {
     statements.push(
-      db
-        .prepare('INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE id = ?')
-        .bind(issueGrams(issue), issue.id),
+      db.prepare('INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE id = ?').bind(issueGrams(issue), issue.id),
     );
   }
   statements.push(db.prepare(`UPDATE issues SET grams_indexed = 1 WHERE id IN (${ids})`));

@@ -1,6 +1,6 @@
 import type { Feedback, FeedbackSummary } from '../domain/feedback';
-import type { Keyset } from './issue-rows';
 import type { Db } from './db';
+import type { Keyset } from './issue-rows';
 
 const COLUMNS = 'id, issue_id, rating, comment, email, created_at, updated_at';
 
@@ -38,7 +38,9 @@ export async function listFeedback(db: Db, options: { issueId?: string; after: K
     params.push(options.after.at, options.after.id);
   }
   const { results } = await db
-    .prepare(`SELECT ${COLUMNS} FROM feedback ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`)
+    .prepare(
+      `SELECT ${COLUMNS} FROM feedback ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`,
+    )
     .bind(...params, options.limit)
     .all<Feedback>();
   return results;

@@ -1,6 +1,6 @@
 import type { Issue } from '../domain/issue';
-import { ALL_COLUMNS, toIssue, type IssueRow } from './issue-rows';
 import type { Db } from './db';
+import { ALL_COLUMNS, type IssueRow, toIssue } from './issue-rows';
 
 /** The newest published issues with their HTML, of one tag if given. */
 export async function newestPublished(db: Db, options: { tag?: string; limit: number }): Promise<Issue[]> {

@@ -5,11 +5,7 @@ export interface IdempotencyRecord {
   issue_id: string;
 }
 
-export async function findIdempotencyRecord(
-  db: Db,
-  tokenId: string,
-  key: string,
-): Promise<IdempotencyRecord | null> {
+export async function findIdempotencyRecord(db: Db, tokenId: string, key: string): Promise<IdempotencyRecord | null> {
   return db
     .prepare('SELECT fingerprint, issue_id FROM idempotency_keys WHERE token_id = ? AND key = ?')
     .bind(tokenId, key)

@@ -1,12 +1,12 @@
 import type { Issue } from '../domain/issue';
 import type { Action, Status } from '../domain/status';
-import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, type IssueRow, type Keyset } from './issue-rows';
 import { batchOrConflict } from './conflict';
+import { BUMP_GENERATION_SQL, bumpGeneration, type ContentVersion, contentVersionRead } from './content-version';
+import type { Db } from './db';
+import { ALL_COLUMNS, type IssueListItem, type IssueRow, type Keyset, LIST_COLUMNS, toIssue, toListItem } from './issue-rows';
+import { recountStatements } from './published-counts';
 import { revisionInsert } from './revisions';
 import { moveToNewestSeq, searchRowWrite } from './search';
-import { BUMP_GENERATION_SQL, bumpGeneration, contentVersionRead, type ContentVersion } from './content-version';
-import { recountStatements } from './published-counts';
-import type { Db } from './db';
 
 /** One issue by its stable id, in any status. */
 export async function findIssueById(db: Db, id: string): Promise<Issue | null> {
@@ -16,10 +16,7 @@ export async function findIssueById(db: Db, id: string): Promise<Issue | null> {
 
 /** One published issue by its slug. */
 export async function findPublishedBySlug(db: Db, slug: string): Promise<Issue | null> {
-  const row = await db
-    .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE slug = ? AND status = 'published'`)
-    .bind(slug)
-    .first<IssueRow>();
+  const row = await db.prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE slug = ? AND status = 'published'`).bind(slug).first<IssueRow>();
   return row === null ? null : toIssue(row);
 }
 
@@ -59,25 +56,22 @@ export async function listIssues(
   const sql =
     `SELECT ${LIST_COLUMNS} FROM issues ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
     'ORDER BY updated_at DESC, id DESC LIMIT ?';
-  const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow>();
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params, options.limit)
+    .all<IssueRow>();
   return results.map(toListItem);
 }
 
 /** Published issues, newest first, optionally of one tag. */
-export async function listPublished(
-  db: Db,
-  options: { tag?: string; after: Keyset | null; limit: number },
-): Promise<IssueListItem[]> {
+export async function listPublished(db: Db, options: { tag?: string; after: Keyset | null; limit: number }): Promise<IssueListItem[]> {
   const after = options.after;
   const keyset = after === null ? '' : 'AND (published_at, id) < (?, ?)';
   const keysetParams = after === null ? [] : [after.at, after.id];
   const statement =
     options.tag === undefined
       ? db
-          .prepare(
-            `SELECT ${LIST_COLUMNS} FROM issues WHERE status = 'published' ${keyset} ` +
-              'ORDER BY published_at DESC, id DESC LIMIT ?',
-          )
+          .prepare(`SELECT ${LIST_COLUMNS} FROM issues WHERE status = 'published' ${keyset} ORDER BY published_at DESC, id DESC LIMIT ?`)
           .bind(...keysetParams, options.limit)
       : db
           .prepare(
@@ -103,9 +97,23 @@ export async function dueScheduled(db: Db, now: string, limit = 50): Promise<str
 
 function issueValues(issue: Issue): unknown[] {
   return [
-    issue.number, issue.slug, issue.title, issue.subtitle, JSON.stringify(issue.summary), issue.body, issue.html,
-    JSON.stringify(issue.teasers), JSON.stringify(issue.tags), JSON.stringify(issue.authors), issue.cover_image,
-    issue.canonical_url, issue.language, issue.status, issue.publish_at, issue.published_at, issue.updated_at,
+    issue.number,
+    issue.slug,
+    issue.title,
+    issue.subtitle,
+    JSON.stringify(issue.summary),
+    issue.body,
+    issue.html,
+    JSON.stringify(issue.teasers),
+    JSON.stringify(issue.tags),
+    JSON.stringify(issue.authors),
+    issue.cover_image,
+    issue.canonical_url,
+    issue.language,
+    issue.status,
+    issue.publish_at,
+    issue.published_at,
+    issue.updated_at,
     issue.version,
   ];
 }
@@ -159,7 +167,9 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     ...search.after,
     ...(options.renderer === undefined ? [] : [db.prepare('UPDATE issues SET renderer = ? WHERE id = ?').bind(options.renderer, issue.id)]),
     ...(options.extra ?? []),
-    ...(options.visibleToReaders ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)] : []),
+    ...(options.visibleToReaders
+      ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)]
+      : []),
   ];
   const results = await batchOrConflict(db, statements);
   if (!options.visibleToReaders) return null;

@@ -12,7 +12,9 @@ export function recountStatements(db: Db, tags?: readonly string[]): D1PreparedS
     return [
       site,
       db.prepare('DELETE FROM tag_counts'),
-      db.prepare('INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag'),
+      db.prepare(
+        'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag',
+      ),
     ];
   }
   if (tags.length === 0) return [site];
@@ -21,7 +23,9 @@ export function recountStatements(db: Db, tags?: readonly string[]): D1PreparedS
     site,
     db.prepare(`DELETE FROM tag_counts WHERE tag IN (${marks})`).bind(...tags),
     db
-      .prepare(`INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE tag IN (${marks}) AND published_at IS NOT NULL GROUP BY tag`)
+      .prepare(
+        `INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE tag IN (${marks}) AND published_at IS NOT NULL GROUP BY tag`,
+      )
       .bind(...tags),
   ];
 }

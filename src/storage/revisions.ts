@@ -55,6 +55,9 @@ export async function findRevision(db: Db, issueId: string, n: number): Promise<
 
 /** Who created an issue: the author of its first revision (null for an issue made by the system). */
 export async function creatorOf(db: Db, issueId: string): Promise<string | null> {
-  const row = await db.prepare('SELECT author FROM revisions WHERE issue_id = ? AND n = 1').bind(issueId).first<{ author: string | null }>();
+  const row = await db
+    .prepare('SELECT author FROM revisions WHERE issue_id = ? AND n = 1')
+    .bind(issueId)
+    .first<{ author: string | null }>();
   return row?.author ?? null;
 }

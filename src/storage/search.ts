@@ -1,7 +1,7 @@
 import type { Issue } from '../domain/issue';
 import { gramToken, isShortTerm, issueGrams } from '../domain/search-text';
-import { ALL_COLUMNS, LIST_COLUMNS, toIssue, toListItem, type IssueListItem, type IssueRow } from './issue-rows';
 import type { Db } from './db';
+import { ALL_COLUMNS, type IssueListItem, type IssueRow, LIST_COLUMNS, toIssue, toListItem } from './issue-rows';
 
 /**
  * The statements that replace an issue's rows in the search indexes, for every write batch: the
@@ -94,7 +94,8 @@ export async function searchPublished(
   const short = options.terms.filter(isShortTerm);
   const trigramQuery = long.map(quoteFts).join(' AND ');
   const scanShort =
-    short.length > 0 && (await db.prepare("SELECT 1 FROM issues WHERE grams_indexed = 0 AND status = 'published' LIMIT 1").first()) !== null;
+    short.length > 0 &&
+    (await db.prepare("SELECT 1 FROM issues WHERE grams_indexed = 0 AND status = 'published' LIMIT 1").first()) !== null;
   const where: string[] = ["i.status = 'published'"];
   const params: unknown[] = [];
   let drive: 'issue_search' | 'issue_grams' = 'issue_search';
@@ -126,11 +127,16 @@ export async function searchPublished(
     where.push('d.rowid < ?');
     params.push(options.afterSeq);
   }
-  const columns = LIST_COLUMNS.split(', ').map((c) => `i.${c}`).join(', ');
+  const columns = LIST_COLUMNS.split(', ')
+    .map((c) => `i.${c}`)
+    .join(', ');
   const sql =
     `SELECT d.rowid AS search_seq, ${columns} FROM ${drive} d JOIN issues i ON i.seq = d.rowid ` +
     `WHERE ${where.join(' AND ')} ORDER BY d.rowid DESC LIMIT ?`;
-  const { results } = await db.prepare(sql).bind(...params, options.limit).all<IssueRow & { search_seq: number }>();
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params, options.limit)
+    .all<IssueRow & { search_seq: number }>();
   return results.map(({ search_seq, ...row }) => ({ issue: toListItem(row), seq: search_seq }));
 }
 

@@ -11,10 +11,7 @@ export interface TokenRecord {
 }
 
 export async function findToken(db: Db, id: string): Promise<TokenRecord | null> {
-  return db
-    .prepare('SELECT id, name, role, hash, created_at, revoked_at FROM tokens WHERE id = ?')
-    .bind(id)
-    .first<TokenRecord>();
+  return db.prepare('SELECT id, name, role, hash, created_at, revoked_at FROM tokens WHERE id = ?').bind(id).first<TokenRecord>();
 }
 
 export async function insertToken(db: Db, token: TokenRecord): Promise<void> {
@@ -26,10 +23,7 @@ export async function insertToken(db: Db, token: TokenRecord): Promise<void> {
 
 /** Marks a token revoked; true when there was a live token to revoke. */
 export async function revokeToken(db: Db, id: string, at: string): Promise<boolean> {
-  const result = await db
-    .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-    .bind(at, id)
-    .run();
+  const result = await db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').bind(at, id).run();
   return result.meta.changes === 1;
 }
 

@@ -4,7 +4,9 @@ import type { Db } from './db';
 export function queuePings(db: Db, topics: readonly string[], dueAt: string): D1PreparedStatement[] {
   return topics.map((topic) =>
     db
-      .prepare('INSERT INTO websub_outbox (topic, due_at, attempts) VALUES (?, ?, 0) ON CONFLICT (topic) DO UPDATE SET due_at = excluded.due_at, attempts = 0')
+      .prepare(
+        'INSERT INTO websub_outbox (topic, due_at, attempts) VALUES (?, ?, 0) ON CONFLICT (topic) DO UPDATE SET due_at = excluded.due_at, attempts = 0',
+      )
       .bind(topic, dueAt),
   );
 }

@@ -2,10 +2,11 @@
 // on workerd. A partner page on another localhost origin embeds an issue and the iframe follows
 // its content's height; XSS payloads never run on the issue page, the embed or the card; an origin
 // that is not a partner cannot frame the embed; screenshots of the seed issue are saved.
-import { createServer, type Server } from 'node:http';
+
 import { mkdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
 import { XSS_PAYLOADS } from './xss-payloads';
 
@@ -57,15 +58,17 @@ try {
   const xssSlugs: string[] = [];
   let refused = 0;
   for (const [i, payload] of XSS_PAYLOADS.entries()) {
-    const slug = await publish(JSON.stringify({
-      title: `XSS ${i} ${payload}`.slice(0, 200),
-      slug: `xss-${i}`,
-      subtitle: payload,
-      summary: [payload, `요점 ${payload}`],
-      body: `# ${payload}\n\n${payload}\n\n[링크](${payload}) <a href="${payload}">a</a>\n\n> ${payload}`,
-      teasers: [{ title: payload, excerpt: payload }],
-      authors: [{ name: payload.slice(0, 100) }],
-    }));
+    const slug = await publish(
+      JSON.stringify({
+        title: `XSS ${i} ${payload}`.slice(0, 200),
+        slug: `xss-${i}`,
+        subtitle: payload,
+        summary: [payload, `요점 ${payload}`],
+        body: `# ${payload}\n\n${payload}\n\n[링크](${payload}) <a href="${payload}">a</a>\n\n> ${payload}`,
+        teasers: [{ title: payload, excerpt: payload }],
+        authors: [{ name: payload.slice(0, 100) }],
+      }),
+    );
     if (slug === null) failures.push(`payload ${i} was refused in text fields, where it should be stored as text`);
     else xssSlugs.push(slug);
     for (const field of [{ tags: [payload] }, { canonical_url: payload }, { teasers: [{ title: 't', url: payload }] }]) {
@@ -77,7 +80,15 @@ try {
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const context = await browser.newContext();
   let dialogs = 0;
@@ -118,7 +129,10 @@ try {
       }
     }
   }
-  check(executed === 0, `${XSS_PAYLOADS.length} XSS payloads: ${xssSlugs.length} issues stored them, ${refused} placements were refused at the door; ${visits} page loads (issue page, embed, card), ${executed} executions, ${dialogs - dialogsBefore} dialogs`);
+  check(
+    executed === 0,
+    `${XSS_PAYLOADS.length} XSS payloads: ${xssSlugs.length} issues stored them, ${refused} placements were refused at the door; ${visits} page loads (issue page, embed, card), ${executed} executions, ${dialogs - dialogsBefore} dialogs`,
+  );
 
   // 2. A partner page embeds the seed issue; the iframe follows its content's height.
   const embedUrl = `${worker.url}/embed/${encodeURIComponent(seedSlug)}`;
@@ -135,11 +149,17 @@ try {
   };
   await settle();
   const wide = { frame: await frameHeight(), content: await contentHeight() };
-  check(wide.frame > 150 && Math.abs(wide.frame - wide.content) <= 1, `partner page at 1280px: iframe ${wide.frame}px for content of ${wide.content}px`);
+  check(
+    wide.frame > 150 && Math.abs(wide.frame - wide.content) <= 1,
+    `partner page at 1280px: iframe ${wide.frame}px for content of ${wide.content}px`,
+  );
   await page.setViewportSize({ width: 390, height: 844 });
   await settle();
   const narrow = { frame: await frameHeight(), content: await contentHeight() };
-  check(narrow.frame > wide.frame && Math.abs(narrow.frame - narrow.content) <= 1, `partner page at 390px: iframe grew to ${narrow.frame}px for content of ${narrow.content}px`);
+  check(
+    narrow.frame > wide.frame && Math.abs(narrow.frame - narrow.content) <= 1,
+    `partner page at 390px: iframe grew to ${narrow.frame}px for content of ${narrow.content}px`,
+  );
   const origin = await (await page.$('#embed'))!.contentFrame().then((f) => f!.evaluate(() => self.origin));
   check(origin === 'null', `the sandboxed embed's origin reads "${origin}", and the snippet still found its frame`);
 
@@ -161,12 +181,18 @@ try {
   await page.check('input[name="rating"][value="5"]');
   await page.fill('textarea[name="comment"]', '유익했어요');
   await Promise.all([page.waitForURL(/feedback=thanks/), page.click('.feedback button')]);
-  check((await page.textContent('#feedback h2')) === '고맙습니다!', `the issue page's feedback form posts and returns to a thank-you (${page.url().replace(worker.url, '')})`);
+  check(
+    (await page.textContent('#feedback h2')) === '고맙습니다!',
+    `the issue page's feedback form posts and returns to a thank-you (${page.url().replace(worker.url, '')})`,
+  );
   await page.goto(framing(partner.origin, embedUrl), { waitUntil: 'load' });
   const embedFrame = (await (await page.$('#embed'))!.contentFrame())!;
   await embedFrame.check('input[name="rating"][value="4"]');
   await Promise.all([embedFrame.waitForURL(/feedback=thanks/), embedFrame.click('.feedback button')]);
-  check((await embedFrame.textContent('#feedback h2')) === '고맙습니다!', 'the embed\'s feedback form posts from inside the sandboxed iframe and shows the thank-you there');
+  check(
+    (await embedFrame.textContent('#feedback h2')) === '고맙습니다!',
+    "the embed's feedback form posts from inside the sandboxed iframe and shows the thank-you there",
+  );
 
   // 5. The API reference renders every operation from files this site serves.
   const external: string[] = [];
@@ -177,13 +203,22 @@ try {
   await page.goto(`${worker.url}/docs`, { waitUntil: 'load' });
   await page.waitForSelector('.opblock', { timeout: 15_000 });
   const operations = await page.$$eval('.opblock', (blocks) => blocks.length);
-  const documented = Object.values(((await (await fetch(`${worker.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, object> }).paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
-  check(operations === documented && external.length === 0, `/docs renders ${operations} of ${documented} operations, with ${external.length} requests to other hosts`);
+  const documented = Object.values(
+    ((await (await fetch(`${worker.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, object> }).paths,
+  ).reduce((n, ops) => n + Object.keys(ops).length, 0);
+  check(
+    operations === documented && external.length === 0,
+    `/docs renders ${operations} of ${documented} operations, with ${external.length} requests to other hosts`,
+  );
   await page.screenshot({ path: `${SHOTS}/api-docs-desktop.png` });
 
   // 6. Screenshots of the seed issue, at phone and desktop widths.
   const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
-  const views = { page: `/issues/${encodeURIComponent(seedSlug)}`, embed: `/embed/${encodeURIComponent(seedSlug)}`, card: `/embed/${encodeURIComponent(seedSlug)}?view=card` };
+  const views = {
+    page: `/issues/${encodeURIComponent(seedSlug)}`,
+    embed: `/embed/${encodeURIComponent(seedSlug)}`,
+    card: `/embed/${encodeURIComponent(seedSlug)}?view=card`,
+  };
   const shots: { file: string; status: number; bytes: number }[] = [];
   for (const [size, viewport] of Object.entries(sizes)) {
     await page.setViewportSize(viewport);
@@ -196,7 +231,10 @@ try {
   }
   // A screenshot of an error page, or an empty one, is not a screenshot of the issue.
   const good = shots.filter((s) => s.status === 200 && s.bytes > 10_000);
-  check(good.length === shots.length, `${good.length} of ${shots.length} screenshots of the seed issue (200, over 10 KB) saved in ${SHOTS}/ (page, embed and card at 390px and 1280px)`);
+  check(
+    good.length === shots.length,
+    `${good.length} of ${shots.length} screenshots of the seed issue (200, over 10 KB) saved in ${SHOTS}/ (page, embed and card at 390px and 1280px)`,
+  );
 } finally {
   await browser?.close();
   await worker.dispose();

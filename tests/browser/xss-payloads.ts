@@ -56,7 +56,7 @@ export const XSS_PAYLOADS: string[] = [
   '<xmp><script>alert(1)</script></xmp>',
   '<plaintext><script>alert(1)</script>',
   '</script><script>alert(1)</script>',
-  '{{constructor.constructor(\'alert(1)\')()}}',
+  "{{constructor.constructor('alert(1)')()}}",
   '<a href="#" onclick="alert(1)" id="x">x</a>',
   '<svg><foreignObject><script>alert(1)</script></foreignObject></svg>',
   '<img src="x" onerror="top.__xss=1">',

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../scripts/lib/local-worker';
-import { applyMigrations, d1Runner, targetFlags, wrangler, type D1Target } from '../../scripts/lib/wrangler';
+import { applyMigrations, type D1Target, d1Runner, targetFlags, wrangler } from '../../scripts/lib/wrangler';
+import { type DevProcess, startDev } from '../../scripts/lib/wrangler-dev';
 import { generateToken, hashToken } from '../../src/domain/token';
 import { BOUND_MS, REFRESH_MS } from '../../src/services/content-version';
 import { insertTokenSql } from '../../src/storage/tokens';
-import { GIVE_UP_MS, look, newTally, OUTPUTS, staleness, type Expected } from './staleness';
-import { startDev, type DevProcess } from '../../scripts/lib/wrangler-dev';
+import { type Expected, GIVE_UP_MS, look, newTally, OUTPUTS, staleness } from './staleness';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const ROUNDS = Number(values.rounds);
@@ -46,7 +46,16 @@ const d1Version = async () => {
   return { epoch: Number(rows.find((r) => r.key === 'epoch')?.value), generation: Number(rows.find((r) => r.key === 'generation')?.value) };
 };
 const minted = generateToken();
-await d1(insertTokenSql({ id: minted.id, name: 'edge-stage', role: 'editor', hash: await hashToken(minted.token), created_at: new Date().toISOString(), revoked_at: null }));
+await d1(
+  insertTokenSql({
+    id: minted.id,
+    name: 'edge-stage',
+    role: 'editor',
+    hash: await hashToken(minted.token),
+    created_at: new Date().toISOString(),
+    revoked_at: null,
+  }),
+);
 
 const aPort = await freePort();
 const base = { SITE_URL: `http://127.0.0.1:${aPort}`, ...ONE_DEPLOYMENT };
@@ -65,7 +74,11 @@ interface Issue {
 }
 /** The editor API on A: every write goes through A. */
 async function onA(method: string, path: string, body?: object, headers: Record<string, string> = {}): Promise<Issue> {
-  const init = { method, body: body && JSON.stringify(body), headers: { Authorization: `Bearer ${minted.token}`, 'Content-Type': 'application/json', ...headers } };
+  const init = {
+    method,
+    body: body && JSON.stringify(body),
+    headers: { Authorization: `Bearer ${minted.token}`, 'Content-Type': 'application/json', ...headers },
+  };
   const response = await fetch(`${a.url}/api/v1/admin/issues${path}`, init);
   if (!response.ok) throw new Error(`${method} ${path} on A: ${response.status} ${await response.text()}`);
   return response.json() as Promise<Issue>;
@@ -87,7 +100,10 @@ async function measure(kind: string, expected: Expected, pause: number, write: (
   await write();
   const { ms, wentBack } = await staleness(b.url, expected, since, tally);
   measured.set(kind, [...(measured.get(kind) ?? []), ms]);
-  check(ms <= LIMIT_MS, `bound check of the contract: B served "${kind}" of ${expected.slug} ${shownAfter(ms)}, over BOUND_MS + 1,500 = ${LIMIT_MS} ms`);
+  check(
+    ms <= LIMIT_MS,
+    `bound check of the contract: B served "${kind}" of ${expected.slug} ${shownAfter(ms)}, over BOUND_MS + 1,500 = ${LIMIT_MS} ms`,
+  );
   check(wentBack.length === 0, `B served "${kind}" of ${expected.slug} and then the state before it again on ${wentBack.join(', ')}`);
 }
 
@@ -101,7 +117,10 @@ async function firstRead(kind: string, expected: Expected, write: () => Promise<
   await sleep(since + FIRST_READ_MS - Date.now());
   const shown = await look(b.url, expected, tally);
   const at = Date.now() - since;
-  check(shown.every(Boolean), `bound check of the contract: B, unread since before the ${kind} of ${expected.slug}, answered ${at} ms after it without it on ${OUTPUTS.filter((_, i) => !shown[i]).join(', ')}`);
+  check(
+    shown.every(Boolean),
+    `bound check of the contract: B, unread since before the ${kind} of ${expected.slug}, answered ${at} ms after it without it on ${OUTPUTS.filter((_, i) => !shown[i]).join(', ')}`,
+  );
   firstReads.push(`${kind} ${shown.every(Boolean) ? 'shown' : 'NOT SHOWN'} (answered at ${at} ms)`);
 }
 
@@ -129,7 +148,9 @@ try {
       version = (await onA('POST', `/${draft.id}/publish`)).version;
     });
     const edit = { slug: draft.slug, title: `${title} edited`, published: true };
-    await measure('edit title (PATCH, If-Match)', edit, pause(1), () => onA('PATCH', `/${draft.id}`, { title: edit.title }, ifMatch(version)));
+    await measure('edit title (PATCH, If-Match)', edit, pause(1), () =>
+      onA('PATCH', `/${draft.id}`, { title: edit.title }, ifMatch(version)),
+    );
     await measure('unpublish', { ...edit, published: false }, pause(2), () => onA('POST', `/${draft.id}/unpublish`));
     log(`round ${i}/${ROUNDS}: ${[...measured.values()].map((ms) => ms.at(-1)).join(' / ')} ms`);
   }
@@ -152,7 +173,9 @@ try {
   await kv('put', 'content-version', stale);
   const title = `Edge ${nonce} under a stale hint`;
   const hinted = await onA('POST', '', { title, body: 'Published while KV says generation 1.' });
-  await measure('publish, KV hint at generation 1', { slug: hinted.slug, title, published: true }, 0, () => onA('POST', `/${hinted.id}/publish`));
+  await measure('publish, KV hint at generation 1', { slug: hinted.slug, title, published: true }, 0, () =>
+    onA('POST', `/${hinted.id}/publish`),
+  );
   const afterPublish = (await kv('get', 'content-version')).trim();
   await kv('put', 'content-version', stale);
   const cron = await fetch(`${b.url}/cdn-cgi/local/scheduled`);
@@ -160,8 +183,13 @@ try {
   const healed = (await kv('get', 'content-version')).trim();
   const truth = await d1Version();
   const hint = JSON.parse(healed) as { epoch: number; generation: number };
-  check(hint.epoch === truth.epoch && hint.generation === truth.generation, `after the cron on B, KV's hint is ${healed}, not D1's ${JSON.stringify(truth)}`);
-  notes.push(`KV hint: set to ${stale}; A's publish moved it to ${afterPublish}; set to generation 1 again, the cron on B made it ${healed}, D1 has ${JSON.stringify(truth)}`);
+  check(
+    hint.epoch === truth.epoch && hint.generation === truth.generation,
+    `after the cron on B, KV's hint is ${healed}, not D1's ${JSON.stringify(truth)}`,
+  );
+  notes.push(
+    `KV hint: set to ${stale}; A's publish moved it to ${afterPublish}; set to generation 1 again, the cron on B made it ${healed}, D1 has ${JSON.stringify(truth)}`,
+  );
 
   // 4. B restarted with other settings. First, that the persisted cache holds what a restart reaches.
   const startB = async (vars: Record<string, string>) => {
@@ -171,7 +199,10 @@ try {
   const before = await firstAnswers(b.url, hinted.slug);
   await sleep(500); // B stores its outputs after answering
   const shared = await firstAnswers(a.url, hinted.slug);
-  check(shared.caches === 'embed hit-edge, feed hit-edge', `A, the other isolate, did not find B's outputs in the location's cache (${shared.caches})`);
+  check(
+    shared.caches === 'embed hit-edge, feed hit-edge',
+    `A, the other isolate, did not find B's outputs in the location's cache (${shared.caches})`,
+  );
   notes.push(`one location: A served what B rendered from the shared Cache API (${shared.caches})`);
   const renamed = `Edge Renamed ${nonce}`;
   const restarts: { label: string; vars: Record<string, string>; ancestors: string; title: string; caches?: string }[] = [
@@ -183,16 +214,28 @@ try {
   for (const restart of restarts) {
     await startB({ ...base, ...restart.vars });
     const seen = await firstAnswers(b.url, hinted.slug);
-    check(seen.ancestors === restart.ancestors, `B restarted with ${restart.label}: embed frame-ancestors ${seen.ancestors}, expected ${restart.ancestors}`);
+    check(
+      seen.ancestors === restart.ancestors,
+      `B restarted with ${restart.label}: embed frame-ancestors ${seen.ancestors}, expected ${restart.ancestors}`,
+    );
     check(seen.title === restart.title, `B restarted with ${restart.label}: feed title "${seen.title}", expected "${restart.title}"`);
-    if (restart.caches) check(seen.caches === restart.caches, `B restarted with the same settings did not reach the persisted cache (${seen.caches}): the checks after it would prove nothing`);
+    if (restart.caches)
+      check(
+        seen.caches === restart.caches,
+        `B restarted with the same settings did not reach the persisted cache (${seen.caches}): the checks after it would prove nothing`,
+      );
     notes.push(`restart B, ${restart.label}: frame-ancestors ${seen.ancestors}; feed title "${seen.title}"; ${seen.caches}`);
   }
   const { CF_VERSION_METADATA: _, ...withBinding } = base;
   await startB(withBinding);
   const own = await firstAnswers(b.url, hinted.slug);
-  check(own.ancestors === "'none'" && own.title === before.title, `B restarted with its version binding served ${own.ancestors} / "${own.title}"`);
-  notes.push(`restart B, same settings with wrangler dev's own CF_VERSION_METADATA: ${own.caches} (a new random version id at every start: a chosen id cannot be set under wrangler dev, so a deploy is not simulated beyond this)`);
+  check(
+    own.ancestors === "'none'" && own.title === before.title,
+    `B restarted with its version binding served ${own.ancestors} / "${own.title}"`,
+  );
+  notes.push(
+    `restart B, same settings with wrangler dev's own CF_VERSION_METADATA: ${own.caches} (a new random version id at every start: a chosen id cannot be set under wrangler dev, so a deploy is not simulated beyond this)`,
+  );
 } catch (error) {
   failures.push(`${error instanceof Error ? error.message : String(error)}\n--- A said:\n${a.log()}\n--- B said:\n${b.log()}`);
 } finally {
@@ -202,10 +245,15 @@ try {
 }
 
 const median = (ms: number[]) => [...ms].sort((x, y) => x - y)[Math.floor((ms.length - 1) / 2)] ?? NaN;
-console.log(`edge: B's staleness after a write on A, from sending the write until B served it on /feed.json, /api/v1/issues and the issue page (polled every 100 ms; bound BOUND_MS + 1,500 = ${LIMIT_MS} ms)`);
+console.log(
+  `edge: B's staleness after a write on A, from sending the write until B served it on /feed.json, /api/v1/issues and the issue page (polled every 100 ms; bound BOUND_MS + 1,500 = ${LIMIT_MS} ms)`,
+);
 console.log(`${'change'.padEnd(36)}${'n'.padStart(4)}${'median ms'.padStart(11)}${'worst ms'.padStart(10)}`);
 const figure = (ms: number) => (ms === Infinity ? `>${GIVE_UP_MS}` : String(ms));
-for (const [kind, ms] of measured) console.log(`${kind.padEnd(36)}${String(ms.length).padStart(4)}${figure(median(ms)).padStart(11)}${figure(Math.max(...ms)).padStart(10)}`);
+for (const [kind, ms] of measured)
+  console.log(
+    `${kind.padEnd(36)}${String(ms.length).padStart(4)}${figure(median(ms)).padStart(11)}${figure(Math.max(...ms)).padStart(10)}`,
+  );
 console.log(`B's answers while polled: ${[...tally.cache].map(([cache, n]) => `${cache} ${n}`).join(', ')}; 5xx ${tally.fivexx}`);
 for (const note of notes) console.log(note);
 console.log(`edge stage: ${((Date.now() - started) / 1000).toFixed(0)} s`);

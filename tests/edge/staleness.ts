@@ -36,9 +36,21 @@ function listShows(items: Listed[], expected: Expected): boolean {
 }
 
 const PROBES: { name: string; path: (slug: string) => string; shows: (status: number, body: string, expected: Expected) => boolean }[] = [
-  { name: '/feed.json', path: () => '/feed.json', shows: (status, body, e) => status === 200 && listShows((JSON.parse(body) as { items: Listed[] }).items, e) },
-  { name: '/api/v1/issues', path: () => '/api/v1/issues', shows: (status, body, e) => status === 200 && listShows((JSON.parse(body) as { issues: Listed[] }).issues, e) },
-  { name: 'issue page', path: (slug) => `/issues/${encodeURIComponent(slug)}`, shows: (status, body, e) => (e.published ? status === 200 && body.includes(e.title) : status === 404) },
+  {
+    name: '/feed.json',
+    path: () => '/feed.json',
+    shows: (status, body, e) => status === 200 && listShows((JSON.parse(body) as { items: Listed[] }).items, e),
+  },
+  {
+    name: '/api/v1/issues',
+    path: () => '/api/v1/issues',
+    shows: (status, body, e) => status === 200 && listShows((JSON.parse(body) as { issues: Listed[] }).issues, e),
+  },
+  {
+    name: 'issue page',
+    path: (slug) => `/issues/${encodeURIComponent(slug)}`,
+    shows: (status, body, e) => (e.published ? status === 200 && body.includes(e.title) : status === 404),
+  },
 ];
 
 /** The outputs polled, in the order `look` answers for them. */
@@ -63,7 +75,12 @@ export async function look(base: string, expected: Expected, tally: Tally): Prom
  * all three outputs (Infinity if not within GIVE_UP_MS), and the outputs that showed the change
  * and then stopped showing it.
  */
-export async function staleness(base: string, expected: Expected, since: number, tally: Tally): Promise<{ ms: number; wentBack: string[] }> {
+export async function staleness(
+  base: string,
+  expected: Expected,
+  since: number,
+  tally: Tally,
+): Promise<{ ms: number; wentBack: string[] }> {
   const first: (number | undefined)[] = PROBES.map(() => undefined);
   const wentBack = new Set<string>();
   let stable = 0;

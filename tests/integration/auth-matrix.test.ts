@@ -4,8 +4,8 @@ import type { Role } from '../../src/domain/status';
 import { OPERATIONS } from '../../src/render/openapi/operations';
 import { revokeToken } from '../../src/storage/tokens';
 import { makeIssue } from '../fixtures/issues';
-import { throwingD1 } from '../support/d1-doubles';
 import { callModule, mintToken } from '../helpers';
+import { throwingD1 } from '../support/d1-doubles';
 
 /**
  * Every editor endpoint against no token, a malformed one, a revoked one, one of too low a role
@@ -15,12 +15,16 @@ import { callModule, mintToken } from '../helpers';
 const logged: string[] = [];
 const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
   vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-    logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    logged.push(
+      args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '),
+    );
   }),
 );
 afterAll(() => {
-  spies.forEach((spy) => spy.mockRestore());
-  console.info(`auth matrix: ${responses.length} requests over ${EDITOR_OPERATIONS.length} editor operations, ${logged.length} log lines checked`);
+  for (const spy of spies) spy.mockRestore();
+  console.info(
+    `auth matrix: ${responses.length} requests over ${EDITOR_OPERATIONS.length} editor operations, ${logged.length} log lines checked`,
+  );
 });
 
 const tokens = {} as Record<Role | 'revoked', string>;
@@ -55,36 +59,63 @@ const EDITOR_OPERATIONS = Object.entries(OPERATIONS).filter(([, op]) => op.role 
  */
 async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
   const admin = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
-  const created = await callModule('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue()), headers: { ...admin, Authorization: `Bearer ${tokens.contributor}` } });
+  const created = await callModule('/api/v1/admin/issues', {
+    method: 'POST',
+    body: JSON.stringify(makeIssue()),
+    headers: { ...admin, Authorization: `Bearer ${tokens.contributor}` },
+  });
   issueId = ((await created.json()) as { id: string }).id;
   if (key.endsWith('/unpublish')) await callModule(`/api/v1/admin/issues/${issueId}/publish`, { method: 'POST', headers: admin });
   const [method = 'GET', template = '/'] = key.split(' ');
   const path = template.replace('{id}', issueId).replace('{n}', '1');
-  const body = method === 'POST' && template === '/api/v1/admin/issues' ? JSON.stringify(makeIssue()) : method === 'PUT' ? JSON.stringify({ title: 't', body: 'b' }) : method === 'PATCH' ? '{"subtitle":"x"}' : undefined;
+  const body =
+    method === 'POST' && template === '/api/v1/admin/issues'
+      ? JSON.stringify(makeIssue())
+      : method === 'PUT'
+        ? JSON.stringify({ title: 't', body: 'b' })
+        : method === 'PATCH'
+          ? '{"subtitle":"x"}'
+          : undefined;
   return { method, path, ...(body === undefined ? {} : { body }) };
 }
 
 /** The status an operation answers when it succeeds: its lowest documented 2xx. */
-const successOf = (op: (typeof OPERATIONS)[string]) => Math.min(...Object.keys(op.responses).map(Number).filter((status) => status >= 200 && status < 300));
+const successOf = (op: (typeof OPERATIONS)[string]) =>
+  Math.min(
+    ...Object.keys(op.responses)
+      .map(Number)
+      .filter((status) => status >= 200 && status < 300),
+  );
 
 describe('the auth matrix', () => {
-  it.each(EDITOR_OPERATIONS.map(([key, op]) => [key, op.role!, successOf(op)] as const))('%s (needs %s, answers %s)', async (key, role, success) => {
-    const { method, path, body } = await target(key);
-    expect(await send(method, path, null, body)).toBe(401);
-    for (const malformed of ['Bearer', 'Basic YWxpY2U6c2VjcmV0', `Bearer ${tokens.admin} extra`, 'Bearer mh_short_x', `bearer\t${tokens.admin}`]) {
-      expect(await send(method, path, malformed, body)).toBe(401);
-    }
-    expect(await send(method, path, `Bearer ${tokens.revoked}`, body)).toBe(401);
-    for (const lower of ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(role))) {
-      expect(await send(method, path, `Bearer ${tokens[lower]}`, body)).toBe(403);
-    }
-    expect(await send(method, path, `Bearer ${tokens[role]}`, body)).toBe(success);
-  });
+  it.each(EDITOR_OPERATIONS.map(([key, op]) => [key, op.role!, successOf(op)] as const))(
+    '%s (needs %s, answers %s)',
+    async (key, role, success) => {
+      const { method, path, body } = await target(key);
+      expect(await send(method, path, null, body)).toBe(401);
+      for (const malformed of [
+        'Bearer',
+        'Basic YWxpY2U6c2VjcmV0',
+        `Bearer ${tokens.admin} extra`,
+        'Bearer mh_short_x',
+        `bearer\t${tokens.admin}`,
+      ]) {
+        expect(await send(method, path, malformed, body)).toBe(401);
+      }
+      expect(await send(method, path, `Bearer ${tokens.revoked}`, body)).toBe(401);
+      for (const lower of ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(role))) {
+        expect(await send(method, path, `Bearer ${tokens[lower]}`, body)).toBe(403);
+      }
+      expect(await send(method, path, `Bearer ${tokens[role]}`, body)).toBe(success);
+    },
+  );
 
   it('rate limits repeated bad tokens from one client with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const response = await callModule('/api/v1/admin/issues', { headers: { Authorization: `Bearer mh_${'x'.repeat(16)}_${'y'.repeat(43)}`, 'CF-Connecting-IP': '198.18.0.1' } });
+      const response = await callModule('/api/v1/admin/issues', {
+        headers: { Authorization: `Bearer mh_${'x'.repeat(16)}_${'y'.repeat(43)}`, 'CF-Connecting-IP': '198.18.0.1' },
+      });
       statuses.push(response.status);
       if (response.status === 429) expect(response.headers.get('Retry-After')).toBe('60');
     }

@@ -2,14 +2,26 @@ import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import seed from '../../seed/001-openai-google-cloud.md?raw';
-import { assertEmpty, countRows, exportBackup, parseBackup, restoredRows, restoreStatements, type Backup, type RunSql } from '../../src/services/backup';
+import {
+  assertEmpty,
+  type Backup,
+  countRows,
+  exportBackup,
+  parseBackup,
+  type RunSql,
+  restoredRows,
+  restoreStatements,
+} from '../../src/services/backup';
 import type { Row } from '../../src/storage/backup';
 import { sixtyIssueInput } from '../fixtures/sixty-issues';
 import { call, editorClient, mintToken } from '../helpers';
 
 const NOW = new Date('2026-11-27T00:00:00.000Z');
 /** Runs SQL the way `wrangler d1 execute` would: the exact statements the CLI sends. */
-const runner = (db: D1Database): RunSql => async (sql) => (await db.prepare(sql).all<Row>()).results;
+const runner =
+  (db: D1Database): RunSql =>
+  async (sql) =>
+    (await db.prepare(sql).all<Row>()).results;
 
 let original: Backup;
 
@@ -17,16 +29,29 @@ beforeAll(async () => {
   const editor = editorClient(await mintToken('editor'));
   await mintToken('admin', 'revoked-admin');
   const publish = async (body: string, type: string) => {
-    const { id } = (await (await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': type } })).json()) as { id: string };
+    const { id } = (await (await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': type } })).json()) as {
+      id: string;
+    };
     await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
     return id;
   };
   const seedId = await publish(seed, 'text/markdown');
   for (let i = 1; i <= 25; i++) await publish(JSON.stringify(sixtyIssueInput(i)), 'application/json');
-  await editor(`/api/v1/admin/issues/${seedId}`, { method: 'PATCH', headers: { 'If-Match': '"v2"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"고친 부제"}' });
-  await editor('/api/v1/admin/issues', { method: 'POST', json: { title: "초안 with 'quotes' and \\ backslash", body: "line\n'quoted' -- not SQL;\n" } });
+  await editor(`/api/v1/admin/issues/${seedId}`, {
+    method: 'PATCH',
+    headers: { 'If-Match': '"v2"', 'Content-Type': 'application/merge-patch+json' },
+    body: '{"subtitle":"고친 부제"}',
+  });
+  await editor('/api/v1/admin/issues', {
+    method: 'POST',
+    json: { title: "초안 with 'quotes' and \\ backslash", body: "line\n'quoted' -- not SQL;\n" },
+  });
   for (const [i, rating] of [5, 4, 1].entries()) {
-    await call('/api/v1/issues/fixture-01/feedback', { method: 'POST', body: JSON.stringify({ rating, comment: `의견 ${i} '; DROP TABLE feedback; --` }), headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': `203.0.113.${i}` } });
+    await call('/api/v1/issues/fixture-01/feedback', {
+      method: 'POST',
+      body: JSON.stringify({ rating, comment: `의견 ${i} '; DROP TABLE feedback; --` }),
+      headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': `203.0.113.${i}` },
+    });
   }
   original = await exportBackup(runner(env.DB), NOW, () => {}, 7);
 });
@@ -55,7 +80,8 @@ describe('backups', () => {
     expect(restoredTokens.map(({ revoked_at: _, ...rest }) => rest)).toEqual(originalTokens.map(({ revoked_at: _, ...rest }) => rest));
     expect(restoredTokens.every((row) => row.revoked_at !== null)).toBe(true);
 
-    const search = (db: D1Database) => db.prepare("SELECT rowid FROM issue_search WHERE issue_search MATCH '\"인프라\"' ORDER BY rowid").all();
+    const search = (db: D1Database) =>
+      db.prepare('SELECT rowid FROM issue_search WHERE issue_search MATCH \'"인프라"\' ORDER BY rowid').all();
     expect((await search(env.RESTORE_DB)).results).toEqual((await search(env.DB)).results);
     const all = (db: D1Database) => db.prepare('SELECT rowid, title, summary, body FROM issue_search ORDER BY rowid').all();
     expect((await all(env.RESTORE_DB)).results).toEqual((await all(env.DB)).results);
@@ -63,11 +89,18 @@ describe('backups', () => {
     const counts = (db: D1Database) =>
       Promise.all([
         db.prepare("SELECT value FROM site_state WHERE key = 'published_count'").first('value'),
-        db.prepare('SELECT tag, published FROM tag_counts ORDER BY tag').all().then((r) => r.results),
+        db
+          .prepare('SELECT tag, published FROM tag_counts ORDER BY tag')
+          .all()
+          .then((r) => r.results),
       ]);
     expect(await counts(env.RESTORE_DB)).toEqual(await counts(env.DB));
     // A restored database starts a content version of its own (its epoch), moved on past the empty one.
-    const version = (db: D1Database) => db.prepare("SELECT key, value FROM site_state WHERE key IN ('epoch', 'generation') ORDER BY key").all<{ key: string; value: number }>().then((r) => r.results);
+    const version = (db: D1Database) =>
+      db
+        .prepare("SELECT key, value FROM site_state WHERE key IN ('epoch', 'generation') ORDER BY key")
+        .all<{ key: string; value: number }>()
+        .then((r) => r.results);
     const [epoch, generation] = await version(env.RESTORE_DB);
     expect(epoch!.value).not.toBe((await version(env.DB))[0]!.value);
     expect(generation!.value).toBeGreaterThan(1);
@@ -77,7 +110,8 @@ describe('backups', () => {
     const db = env.RESTORE_DB;
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     // Empty again: the round trip above restored into it.
-    for (const table of ['feedback', 'revisions', 'issue_tags', 'tokens', 'issues', 'issue_search', 'tag_counts']) await db.prepare(`DELETE FROM ${table}`).run();
+    for (const table of ['feedback', 'revisions', 'issue_tags', 'tokens', 'issues', 'issue_search', 'tag_counts'])
+      await db.prepare(`DELETE FROM ${table}`).run();
     const run = runner(db);
     const before = await countRows(run);
     // One restore statement is lost, as a chunk wrangler reports done but that did not land.
@@ -86,9 +120,14 @@ describe('backups', () => {
     for (const sql of statements.filter((_, i) => i !== lost)) await db.prepare(sql).run();
     const result = restoredRows(original, before, await countRows(run));
     expect(result.rows.feedback).toBe(original.tables.feedback.length - 1);
-    expect(result.missing).toEqual([`feedback: ${original.tables.feedback.length} in the backup, ${original.tables.feedback.length - 1} restored`]);
+    expect(result.missing).toEqual([
+      `feedback: ${original.tables.feedback.length} in the backup, ${original.tables.feedback.length - 1} restored`,
+    ]);
     // A database that already held rows (tokens minted before the restore) counts only what was added.
-    const complete = restoredRows(original, before, { ...before, ...Object.fromEntries(Object.entries(original.tables).map(([t, rows]) => [t, before[t as keyof typeof before] + rows.length])) });
+    const complete = restoredRows(original, before, {
+      ...before,
+      ...Object.fromEntries(Object.entries(original.tables).map(([t, rows]) => [t, before[t as keyof typeof before] + rows.length])),
+    });
     expect(complete.missing).toEqual([]);
   });
 
@@ -101,4 +140,3 @@ describe('backups', () => {
     expect(() => parseBackup({ ...original, version: 2 })).toThrow(/version/);
   });
 });
-

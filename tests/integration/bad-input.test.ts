@@ -31,12 +31,27 @@ const CASES: Case[] = [
   { name: 'a JSON string', body: '"title"', status: 400, paths: [''] },
   { name: 'an empty body', body: '', status: 400, paths: [''] },
   { name: 'missing required fields', body: json({}), status: 400, paths: ['/title', '/body'] },
-  { name: 'wrong types', body: json({ title: 5, body: [], summary: 'x', tags: [1], number: '3' }), status: 400, paths: ['/title', '/body', '/summary', '/tags/0', '/number'] },
+  {
+    name: 'wrong types',
+    body: json({ title: 5, body: [], summary: 'x', tags: [1], number: '3' }),
+    status: 400,
+    paths: ['/title', '/body', '/summary', '/tags/0', '/number'],
+  },
   { name: 'unknown fields', body: json({ ...valid, foo: 1, bar: 2 }), status: 400, paths: ['/foo', '/bar'] },
-  { name: 'read-only fields', body: json({ ...valid, id: 'x', status: 'published', version: 9, created_at: 'x' }), status: 400, paths: ['/id', '/status', '/version', '/created_at'] },
+  {
+    name: 'read-only fields',
+    body: json({ ...valid, id: 'x', status: 'published', version: 9, created_at: 'x' }),
+    status: 400,
+    paths: ['/id', '/status', '/version', '/created_at'],
+  },
   { name: 'an empty title', body: json({ ...valid, title: '   ' }), status: 400, paths: ['/title'] },
   { name: 'an over-long title', body: json({ ...valid, title: '가'.repeat(201) }), status: 400, paths: ['/title'] },
-  { name: 'a NUL in the title and a BEL in the body', body: json({ title: 'a\u0000b', body: 'x\u0007y' }), status: 400, paths: ['/title', '/body'] },
+  {
+    name: 'a NUL in the title and a BEL in the body',
+    body: json({ title: 'a\u0000b', body: 'x\u0007y' }),
+    status: 400,
+    paths: ['/title', '/body'],
+  },
   { name: 'a line break in the title', body: json({ ...valid, title: 'a\nb' }), status: 400, paths: ['/title'] },
   { name: 'a C1 control in a summary point', body: json({ ...valid, summary: ['ok', 'a\u0085b'] }), status: 400, paths: ['/summary/1'] },
   { name: 'the slug ".."', body: json({ ...valid, slug: '..' }), status: 400, paths: ['/slug'] },
@@ -62,11 +77,35 @@ const CASES: Case[] = [
   { name: 'a Latin-1 charset', body: json(valid), contentType: 'application/json; charset=iso-8859-1', status: 415 },
   { name: 'invalid UTF-8', body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), status: 400, paths: [''] },
   { name: 'a body over the limit', body: json({ ...valid, body: 'a'.repeat(MAX_BODY_BYTES) }), status: 413 },
-  { name: 'front matter that is not YAML', body: '---\ntitle: [unclosed\n  - x: :\n---\nbody', contentType: 'text/markdown', status: 400, paths: ['/front_matter'] },
-  { name: 'front matter that is a list', body: '---\n- a\n- b\n---\nbody', contentType: 'text/markdown', status: 400, paths: ['/front_matter'] },
-  { name: 'Markdown without front matter', body: '# Just a heading\n', contentType: 'text/markdown', status: 400, paths: ['/front_matter'] },
+  {
+    name: 'front matter that is not YAML',
+    body: '---\ntitle: [unclosed\n  - x: :\n---\nbody',
+    contentType: 'text/markdown',
+    status: 400,
+    paths: ['/front_matter'],
+  },
+  {
+    name: 'front matter that is a list',
+    body: '---\n- a\n- b\n---\nbody',
+    contentType: 'text/markdown',
+    status: 400,
+    paths: ['/front_matter'],
+  },
+  {
+    name: 'Markdown without front matter',
+    body: '# Just a heading\n',
+    contentType: 'text/markdown',
+    status: 400,
+    paths: ['/front_matter'],
+  },
   { name: 'front matter without a title', body: '---\ntags: [a]\n---\nbody', contentType: 'text/markdown', status: 400, paths: ['/title'] },
-  { name: 'front matter with a body field', body: '---\ntitle: a\nbody: b\n---\nbody', contentType: 'text/markdown', status: 400, paths: ['/front_matter/body'] },
+  {
+    name: 'front matter with a body field',
+    body: '---\ntitle: a\nbody: b\n---\nbody',
+    contentType: 'text/markdown',
+    status: 400,
+    paths: ['/front_matter/body'],
+  },
 ];
 
 describe('bad input to POST /api/v1/admin/issues', () => {
@@ -83,11 +122,16 @@ describe('bad input to POST /api/v1/admin/issues', () => {
   });
 
   it('stores SQL metacharacters in text fields as plain text', async () => {
-    const title = "'; DROP TABLE issues; -- \" OR 1=1";
-    const response = await editorClient(token)('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ title, body: "Robert'); DROP TABLE revisions;--" }) });
+    const title = '\'; DROP TABLE issues; -- " OR 1=1';
+    const response = await editorClient(token)('/api/v1/admin/issues', {
+      method: 'POST',
+      json: makeIssue({ title, body: "Robert'); DROP TABLE revisions;--" }),
+    });
     expect(response.status).toBe(201);
     expect(((await response.json()) as { title: string }).title).toBe(title);
-    const tables = await env.DB.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('issues', 'revisions')").first<{ n: number }>();
+    const tables = await env.DB.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('issues', 'revisions')").first<{
+      n: number;
+    }>();
     expect(tables?.n).toBe(2);
   });
 
@@ -114,7 +158,11 @@ describe('bad input to POST /api/v1/admin/issues', () => {
   });
 
   it('answers 400 to a malformed Idempotency-Key', async () => {
-    const response = await editorClient(token)('/api/v1/admin/issues', { method: 'POST', json: makeIssue(), headers: { 'Idempotency-Key': 'x'.repeat(300) } });
+    const response = await editorClient(token)('/api/v1/admin/issues', {
+      method: 'POST',
+      json: makeIssue(),
+      headers: { 'Idempotency-Key': 'x'.repeat(300) },
+    });
     expect((await expectProblem(response, 400)).errors?.[0]?.path).toBe('/headers/idempotency-key');
   });
 });

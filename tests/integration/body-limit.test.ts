@@ -43,7 +43,10 @@ let slug = '';
 beforeAll(async () => {
   token = await mintToken('admin');
   const editor = editorClient(token);
-  ({ id, slug } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() })).json()) as { id: string; slug: string });
+  ({ id, slug } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() })).json()) as {
+    id: string;
+    slug: string;
+  });
   await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
 });
 
@@ -55,12 +58,22 @@ describe('a declared Content-Length over the limit', () => {
     ['an editor route with a wrong token', 'POST', () => '/api/v1/admin/issues', () => ({ Authorization: 'Bearer wrong' })],
     ['an editor route with a valid token', 'POST', () => '/api/v1/admin/issues', () => ({ Authorization: `Bearer ${token}` })],
     ['an editor replace', 'PUT', () => `/api/v1/admin/issues/${id}`, () => ({ Authorization: `Bearer ${token}`, 'If-Match': '"v1"' })],
-    ['a publish, which reads an optional body', 'POST', () => `/api/v1/admin/issues/${id}/publish`, () => ({ Authorization: `Bearer ${token}` })],
+    [
+      'a publish, which reads an optional body',
+      'POST',
+      () => `/api/v1/admin/issues/${id}/publish`,
+      () => ({ Authorization: `Bearer ${token}` }),
+    ],
     ['reader feedback', 'POST', () => `/api/v1/issues/${encodeURIComponent(slug)}/feedback`, () => ({})],
     ['an unknown path', 'POST', () => '/nowhere', () => ({})],
     ['a method the path does not answer', 'DELETE', () => '/feed.xml', () => ({})],
     ['a GET, which takes no body', 'GET', () => '/api/v1/issues', () => ({})],
-    ['a CORS preflight', 'OPTIONS', () => '/api/v1/issues', () => ({ Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'GET' })],
+    [
+      'a CORS preflight',
+      'OPTIONS',
+      () => '/api/v1/issues',
+      () => ({ Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'GET' }),
+    ],
     ['a static file', 'GET', () => '/docs/init.js', () => ({})],
   ];
 
@@ -69,7 +82,11 @@ describe('a declared Content-Length over the limit', () => {
     // network it can carry both.
     const withBody = method !== 'GET';
     const { stream, state } = endlessBody();
-    const response = await answer(path(), { method, body: withBody ? stream : null, headers: { 'Content-Type': 'application/json', 'Content-Length': OVER, ...headers() } });
+    const response = await answer(path(), {
+      method,
+      body: withBody ? stream : null,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': OVER, ...headers() },
+    });
     const problem = await expectProblem(response, 413);
     expect(problem.detail).toContain(String(MAX_BODY_BYTES));
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
@@ -112,7 +129,11 @@ describe('a body without a declared length', () => {
         controller.enqueue(chunk);
       },
     });
-    const response = await answer('/api/v1/admin/issues', { method: 'POST', body: stream, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+    const response = await answer('/api/v1/admin/issues', {
+      method: 'POST',
+      body: stream,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    });
     await expectProblem(response, 413);
     expect(sent).toBeLessThan(MAX_BODY_BYTES * 2);
   });

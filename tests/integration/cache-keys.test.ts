@@ -26,7 +26,12 @@ const tag = `키${crypto.randomUUID().slice(0, 4)}`;
 beforeAll(async () => {
   const editor = editorClient(await mintToken('editor'));
   for (let i = 0; i < 25; i++) {
-    const { id, slug: created } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ slug: `캐시-키-${i}-${crypto.randomUUID().slice(0, 4)}`, tags: [tag] }) })).json()) as { id: string; slug: string };
+    const { id, slug: created } = (await (
+      await editor('/api/v1/admin/issues', {
+        method: 'POST',
+        json: makeIssue({ slug: `캐시-키-${i}-${crypto.randomUUID().slice(0, 4)}`, tags: [tag] }),
+      })
+    ).json()) as { id: string; slug: string };
     await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
     slug = created;
   }
@@ -73,7 +78,9 @@ describe('one logical request, one cache key', () => {
   it('a Latin tag, whatever its case', async () => {
     const latin = `Case${crypto.randomUUID().slice(0, 4)}`;
     const editor = editorClient(await mintToken('editor'));
-    const { id } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ tags: [latin] }) })).json()) as { id: string };
+    const { id } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ tags: [latin] }) })).json()) as {
+      id: string;
+    };
     await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
     puts = [];
     forgetIsolateCache();
@@ -90,7 +97,11 @@ describe('one logical request, one cache key', () => {
 
   it('oEmbed: maxwidth and maxheight fall into a few buckets, each within what was asked', async () => {
     const url = encodeURIComponent(`${ORIGIN}/issues/${encodeURIComponent(slug)}`);
-    await expectOneKey([`/oembed?url=${url}&maxwidth=451&maxheight=701`, `/oembed?url=${url}&maxwidth=452&maxheight=799`, `/oembed?maxheight=750&url=${url}&maxwidth=499`]);
+    await expectOneKey([
+      `/oembed?url=${url}&maxwidth=451&maxheight=701`,
+      `/oembed?url=${url}&maxwidth=452&maxheight=799`,
+      `/oembed?maxheight=750&url=${url}&maxwidth=499`,
+    ]);
     const widths = new Set<number>();
     const heights = new Set<number>();
     for (let max = 1; max <= 2000; max += 7) {
@@ -107,7 +118,11 @@ describe('one logical request, one cache key', () => {
 });
 
 describe('cursors are ones this site gave out', () => {
-  const forge = (at: string, id: string) => btoa(JSON.stringify([at, id])).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  const forge = (at: string, id: string) =>
+    btoa(JSON.stringify([at, id]))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '');
 
   it('a cursor from next_cursor or an "older" link works', async () => {
     const page = (await (await read('/api/v1/issues?limit=5')).json()) as { issues: { id: string }[]; next_cursor: string };
@@ -122,16 +137,24 @@ describe('cursors are ones this site gave out', () => {
   it.each([
     ['a forged position', () => forge('2026-01-01T00:00:00.000Z', crypto.randomUUID())],
     ['a forged position in the far past', () => forge('1970-01-01T00:00:00.001Z', 'x')],
-    ['a real cursor with its position changed', async () => {
-      const { next_cursor } = (await (await read('/api/v1/issues?limit=3')).json()) as { next_cursor: string };
-      const [payload, mac] = next_cursor.split('.');
-      const [at, id] = JSON.parse(atob(payload!.replaceAll('-', '+').replaceAll('_', '/'))) as [string, string];
-      return `${forge(new Date(Date.parse(at) - 1).toISOString(), id)}.${mac}`;
-    }],
+    [
+      'a real cursor with its position changed',
+      async () => {
+        const { next_cursor } = (await (await read('/api/v1/issues?limit=3')).json()) as { next_cursor: string };
+        const [payload, mac] = next_cursor.split('.');
+        const [at, id] = JSON.parse(atob(payload!.replaceAll('-', '+').replaceAll('_', '/'))) as [string, string];
+        return `${forge(new Date(Date.parse(at) - 1).toISOString(), id)}.${mac}`;
+      },
+    ],
   ])('%s is refused with 400 and stores nothing', async (_, make) => {
     const cursor = await make();
     puts = [];
-    for (const path of [`/api/v1/issues?cursor=${cursor}`, `/?cursor=${cursor}`, `/tags/${encodeURIComponent(tag)}?cursor=${cursor}`, `/api/v1/issues?q=${encodeURIComponent('클라우드')}&cursor=${cursor}`]) {
+    for (const path of [
+      `/api/v1/issues?cursor=${cursor}`,
+      `/?cursor=${cursor}`,
+      `/tags/${encodeURIComponent(tag)}?cursor=${cursor}`,
+      `/api/v1/issues?q=${encodeURIComponent('클라우드')}&cursor=${cursor}`,
+    ]) {
       expect((await read(path)).status, path).toBe(400);
     }
     expect(puts).toEqual([]);
@@ -139,7 +162,7 @@ describe('cursors are ones this site gave out', () => {
 });
 
 describe('searches stay out of the shared cache', () => {
-  it('a search answers from D1 and writes nothing to the location\'s cache, however many distinct ones are sent', async () => {
+  it("a search answers from D1 and writes nothing to the location's cache, however many distinct ones are sent", async () => {
     for (const q of ['클라우드', '인프라', '본문', 'zzz-no-match', 'AI']) {
       const response = await read(`/api/v1/issues?q=${encodeURIComponent(q)}`);
       expect(response.status).toBe(200);

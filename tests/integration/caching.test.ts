@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BOUND_MS } from '../../src/services/content-version';
-import { forgetIsolateCache, isolateCacheBytes, ISOLATE_MAX_BYTES } from '../../src/services/render-cache';
+import { forgetIsolateCache, ISOLATE_MAX_BYTES, isolateCacheBytes } from '../../src/services/render-cache';
 import { makeIssue } from '../fixtures/issues';
 import { callModule, mintToken } from '../helpers';
-import { countingD1, silentD1, throwingD1, type QueryLog } from '../support/d1-doubles';
+import { countingD1, type QueryLog, silentD1, throwingD1 } from '../support/d1-doubles';
 
 /**
  * These tests call the Worker module directly (not through the loopback), so they can hand it a
@@ -17,12 +17,19 @@ const fetchWith = (path: string, init: RequestInit = {}, db: D1Database = env.DB
 const asEditor = (path: string, init: RequestInit & { json?: unknown } = {}, db?: D1Database) =>
   fetchWith(
     path,
-    { ...init, body: init.json === undefined ? init.body : JSON.stringify(init.json), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers } },
+    {
+      ...init,
+      body: init.json === undefined ? init.body : JSON.stringify(init.json),
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers },
+    },
     db,
   );
 
 async function publish(overrides = {}) {
-  const created = (await (await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue(overrides) })).json()) as { id: string; slug: string };
+  const created = (await (await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue(overrides) })).json()) as {
+    id: string;
+    slug: string;
+  };
   await asEditor(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST' });
   return created;
 }
@@ -50,7 +57,7 @@ describe('the read path', () => {
     expect(log).toEqual([]);
   });
 
-  it('serves from the location\'s cache, still without D1, when the isolate has forgotten', async () => {
+  it("serves from the location's cache, still without D1, when the isolate has forgotten", async () => {
     await fetchWith('/feed.xml');
     forgetIsolateCache();
     const log: QueryLog[] = [];
@@ -96,18 +103,22 @@ describe('when D1 fails', () => {
   it.each([
     ['throws', throwingD1],
     ['never answers', silentD1],
-  ])('readers get what is cached for the newest version this isolate knows when D1 %s (stale-if-error)', async (_name, broken) => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      await fetchWith('/api/v1/issues');
-      vi.setSystemTime(Date.now() + BOUND_MS + 1); // the version must be asked for again, and cannot be
-      const response = await fetchWith('/api/v1/issues', {}, broken());
-      expect(response.status).toBe(200);
-      expect(response.headers.get('Masthead-Cache')).toBe('stale-if-error');
-    } finally {
-      vi.useRealTimers();
-    }
-  }, 15_000);
+  ])(
+    'readers get what is cached for the newest version this isolate knows when D1 %s (stale-if-error)',
+    async (_name, broken) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        await fetchWith('/api/v1/issues');
+        vi.setSystemTime(Date.now() + BOUND_MS + 1); // the version must be asked for again, and cannot be
+        const response = await fetchWith('/api/v1/issues', {}, broken());
+        expect(response.status).toBe(200);
+        expect(response.headers.get('Masthead-Cache')).toBe('stale-if-error');
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+    15_000,
+  );
 
   it('after a change, an output not yet rendered for the new version answers 503 rather than the older one', async () => {
     await fetchWith('/api/v1/issues');
@@ -151,7 +162,11 @@ describe('D1 sessions', () => {
     expect(bookmark).toMatch(/^[0-9a-f-]+$/);
     const { id } = (await created.json()) as { id: string };
     const withBookmark: (string | undefined)[] = [];
-    const read = await asEditor(`/api/v1/admin/issues/${id}`, { headers: { 'Masthead-Bookmark': bookmark! } }, recordingSessions(env.DB, withBookmark));
+    const read = await asEditor(
+      `/api/v1/admin/issues/${id}`,
+      { headers: { 'Masthead-Bookmark': bookmark! } },
+      recordingSessions(env.DB, withBookmark),
+    );
     expect(read.status).toBe(200);
     expect(withBookmark[0]).toBe(bookmark);
     // Without one, an editor reads from the primary; a reader from any replica.

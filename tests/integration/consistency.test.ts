@@ -1,7 +1,7 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { exportBackup, restoreStatements, type RunSql } from '../../src/services/backup';
+import { exportBackup, type RunSql, restoreStatements } from '../../src/services/backup';
 import { forgetIsolateCache } from '../../src/services/render-cache';
 import type { Row } from '../../src/storage/backup';
 import { makeIssue } from '../fixtures/issues';
@@ -22,12 +22,20 @@ const read = (path: string, bindings: Partial<Env> = {}) => callModule(path, {},
 const asEditor = (path: string, init: RequestInit & { json?: unknown } = {}, bindings: Partial<Env> = {}) =>
   callModule(
     path,
-    { ...init, body: init.json === undefined ? init.body : JSON.stringify(init.json), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers } },
+    {
+      ...init,
+      body: init.json === undefined ? init.body : JSON.stringify(init.json),
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers },
+    },
     bindings,
   );
 
 async function publish(overrides: Record<string, unknown> = {}, bindings: Partial<Env> = {}) {
-  const created = (await (await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue(overrides) }, bindings)).json()) as { id: string; slug: string; title: string };
+  const created = (await (await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue(overrides) }, bindings)).json()) as {
+    id: string;
+    slug: string;
+    title: string;
+  };
   const published = await asEditor(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST' }, bindings);
   expect(published.status).toBe(200);
   return created;
@@ -61,7 +69,11 @@ describe('lost and reordered KV writes heal without another write', () => {
 
   it('a KV put that fails (while later reads succeed) does not hide a publish from other isolates', async () => {
     await read('/feed.json');
-    const failingPuts: KVNamespace = { ...env.CACHE, get: env.CACHE.get.bind(env.CACHE), put: () => Promise.reject(new Error('KV: put failed')) } as KVNamespace;
+    const failingPuts: KVNamespace = {
+      ...env.CACHE,
+      get: env.CACHE.get.bind(env.CACHE),
+      put: () => Promise.reject(new Error('KV: put failed')),
+    } as KVNamespace;
     const issue = await publish({ title: `잃어버린 쓰기 ${crypto.randomUUID().slice(0, 6)}` }, { CACHE: failingPuts });
     forgetIsolateCache();
     later(TWO_MINUTES);
@@ -89,13 +101,16 @@ describe('a render for a generation never reads rows older than it', () => {
 describe('a restored database starts clean', () => {
   it('an import into a database the Worker already served shows the imported issues', async () => {
     await applyD1Migrations(env.RESTORE_DB, env.TEST_MIGRATIONS);
-    const empty = await (await read('/feed.json', { DB: env.RESTORE_DB })).json() as { items: unknown[] };
+    const empty = (await (await read('/feed.json', { DB: env.RESTORE_DB })).json()) as { items: unknown[] };
     expect(empty.items).toEqual([]);
-    const runner = (db: D1Database): RunSql => async (sql) => (await db.prepare(sql).all<Row>()).results;
+    const runner =
+      (db: D1Database): RunSql =>
+      async (sql) =>
+        (await db.prepare(sql).all<Row>()).results;
     const backup = await exportBackup(runner(env.DB), new Date());
     for (const sql of restoreStatements(backup, new Date())) await env.RESTORE_DB.prepare(sql).run();
     later(TWO_MINUTES);
-    const restored = await (await read('/feed.json', { DB: env.RESTORE_DB })).json() as { items: unknown[] };
+    const restored = (await (await read('/feed.json', { DB: env.RESTORE_DB })).json()) as { items: unknown[] };
     expect(restored.items.length).toBeGreaterThan(0);
   });
 });
@@ -182,7 +197,11 @@ describe('a write whose answer is lost', () => {
   it('answers 503 saying the outcome is unknown, and a retry with the same Idempotency-Key makes one issue', async () => {
     const key = `lost-answer-${crypto.randomUUID()}`;
     const input = makeIssue();
-    const first = await asEditor('/api/v1/admin/issues', { method: 'POST', json: input, headers: { 'Idempotency-Key': key } }, { DB: answerLost(env.DB) });
+    const first = await asEditor(
+      '/api/v1/admin/issues',
+      { method: 'POST', json: input, headers: { 'Idempotency-Key': key } },
+      { DB: answerLost(env.DB) },
+    );
     expect(first.status).toBe(503);
     const problem = (await first.json()) as { detail: string };
     expect(problem.detail).not.toMatch(/nothing was changed/i);
@@ -195,7 +214,11 @@ describe('a write whose answer is lost', () => {
 
   it('an edit whose answer is lost is refused with 412 when sent again with the same If-Match', async () => {
     const { id } = (await (await asEditor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() })).json()) as { id: string };
-    const edit = { method: 'PATCH', body: '{"subtitle": "한 번만"}', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' } };
+    const edit = {
+      method: 'PATCH',
+      body: '{"subtitle": "한 번만"}',
+      headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' },
+    };
     const first = await asEditor(`/api/v1/admin/issues/${id}`, edit, { DB: answerLost(env.DB) });
     expect(first.status).toBe(503);
     expect(((await first.json()) as { detail: string }).detail).toMatch(/same If-Match is refused with 412/);

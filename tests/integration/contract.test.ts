@@ -1,8 +1,16 @@
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  EditorIssueListSchema, EditorIssueSchema, FeedbackReportSchema, FeedbackSchema, OEmbedSchema, ProblemSchema,
-  PublicIssueListSchema, PublicIssueSchema, RevisionListSchema, TagListSchema,
+  EditorIssueListSchema,
+  EditorIssueSchema,
+  FeedbackReportSchema,
+  FeedbackSchema,
+  OEmbedSchema,
+  ProblemSchema,
+  PublicIssueListSchema,
+  PublicIssueSchema,
+  RevisionListSchema,
+  TagListSchema,
 } from '../../src/domain/responses';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, mintToken, ORIGIN } from '../helpers';
@@ -12,9 +20,15 @@ let issue: { id: string; slug: string };
 
 beforeAll(async () => {
   editor = editorClient(await mintToken('editor'));
-  issue = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ teasers: [{ title: 't', url: 'https://x.example/' }] }) })).json()) as typeof issue;
+  issue = (await (
+    await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ teasers: [{ title: 't', url: 'https://x.example/' }] }) })
+  ).json()) as typeof issue;
   await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
-  await call(`/api/v1/issues/${issue.slug}/feedback`, { method: 'POST', body: '{"rating":4,"comment":"좋아요"}', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '192.0.2.1' } });
+  await call(`/api/v1/issues/${issue.slug}/feedback`, {
+    method: 'POST',
+    body: '{"rating":4,"comment":"좋아요"}',
+    headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '192.0.2.1' },
+  });
 });
 
 /** Parses a real response body with the schema the OpenAPI document describes it by. */
@@ -34,7 +48,16 @@ describe('real responses match their documented schemas', () => {
     ['GET /api/v1/admin/issues/{id}', () => editor(`/api/v1/admin/issues/${issue.id}`), EditorIssueSchema],
     ['GET /api/v1/admin/issues/{id}/revisions', () => editor(`/api/v1/admin/issues/${issue.id}/revisions`), RevisionListSchema],
     ['GET /api/v1/admin/feedback', () => editor(`/api/v1/admin/feedback?issue=${issue.id}`), FeedbackReportSchema],
-    ['POST /api/v1/issues/{slug}/feedback', () => call(`/api/v1/issues/${issue.slug}/feedback`, { method: 'POST', body: '{"rating":5}', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '192.0.2.2' } }), FeedbackSchema],
+    [
+      'POST /api/v1/issues/{slug}/feedback',
+      () =>
+        call(`/api/v1/issues/${issue.slug}/feedback`, {
+          method: 'POST',
+          body: '{"rating":5}',
+          headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '192.0.2.2' },
+        }),
+      FeedbackSchema,
+    ],
     ['GET /oembed', () => call(`/oembed?url=${encodeURIComponent(`${ORIGIN}/issues/${issue.slug}`)}`), OEmbedSchema],
     ['a 400', () => call('/api/v1/issues?limit=0'), ProblemSchema],
     ['a 401', () => call('/api/v1/admin/issues'), ProblemSchema],

@@ -26,7 +26,15 @@ describe('creating an issue', () => {
     expect(response.headers.get('Location')).toBe(`/api/v1/admin/issues/${issue.id}`);
     expect(response.headers.get('ETag')).toBe('"v1"');
     expect(response.headers.get('Cache-Control')).toBe('private, no-store');
-    expect(issue).toMatchObject({ title: '첫 이슈', status: 'draft', version: 1, language: 'ko', tags: ['ai', '클라우드'], publish_at: null, published_at: null });
+    expect(issue).toMatchObject({
+      title: '첫 이슈',
+      status: 'draft',
+      version: 1,
+      language: 'ko',
+      tags: ['ai', '클라우드'],
+      publish_at: null,
+      published_at: null,
+    });
     expect(issue.html).toContain('<strong>인프라</strong>');
     expect(issue.id).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -57,7 +65,11 @@ describe('creating an issue', () => {
 
   it('accepts text/markdown with YAML front matter', async () => {
     const markdown = '---\ntitle: 마크다운 업로드\ntags: [Markdown]\nsummary:\n  - 하나\n---\n# 제목\n\n본문입니다.\n';
-    const response = await editor('/api/v1/admin/issues', { method: 'POST', body: markdown, headers: { 'Content-Type': 'text/markdown; charset=utf-8' } });
+    const response = await editor('/api/v1/admin/issues', {
+      method: 'POST',
+      body: markdown,
+      headers: { 'Content-Type': 'text/markdown; charset=utf-8' },
+    });
     expect(response.status).toBe(201);
     const issue = (await response.json()) as Record<string, any>;
     expect(issue).toMatchObject({ title: '마크다운 업로드', tags: ['markdown'], summary: ['하나'], body: '# 제목\n\n본문입니다.\n' });
@@ -101,11 +113,16 @@ describe('reading and listing as an editor', () => {
 
   it('lists drafts, filters by status and pages with a cursor', async () => {
     for (let i = 0; i < 3; i++) await create();
-    const first = (await (await editor('/api/v1/admin/issues?status=draft&limit=2')).json()) as { issues: any[]; next_cursor: string | null };
+    const first = (await (await editor('/api/v1/admin/issues?status=draft&limit=2')).json()) as {
+      issues: any[];
+      next_cursor: string | null;
+    };
     expect(first.issues).toHaveLength(2);
     expect(first.issues.every((i) => i.status === 'draft')).toBe(true);
     expect(first.next_cursor).not.toBeNull();
-    const second = (await (await editor(`/api/v1/admin/issues?status=draft&limit=2&cursor=${first.next_cursor}`)).json()) as { issues: any[] };
+    const second = (await (await editor(`/api/v1/admin/issues?status=draft&limit=2&cursor=${first.next_cursor}`)).json()) as {
+      issues: any[];
+    };
     const ids = new Set([...first.issues, ...second.issues].map((i) => i.id));
     expect(ids.size).toBe(first.issues.length + second.issues.length);
   });
@@ -128,7 +145,15 @@ describe('If-Match on PUT, PATCH and DELETE', () => {
     expect(response.headers.get('ETag')).toBe('"v2"');
     const updated = (await response.json()) as Record<string, any>;
     // PUT keeps the slug and number it does not mention: they are stable.
-    expect(updated).toMatchObject({ title: '바뀐 제목', body: '새 본문', html: '<p>새 본문</p>', slug: issue.slug, number: issue.number, tags: [], version: 2 });
+    expect(updated).toMatchObject({
+      title: '바뀐 제목',
+      body: '새 본문',
+      html: '<p>새 본문</p>',
+      slug: issue.slug,
+      number: issue.number,
+      tags: [],
+      version: 2,
+    });
   });
 
   it.each(['PUT', 'PATCH', 'DELETE'])('%s answers 428 without If-Match and 412 when it is stale, changing nothing', async (method) => {
@@ -206,7 +231,11 @@ describe('authentication and roles', () => {
     await expectProblem(await contributor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' }), 403);
     await expectProblem(await contributor(`/api/v1/admin/issues/${issue.id}`, { method: 'DELETE', headers: { 'If-Match': '"v1"' } }), 403);
     expect((await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' })).status).toBe(200);
-    const edit = await contributor(`/api/v1/admin/issues/${issue.id}`, { method: 'PUT', headers: { 'If-Match': '"v2"' }, json: { title: 't', body: 'b' } });
+    const edit = await contributor(`/api/v1/admin/issues/${issue.id}`, {
+      method: 'PUT',
+      headers: { 'If-Match': '"v2"' },
+      json: { title: 't', body: 'b' },
+    });
     await expectProblem(edit, 403);
   });
 
@@ -219,8 +248,19 @@ describe('authentication and roles', () => {
       const before = await databaseContents();
       await expectProblem(await contributor(`/api/v1/admin/issues/${target.id}`), 403);
       await expectProblem(await contributor(`/api/v1/admin/issues/${target.id}/revisions`), 403);
-      await expectProblem(await contributor(`/api/v1/admin/issues/${target.id}`, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: { title: 't', body: 'b' } }), 403);
-      const patch = await contributor(`/api/v1/admin/issues/${target.id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"title": "x"}' });
+      await expectProblem(
+        await contributor(`/api/v1/admin/issues/${target.id}`, {
+          method: 'PUT',
+          headers: { 'If-Match': '"v1"' },
+          json: { title: 't', body: 'b' },
+        }),
+        403,
+      );
+      const patch = await contributor(`/api/v1/admin/issues/${target.id}`, {
+        method: 'PATCH',
+        headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' },
+        body: '{"title": "x"}',
+      });
       await expectProblem(patch, 403);
       expect(await databaseContents()).toBe(before);
     }
@@ -233,10 +273,22 @@ describe('authentication and roles', () => {
     expect(listed.has(theirs.id)).toBe(false);
     expect(listed.has(editors.id)).toBe(false);
     expect((await contributor(`/api/v1/admin/issues/${mine.id}`)).status).toBe(200);
-    const edit = await contributor(`/api/v1/admin/issues/${mine.id}`, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: { title: 't', body: 'b' } });
+    const edit = await contributor(`/api/v1/admin/issues/${mine.id}`, {
+      method: 'PUT',
+      headers: { 'If-Match': '"v1"' },
+      json: { title: 't', body: 'b' },
+    });
     expect(edit.status).toBe(200);
     // Editors and admins keep full access to everyone's drafts.
-    expect((await editor(`/api/v1/admin/issues/${theirs.id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"title": "y"}' })).status).toBe(200);
+    expect(
+      (
+        await editor(`/api/v1/admin/issues/${theirs.id}`, {
+          method: 'PATCH',
+          headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' },
+          body: '{"title": "y"}',
+        })
+      ).status,
+    ).toBe(200);
     const all = (await (await admin('/api/v1/admin/issues?limit=100')).json()) as { issues: { id: string }[] };
     expect(all.issues.map((i) => i.id)).toEqual(expect.arrayContaining([theirs.id, editors.id, mine.id]));
   });

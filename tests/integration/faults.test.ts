@@ -37,7 +37,11 @@ beforeEach(() => forgetIsolateCache());
 
 async function draft() {
   const tag = `fault-${crypto.randomUUID().slice(0, 8)}`;
-  const response = await send('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue({ tags: [tag], body: `고장 시험 본문 ${tag}` })), headers: { 'Content-Type': 'application/json' } });
+  const response = await send('/api/v1/admin/issues', {
+    method: 'POST',
+    body: JSON.stringify(makeIssue({ tags: [tag], body: `고장 시험 본문 ${tag}` })),
+    headers: { 'Content-Type': 'application/json' },
+  });
   const issue = (await response.json()) as { id: string; slug: string };
   return { ...issue, tag };
 }
@@ -74,8 +78,18 @@ describe('publishing when D1 fails', () => {
     await send(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
     for (const step of [1, 2, 3]) {
       const before = await databaseContents();
-      expect((await send(`/api/v1/admin/issues/${issue.id}/unpublish`, { method: 'POST' }, { DB: d1FailingAt(env.DB, step) })).status).toBe(503);
-      expect((await send(`/api/v1/admin/issues/${issue.id}`, { method: 'PATCH', body: '{"title":"x"}', headers: { 'If-Match': '"v2"', 'Content-Type': 'application/merge-patch+json' } }, { DB: d1FailingAt(env.DB, step) })).status).toBe(503);
+      expect((await send(`/api/v1/admin/issues/${issue.id}/unpublish`, { method: 'POST' }, { DB: d1FailingAt(env.DB, step) })).status).toBe(
+        503,
+      );
+      expect(
+        (
+          await send(
+            `/api/v1/admin/issues/${issue.id}`,
+            { method: 'PATCH', body: '{"title":"x"}', headers: { 'If-Match': '"v2"', 'Content-Type': 'application/merge-patch+json' } },
+            { DB: d1FailingAt(env.DB, step) },
+          )
+        ).status,
+      ).toBe(503);
       faults += 2;
       expect(await databaseContents()).toBe(before);
       expect((await readerView(issue.slug, issue.tag)).one).toBe(200);

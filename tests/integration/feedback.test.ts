@@ -10,13 +10,21 @@ let ipCounter = 0;
 const newClient = () => `198.51.100.${++ipCounter}`;
 
 async function publishNew() {
-  const created = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() })).json()) as { id: string; slug: string };
+  const created = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue() })).json()) as {
+    id: string;
+    slug: string;
+  };
   await editor(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST' });
   return created;
 }
 
 const send = (slug: string, body: string, ip: string, contentType = 'application/json') =>
-  call(`/api/v1/issues/${encodeURIComponent(slug)}/feedback`, { method: 'POST', body, redirect: 'manual', headers: { 'Content-Type': contentType, 'CF-Connecting-IP': ip } });
+  call(`/api/v1/issues/${encodeURIComponent(slug)}/feedback`, {
+    method: 'POST',
+    body,
+    redirect: 'manual',
+    headers: { 'Content-Type': contentType, 'CF-Connecting-IP': ip },
+  });
 
 beforeAll(async () => {
   editor = editorClient(await mintToken('editor'));
@@ -39,12 +47,20 @@ describe('submitting feedback', () => {
     const again = await send(target.slug, '{"rating": 4, "comment": "다시 생각해보니"}', ip);
     expect(again.status).toBe(200);
     expect((await send(target.slug, '{"rating": 1}', newClient())).status).toBe(201);
-    const report = (await (await editor(`/api/v1/admin/feedback?issue=${target.id}`)).json()) as { summaries: unknown[]; feedback: { rating: number }[] };
+    const report = (await (await editor(`/api/v1/admin/feedback?issue=${target.id}`)).json()) as {
+      summaries: unknown[];
+      feedback: { rating: number }[];
+    };
     expect(report.feedback.map((f) => f.rating).sort()).toEqual([1, 4]);
   });
 
   it('takes a plain HTML form post from the issue page and redirects back to a thank-you', async () => {
-    const response = await send(issue.slug, 'from=page&rating=4&comment=%ED%8F%BC&email=', newClient(), 'application/x-www-form-urlencoded');
+    const response = await send(
+      issue.slug,
+      'from=page&rating=4&comment=%ED%8F%BC&email=',
+      newClient(),
+      'application/x-www-form-urlencoded',
+    );
     expect(response.status).toBe(303);
     const location = response.headers.get('Location')!;
     expect(location).toBe(`${ORIGIN}/issues/${encodeURIComponent(issue.slug)}?feedback=thanks#feedback`);
@@ -122,7 +138,10 @@ describe('feedback for editors', () => {
     expect(first.summaries).toEqual([{ issue_id: target.id, count: 4, average: 3.5, distribution: { 1: 1, 2: 0, 3: 0, 4: 2, 5: 1 } }]);
     expect(first.feedback).toHaveLength(3);
     expect(first.feedback[0].comment).toBe('평점 1');
-    const second = (await (await editor(`/api/v1/admin/feedback?issue=${target.id}&limit=3&cursor=${first.next_cursor}`)).json()) as Record<string, any>;
+    const second = (await (await editor(`/api/v1/admin/feedback?issue=${target.id}&limit=3&cursor=${first.next_cursor}`)).json()) as Record<
+      string,
+      any
+    >;
     expect(second.feedback.map((f: { comment: string }) => f.comment)).toEqual(['평점 5']);
     expect(second.next_cursor).toBeNull();
   });

@@ -14,7 +14,9 @@ const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', c
 
 async function publishNew(input: Record<string, unknown>, contentType = 'application/json') {
   const body = typeof input === 'string' ? input : JSON.stringify(input);
-  const created = (await (await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': contentType } })).json()) as { id: string };
+  const created = (await (
+    await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': contentType } })
+  ).json()) as { id: string };
   const response = await editor(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST' });
   expect(response.status).toBe(200);
   ids.push(created.id);
@@ -28,7 +30,11 @@ beforeAll(async () => {
   // A body with a control character, as older data might hold: the API refuses one, so it is
   // written to storage directly, to show that feeds still come out as well-formed XML.
   const issue = (await findIssueById(env.DB, ids.at(-1)!))!;
-  await writeIssue(env.DB, { ...issue, html: `${issue.html}<p>bell\u0007 here</p>`, version: issue.version + 1 }, { action: 'update', author: 'test', expectedVersion: issue.version });
+  await writeIssue(
+    env.DB,
+    { ...issue, html: `${issue.html}<p>bell\u0007 here</p>`, version: issue.version + 1 },
+    { action: 'update', author: 'test', expectedVersion: issue.version },
+  );
   await editor('/api/v1/admin/issues', { method: 'POST', json: { title: '초안은 피드에 없다', body: 'draft', tags: ['ai'] } });
 });
 
@@ -63,7 +69,9 @@ describe('every feed', () => {
     for (const header of ['ETag', 'Cache-Control', 'Last-Modified']) expect(again.headers.get(header)).toBe(first.headers.get(header));
     expect(again.headers.get('Content-Type')).toBeNull();
     expect((await call(path, { headers: { 'If-Modified-Since': first.headers.get('Last-Modified')! } })).status).toBe(304);
-    expect((await call(path, { headers: { 'If-None-Match': '"stale"', 'If-Modified-Since': first.headers.get('Last-Modified')! } })).status).toBe(200);
+    expect(
+      (await call(path, { headers: { 'If-None-Match': '"stale"', 'If-Modified-Since': first.headers.get('Last-Modified')! } })).status,
+    ).toBe(200);
     expect(first.headers.get('Cache-Control')).toBe(CACHE_POLICY.feed);
   });
 
@@ -71,7 +79,9 @@ describe('every feed', () => {
     // Each render under another deployment version: a cache miss both times, so the renderer
     // itself must be deterministic (a cache hit would hide a feed that changes from render to render).
     const render = async () => {
-      const response = await callModule(path, {}, { CF_VERSION_METADATA: { id: crypto.randomUUID(), tag: '', timestamp: '' } } as Partial<Env>);
+      const response = await callModule(path, {}, {
+        CF_VERSION_METADATA: { id: crypto.randomUUID(), tag: '', timestamp: '' },
+      } as Partial<Env>);
       expect(response.headers.get('Masthead-Cache')).toBe('miss');
       return response.text();
     };
@@ -87,7 +97,9 @@ describe('RSS 2.0', () => {
     expect(channel['atom:link']).toContainEqual({ '@href': `${ORIGIN}/feed.xml`, '@rel': 'self', '@type': 'application/rss+xml' });
     expect(channel.item).toHaveLength(FEED_SIZE);
     for (const item of channel.item) {
-      expect(item.pubDate).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+      expect(item.pubDate).toMatch(
+        /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+      );
       expect(new Date(item.pubDate).toUTCString()).toBe(item.pubDate);
       expect(item.guid['@isPermaLink']).toBe('false');
       expect(item.guid['#text']).toMatch(/^tag:enletter\.masthead\.dev,2026:issue:[0-9a-f-]{36}$/);
@@ -126,7 +138,11 @@ describe('Atom 1.0', () => {
     const id = ids[30]!;
     const before = await (await call('/tags/infra/atom.xml')).text();
     const current = (await (await editor(`/api/v1/admin/issues/${id}`)).json()) as { version: number };
-    await editor(`/api/v1/admin/issues/${id}`, { method: 'PATCH', headers: { 'If-Match': `"v${current.version}"`, 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ slug: 'renamed-fixture' }) });
+    await editor(`/api/v1/admin/issues/${id}`, {
+      method: 'PATCH',
+      headers: { 'If-Match': `"v${current.version}"`, 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ slug: 'renamed-fixture' }),
+    });
     const after = await (await call('/tags/infra/atom.xml')).text();
     expect(before).toContain(`issue:${id}`);
     expect(after).toContain(`<id>tag:enletter.masthead.dev,2026:issue:${id}</id>`);
@@ -200,7 +216,10 @@ describe('RFC 5005 archives', () => {
 
 describe('per-tag feeds', () => {
   it('hold only the issues of the tag, in any spelling of it', async () => {
-    const feed = (await (await call(`/tags/${encodeURIComponent('클라우드')}/feed.json`)).json()) as { items: { tags: string[] }[]; feed_url: string };
+    const feed = (await (await call(`/tags/${encodeURIComponent('클라우드')}/feed.json`)).json()) as {
+      items: { tags: string[] }[];
+      feed_url: string;
+    };
     expect(feed.items.length).toBeGreaterThan(1);
     for (const item of feed.items) expect(item.tags).toContain('클라우드');
     expect(feed.feed_url).toBe(`${ORIGIN}/tags/${encodeURIComponent('클라우드')}/feed.json`);

@@ -28,7 +28,32 @@ afterAll(() => {
 const nasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ unit: 'grapheme', maxLength: 60 }),
-  fc.constantFrom('', ' ', '\u0000', '\ud800', '\uffff', '..', '../..', '%2F', '%00', '%ZZ', "' OR 1=1 --", '"; DROP TABLE issues; --', '<script>alert(1)</script>', 'javascript:alert(1)', '𝕳𝖊𝖑𝖑𝖔', '가'.repeat(300), '\u202e', '{{7*7}}', '${7*7}', 'null', 'true', '-1', '1e308', 'NaN'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    '\uffff',
+    '..',
+    '../..',
+    '%2F',
+    '%00',
+    '%ZZ',
+    "' OR 1=1 --",
+    '"; DROP TABLE issues; --',
+    '<script>alert(1)</script>',
+    'javascript:alert(1)',
+    '𝕳𝖊𝖑𝖑𝖔',
+    '가'.repeat(300),
+    '\u202e',
+    '{{7*7}}',
+    '${7*7}',
+    'null',
+    'true',
+    '-1',
+    '1e308',
+    'NaN',
+  ),
 );
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const issueLike = fc.record(
@@ -51,8 +76,21 @@ const body = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((bytes) => new TextDecoder('latin1').decode(bytes)),
   fc.constantFrom('{', '[]', '{"title":', '\u0000', '---\ntitle: [\n---\n', '---\n: :\n---\nx'),
 );
-const contentType = fc.constantFrom('application/json', 'application/json; charset=latin1', 'text/markdown', 'text/plain', 'application/merge-patch+json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset="utf-8"');
-const header = fc.oneof(nasty.filter((s) => /^[\x20-\x7E]*$/.test(s)), fc.constantFrom('"v1"', '*', 'W/"v1"', '"v1", "v2"'));
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=latin1',
+  'text/markdown',
+  'text/plain',
+  'application/merge-patch+json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '',
+  'application/json; charset="utf-8"',
+);
+const header = fc.oneof(
+  nasty.filter((s) => /^[\x20-\x7E]*$/.test(s)),
+  fc.constantFrom('"v1"', '*', 'W/"v1"', '"v1", "v2"'),
+);
 
 async function expectSafe(response: Response, before: string | null): Promise<void> {
   cases += 1;
@@ -76,19 +114,23 @@ describe('editor endpoints under random input', () => {
     ['PATCH', 'patch', () => `/api/v1/admin/issues/${issue.id}`],
     ['POST', 'publish', () => `/api/v1/admin/issues/${issue.id}/publish`],
   ];
-  it.each(targets)('%s (%s) never fails and changes nothing when it refuses', async (method, _name, path) => {
-    await fc.assert(
-      fc.asyncProperty(body, contentType, header, header, async (payload, type, ifMatch, idempotencyKey): Promise<void> => {
-        const before = await databaseContents();
-        const headers = new Headers({ Authorization: `Bearer ${token}` });
-        if (type !== '') headers.set('Content-Type', type);
-        headers.set('If-Match', ifMatch);
-        headers.set('Idempotency-Key', idempotencyKey);
-        await expectSafe(await call(path(), { method, body: payload, headers }), before);
-      }),
-      props,
-    );
-  }, 120_000);
+  it.each(targets)(
+    '%s (%s) never fails and changes nothing when it refuses',
+    async (method, _name, path) => {
+      await fc.assert(
+        fc.asyncProperty(body, contentType, header, header, async (payload, type, ifMatch, idempotencyKey): Promise<void> => {
+          const before = await databaseContents();
+          const headers = new Headers({ Authorization: `Bearer ${token}` });
+          if (type !== '') headers.set('Content-Type', type);
+          headers.set('If-Match', ifMatch);
+          headers.set('Idempotency-Key', idempotencyKey);
+          await expectSafe(await call(path(), { method, body: payload, headers }), before);
+        }),
+        props,
+      );
+    },
+    120_000,
+  );
 });
 
 describe('reader endpoints under random input', () => {
@@ -104,31 +146,80 @@ describe('reader endpoints under random input', () => {
   }, 120_000);
 
   it('query strings on every reader endpoint never fail', async () => {
-    const paths = ['/api/v1/issues', '/', `/issues/${issue.slug}`, `/embed/${issue.slug}`, '/feed.xml', '/tags/test/feed.json', '/oembed', '/api/v1/admin/issues', '/api/v1/admin/feedback', '/tags/test'];
+    const paths = [
+      '/api/v1/issues',
+      '/',
+      `/issues/${issue.slug}`,
+      `/embed/${issue.slug}`,
+      '/feed.xml',
+      '/tags/test/feed.json',
+      '/oembed',
+      '/api/v1/admin/issues',
+      '/api/v1/admin/feedback',
+      '/tags/test',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.dictionary(fc.constantFrom('limit', 'cursor', 'tag', 'q', 'archive', 'view', 'theme', 'url', 'format', 'maxwidth', 'status', 'issue', 'feedback', 'x'), nasty, { maxKeys: 4 }), async (path, query): Promise<void> => {
-        const search = new URLSearchParams(query).toString();
-        await expectSafe(await call(`${path}?${search}`, { headers: { Authorization: `Bearer ${token}` } }), null);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.dictionary(
+          fc.constantFrom(
+            'limit',
+            'cursor',
+            'tag',
+            'q',
+            'archive',
+            'view',
+            'theme',
+            'url',
+            'format',
+            'maxwidth',
+            'status',
+            'issue',
+            'feedback',
+            'x',
+          ),
+          nasty,
+          { maxKeys: 4 },
+        ),
+        async (path, query): Promise<void> => {
+          const search = new URLSearchParams(query).toString();
+          await expectSafe(await call(`${path}?${search}`, { headers: { Authorization: `Bearer ${token}` } }), null);
+        },
+      ),
       props,
     );
   }, 120_000);
 
   it('path segments and methods never fail', async () => {
-    const templates = ['/issues/{}', '/embed/{}', '/tags/{}', '/tags/{}/feed.xml', '/api/v1/issues/{}', '/api/v1/admin/issues/{}', '/api/v1/admin/issues/{}/revisions/{}/restore', '/problems/{}', '/{}'];
+    const templates = [
+      '/issues/{}',
+      '/embed/{}',
+      '/tags/{}',
+      '/tags/{}/feed.xml',
+      '/api/v1/issues/{}',
+      '/api/v1/admin/issues/{}',
+      '/api/v1/admin/issues/{}/revisions/{}/restore',
+      '/problems/{}',
+      '/{}',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...templates), nasty, fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), async (template, segment, method): Promise<void> => {
-        const before = method === 'GET' || method === 'HEAD' ? null : await databaseContents();
-        // A lone surrogate cannot be percent-encoded as UTF-8: send the bytes a client would (CESU-8).
-        const encoded = (segment.isWellFormed() ? encodeURIComponent(segment) : '%ED%A0%80%FF').replace(/%25([0-9A-F]{2})/gi, '%$1');
-        const response = await call(template.replaceAll('{}', encoded), { method, headers: { Authorization: `Bearer ${token}` } });
-        expect(response.status).toBeLessThan(500);
-        cases += 1;
-        if (response.status >= 400 && method !== 'HEAD') {
-          expect(response.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8');
-          if (before !== null) expect(await databaseContents()).toBe(before);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...templates),
+        nasty,
+        fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+        async (template, segment, method): Promise<void> => {
+          const before = method === 'GET' || method === 'HEAD' ? null : await databaseContents();
+          // A lone surrogate cannot be percent-encoded as UTF-8: send the bytes a client would (CESU-8).
+          const encoded = (segment.isWellFormed() ? encodeURIComponent(segment) : '%ED%A0%80%FF').replace(/%25([0-9A-F]{2})/gi, '%$1');
+          const response = await call(template.replaceAll('{}', encoded), { method, headers: { Authorization: `Bearer ${token}` } });
+          expect(response.status).toBeLessThan(500);
+          cases += 1;
+          if (response.status >= 400 && method !== 'HEAD') {
+            expect(response.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8');
+            if (before !== null) expect(await databaseContents()).toBe(before);
+          }
+        },
+      ),
       props,
     );
   }, 120_000);

@@ -21,7 +21,11 @@ let token = '';
 const feedback = (ip: string, bindings: Partial<Env>) =>
   callModule(
     `/api/v1/issues/${encodeURIComponent(issue.slug)}/feedback`,
-    { method: 'POST', body: '{"rating": 4, "comment": "비밀 없이"}', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip } },
+    {
+      method: 'POST',
+      body: '{"rating": 4, "comment": "비밀 없이"}',
+      headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip },
+    },
     bindings,
   );
 
@@ -46,16 +50,36 @@ describe('without FEEDBACK_HASH_SECRET', () => {
   });
 
   it('lets editors work, and still rate limits failed authentication per client', async () => {
-    const created = await callModule('/api/v1/admin/issues', { method: 'POST', body: JSON.stringify(makeIssue()), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'CF-Connecting-IP': '203.0.113.50' } }, WITHOUT_SECRET);
+    const created = await callModule(
+      '/api/v1/admin/issues',
+      {
+        method: 'POST',
+        body: JSON.stringify(makeIssue()),
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'CF-Connecting-IP': '203.0.113.50' },
+      },
+      WITHOUT_SECRET,
+    );
     expect(created.status).toBe(201);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const response = await callModule('/api/v1/admin/issues', { headers: { Authorization: 'Bearer wrong', 'CF-Connecting-IP': '203.0.113.51' } }, WITHOUT_SECRET);
+      const response = await callModule(
+        '/api/v1/admin/issues',
+        { headers: { Authorization: 'Bearer wrong', 'CF-Connecting-IP': '203.0.113.51' } },
+        WITHOUT_SECRET,
+      );
       statuses.push(response.status);
     }
     expect(statuses).toEqual([...Array(10).fill(401), 429]);
     // Another client is not held back by that one's failures.
-    expect((await callModule('/api/v1/admin/issues', { headers: { Authorization: 'Bearer wrong', 'CF-Connecting-IP': '203.0.113.52' } }, WITHOUT_SECRET)).status).toBe(401);
+    expect(
+      (
+        await callModule(
+          '/api/v1/admin/issues',
+          { headers: { Authorization: 'Bearer wrong', 'CF-Connecting-IP': '203.0.113.52' } },
+          WITHOUT_SECRET,
+        )
+      ).status,
+    ).toBe(401);
   });
 });
 

@@ -9,7 +9,10 @@ let token = '';
 beforeAll(async () => {
   token = await mintToken('admin');
   const editor = editorClient(token);
-  const created = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ tags: ['hdr'] }) })).json()) as { id: string; slug: string };
+  const created = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ tags: ['hdr'] }) })).json()) as {
+    id: string;
+    slug: string;
+  };
   ({ slug, id } = created);
   await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
 });
@@ -36,14 +39,20 @@ describe('security headers', () => {
 });
 
 describe('CORS', () => {
-  it.each(['/api/v1/issues', '/api/v1/tags', '/feed.xml', '/tags/hdr/feed.json', '/api/v1/openapi.json', '/embed.js'])('allows any origin to read %s', async (path) => {
-    const response = await call(path, { headers: { Origin: 'https://elsewhere.example' } });
-    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
-    expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
-  });
+  it.each(['/api/v1/issues', '/api/v1/tags', '/feed.xml', '/tags/hdr/feed.json', '/api/v1/openapi.json', '/embed.js'])(
+    'allows any origin to read %s',
+    async (path) => {
+      const response = await call(path, { headers: { Origin: 'https://elsewhere.example' } });
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+      expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
+    },
+  );
 
   it('answers a preflight for public reads', async () => {
-    const response = await call('/api/v1/issues', { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'GET' } });
+    const response = await call('/api/v1/issues', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'GET' },
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Methods')).toBe('GET, HEAD');
   });
@@ -55,7 +64,10 @@ describe('CORS', () => {
   ])('gives no CORS headers to %s, and refuses its preflight', async (_name, path, method) => {
     const response = await call(path, { method, headers: { Origin: 'https://elsewhere.example', ...auth() } });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
-    const preflight = await call(path, { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': method } });
+    const preflight = await call(path, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': method },
+    });
     expect(preflight.status).toBe(405);
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
   });

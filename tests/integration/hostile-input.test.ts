@@ -43,7 +43,15 @@ describe('text is normalised to NFC at the door', () => {
 
   it('composes every text field of JSON and of Markdown front matter', async () => {
     const text = '한국어 검색어';
-    const fields = { title: nfd(`제목 ${text}`), subtitle: nfd(text), summary: [nfd(text)], tags: [nfd('클라우드')], body: nfd(`본문 ${text}`), teasers: [{ title: nfd(text), excerpt: nfd(text) }], authors: [{ name: nfd('엔레터') }] };
+    const fields = {
+      title: nfd(`제목 ${text}`),
+      subtitle: nfd(text),
+      summary: [nfd(text)],
+      tags: [nfd('클라우드')],
+      body: nfd(`본문 ${text}`),
+      teasers: [{ title: nfd(text), excerpt: nfd(text) }],
+      authors: [{ name: nfd('엔레터') }],
+    };
     const json = (await (await create(fields)).json()) as Record<string, any>;
     const markdown = (await (
       await editor('/api/v1/admin/issues', {
@@ -77,15 +85,16 @@ const NONCHARACTERS = ['\uFFFE', '\uFFFF', '\uFDD0', '\uFDEF', '\u{1FFFE}', '\u{
 const LONE_SURROGATES = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF', 'a\uD83Db'];
 
 describe('characters that are not text are refused with 400', () => {
-  const fieldCases = (bad: string) => [
-    ['/title', { title: `a${bad}b` }],
-    ['/subtitle', { subtitle: `a${bad}` }],
-    ['/body', { body: `본문${bad}` }],
-    ['/summary/0', { summary: [bad] }],
-    ['/tags/0', { tags: [`t${bad}`] }],
-    ['/teasers/0/excerpt', { teasers: [{ title: 't', excerpt: bad }] }],
-    ['/authors/0/name', { authors: [{ name: `n${bad}` }] }],
-  ] as const;
+  const fieldCases = (bad: string) =>
+    [
+      ['/title', { title: `a${bad}b` }],
+      ['/subtitle', { subtitle: `a${bad}` }],
+      ['/body', { body: `본문${bad}` }],
+      ['/summary/0', { summary: [bad] }],
+      ['/tags/0', { tags: [`t${bad}`] }],
+      ['/teasers/0/excerpt', { teasers: [{ title: 't', excerpt: bad }] }],
+      ['/authors/0/name', { authors: [{ name: `n${bad}` }] }],
+    ] as const;
 
   it.each(NONCHARACTERS.map((c) => [c.codePointAt(0)!.toString(16), c]))('non-character U+%s in every field', async (_, bad) => {
     for (const [path, fields] of fieldCases(bad)) {
@@ -169,7 +178,10 @@ describe('slugs and tags hold no invisible or direction-changing characters', ()
   });
 
   it('derives a clean slug from a title that holds them', async () => {
-    const response = await editor('/api/v1/admin/issues', { method: 'POST', json: { title: `ㅤ안녕\u202E하세요\u200Bㅤ ${crypto.randomUUID().slice(0, 6)}`, body: 'x' } });
+    const response = await editor('/api/v1/admin/issues', {
+      method: 'POST',
+      json: { title: `ㅤ안녕\u202E하세요\u200Bㅤ ${crypto.randomUUID().slice(0, 6)}`, body: 'x' },
+    });
     expect(response.status).toBe(201);
     const { slug } = (await response.json()) as { slug: string };
     expect(slug).toMatch(/^안녕-?하세요-[0-9a-f]{6}$/u);
@@ -196,7 +208,11 @@ describe('a JSON body says each thing once', () => {
     ['a repeated field', '{"title": "a", "body": "b", "title": "c"}', '/title'],
     ['a repeated field spelled with an escape', '{"title": "a", "body": "b", "t\\u0069tle": "c"}', '/title'],
     ['a repeated field inside a teaser', '{"title": "a", "body": "b", "teasers": [{"title": "x", "title": "y"}]}', '/teasers/0/title'],
-    ['a repeated field, once decomposed (NFD)', `{"title": "a", "body": "b", "tags": ["x"], "${'태그'.normalize('NFD')}": 1, "태그": 2}`, '/태그'],
+    [
+      'a repeated field, once decomposed (NFD)',
+      `{"title": "a", "body": "b", "tags": ["x"], "${'태그'.normalize('NFD')}": 1, "태그": 2}`,
+      '/태그',
+    ],
   ])('answers 400 to %s', async (_, body, path) => {
     const problem = await expectProblem(await post(body), 400);
     expect(problem.errors?.map((e) => e.path)).toContain(path);
@@ -240,7 +256,11 @@ describe('If-Match: * does not skip the lost-update check', () => {
         : { ...(await publishNew({})), version: 2 };
     const extra = init() as { json?: unknown; body?: string; headers?: Record<string, string> };
     for (const ifMatch of ['*', ' * ', `"v${version}", *`]) {
-      const response = await admin(`/api/v1/admin/issues/${id}${suffix}`, { method, ...extra, headers: { ...extra.headers, 'If-Match': ifMatch } });
+      const response = await admin(`/api/v1/admin/issues/${id}${suffix}`, {
+        method,
+        ...extra,
+        headers: { ...extra.headers, 'If-Match': ifMatch },
+      });
       const problem = await expectProblem(response, 428);
       expect(problem.detail).toMatch(/ETag/);
       expect(problem.detail).toContain(`"v${version}"`);
@@ -326,12 +346,20 @@ describe('compatibility look-alikes (NFKC) in slugs and tags', () => {
   });
 });
 
-describe('restoring a revision written before today\'s checks', () => {
+describe("restoring a revision written before today's checks", () => {
   async function withOldRevision(change: (snapshot: Record<string, unknown>) => string) {
     const { id } = (await (await create({})).json()) as { id: string };
-    const row = (await env.DB.prepare('SELECT snapshot FROM revisions WHERE issue_id = ? AND n = 1').bind(id).first<{ snapshot: string }>())!;
-    await env.DB.prepare('UPDATE revisions SET snapshot = ? WHERE issue_id = ? AND n = 1').bind(change(JSON.parse(row.snapshot) as Record<string, unknown>), id).run();
-    await editor(`/api/v1/admin/issues/${id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"v2"}' });
+    const row = (await env.DB.prepare('SELECT snapshot FROM revisions WHERE issue_id = ? AND n = 1')
+      .bind(id)
+      .first<{ snapshot: string }>())!;
+    await env.DB.prepare('UPDATE revisions SET snapshot = ? WHERE issue_id = ? AND n = 1')
+      .bind(change(JSON.parse(row.snapshot) as Record<string, unknown>), id)
+      .run();
+    await editor(`/api/v1/admin/issues/${id}`, {
+      method: 'PATCH',
+      headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' },
+      body: '{"subtitle":"v2"}',
+    });
     return id;
   }
 
@@ -363,10 +391,16 @@ describe('links made absolute for feeds and embeds', () => {
     // One pass, as a browser decodes an attribute: "&#38;quot;" is "&quot;", not '"'.
     const decode = (value: string) =>
       value.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|quot|lt|gt|apos));/gi, (_, dec?: string, hex?: string, name?: string) =>
-        dec !== undefined ? String.fromCodePoint(Number(dec)) : hex !== undefined ? String.fromCodePoint(parseInt(hex, 16)) : named[name!.toLowerCase()]!,
+        dec !== undefined
+          ? String.fromCodePoint(Number(dec))
+          : hex !== undefined
+            ? String.fromCodePoint(parseInt(hex, 16))
+            : named[name!.toLowerCase()]!,
       );
     const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => decode(m[1]!));
-    const onPage = hrefs(page).filter((h) => /^\/(?:a|x|%ED)/.test(h)).map((h) => new URL(h, ORIGIN).href);
+    const onPage = hrefs(page)
+      .filter((h) => /^\/(?:a|x|%ED)/.test(h))
+      .map((h) => new URL(h, ORIGIN).href);
     const inFeed = hrefs(item.content_html).filter((h) => h.startsWith(`${ORIGIN}/`) && !h.includes('/issues/'));
     expect(inFeed).toEqual(onPage);
     expect(inFeed).toHaveLength(3);

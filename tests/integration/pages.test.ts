@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BOUND_MS } from '../../src/services/content-version';
 import seed from '../../seed/001-openai-google-cloud.md?raw';
+import { BOUND_MS } from '../../src/services/content-version';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken, ORIGIN } from '../helpers';
 
@@ -10,7 +10,9 @@ const SEED_SLUG = 'openai가-google-cloud와-손을-잡았습니다';
 const seedPath = `/issues/${encodeURIComponent(SEED_SLUG)}`;
 
 async function publishNew(body: string, contentType = 'application/json') {
-  const created = (await (await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': contentType } })).json()) as { id: string; slug: string };
+  const created = (await (
+    await editor('/api/v1/admin/issues', { method: 'POST', body, headers: { 'Content-Type': contentType } })
+  ).json()) as { id: string; slug: string };
   await editor(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST' });
   return created;
 }
@@ -56,7 +58,9 @@ describe('the issue page', () => {
     const url = `${ORIGIN}${seedPath}`;
     expect(body).toContain(`<link rel="canonical" href="${url}">`);
     expect(body).toContain(`<link rel="alternate" type="application/rss+xml" title="엔레터 (RSS)" href="${ORIGIN}/feed.xml">`);
-    expect(body).toContain(`<link rel="alternate" type="application/json+oembed" href="${ORIGIN}/oembed?url=${encodeURIComponent(url)}&#38;format=json"`);
+    expect(body).toContain(
+      `<link rel="alternate" type="application/json+oembed" href="${ORIGIN}/oembed?url=${encodeURIComponent(url)}&#38;format=json"`,
+    );
     expect(body).toContain('<meta property="og:title" content="OpenAI가 Google Cloud와 손을 잡았습니다">');
     expect(body).toContain('<meta property="og:type" content="article">');
     expect(body).toContain('<meta name="twitter:card" content="summary">');
@@ -75,7 +79,9 @@ describe('the issue page', () => {
   });
 
   it('escapes what editors write', async () => {
-    const created = await publishNew(JSON.stringify(makeIssue({ title: '<script>alert(1)</script> & "따옴표"', summary: ['<img src=x onerror=alert(1)>'] })));
+    const created = await publishNew(
+      JSON.stringify(makeIssue({ title: '<script>alert(1)</script> & "따옴표"', summary: ['<img src=x onerror=alert(1)>'] })),
+    );
     const { body } = await text(`/issues/${encodeURIComponent(created.slug)}`);
     expect(body).toContain('<h1>&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;따옴표&#34;</h1>');
     expect(body).not.toContain('<img src=x');
@@ -161,7 +167,14 @@ describe('oEmbed', () => {
   it('answers a rich JSON response within maxwidth and maxheight', async () => {
     const { body } = await text(`/oembed?url=${page}&maxwidth=400&maxheight=300`);
     const oembed = JSON.parse(body) as Record<string, any>;
-    expect(oembed).toMatchObject({ version: '1.0', type: 'rich', provider_name: '엔레터', width: 400, height: 300, title: 'OpenAI가 Google Cloud와 손을 잡았습니다' });
+    expect(oembed).toMatchObject({
+      version: '1.0',
+      type: 'rich',
+      provider_name: '엔레터',
+      width: 400,
+      height: 300,
+      title: 'OpenAI가 Google Cloud와 손을 잡았습니다',
+    });
     expect(oembed.html).toContain(`src="${ORIGIN}/embed/${encodeURIComponent(SEED_SLUG)}"`);
     expect(oembed.html).toContain('width="400" height="300"');
   });

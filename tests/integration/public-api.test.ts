@@ -32,7 +32,11 @@ describe('the seed issue', () => {
       slug: 'openai가-google-cloud와-손을-잡았습니다',
       title: 'OpenAI가 Google Cloud와 손을 잡았습니다',
       subtitle: 'AI 시대, 인프라는 누가 더 빠르게 확보하느냐?',
-      summary: ['OpenAI와 Google Cloud의 파트너쉽, 그 배경은?', '하루 25억개의 프롬프트 사용, 폭발하는 컴퓨팅 수요', '결국은 중요한 건 기술보다 전략!'],
+      summary: [
+        'OpenAI와 Google Cloud의 파트너쉽, 그 배경은?',
+        '하루 25억개의 프롬프트 사용, 폭발하는 컴퓨팅 수요',
+        '결국은 중요한 건 기술보다 전략!',
+      ],
       tags: ['ai', '클라우드', '인프라'],
       authors: [{ name: '엔레터', url: null }],
       language: 'ko',
@@ -63,7 +67,10 @@ describe('GET /api/v1/issues', () => {
     let cursor: string | null = null;
     do {
       const query: string = cursor === null ? '' : `&cursor=${cursor}`;
-      const page = (await (await call(`/api/v1/issues?limit=2${query}`)).json()) as { issues: { id: string }[]; next_cursor: string | null };
+      const page = (await (await call(`/api/v1/issues?limit=2${query}`)).json()) as {
+        issues: { id: string }[];
+        next_cursor: string | null;
+      };
       seen.push(...page.issues.map((i) => i.id));
       cursor = page.next_cursor;
     } while (cursor !== null);
@@ -91,13 +98,19 @@ describe('GET /api/v1/issues', () => {
     expect(body.issues.some((i) => i.slug.includes('초안'))).toBe(false);
   });
 
-  it.each(['존재하지않는단어', '"', '%%', '_', "''", 'AI 존재하지않는단어'])('finds nothing for q=%s (wildcards and quotes are literal)', async (q) => {
-    const body = (await (await call(`/api/v1/issues?q=${encodeURIComponent(q)}`)).json()) as { issues: unknown[] };
-    expect(body.issues).toHaveLength(0);
-  });
+  it.each(['존재하지않는단어', '"', '%%', '_', "''", 'AI 존재하지않는단어'])(
+    'finds nothing for q=%s (wildcards and quotes are literal)',
+    async (q) => {
+      const body = (await (await call(`/api/v1/issues?q=${encodeURIComponent(q)}`)).json()) as { issues: unknown[] };
+      expect(body.issues).toHaveLength(0);
+    },
+  );
 
   it('combines search and tag', async () => {
-    const body = (await (await call('/api/v1/issues?q=English&tag=paging&limit=2')).json()) as { issues: unknown[]; next_cursor: string | null };
+    const body = (await (await call('/api/v1/issues?q=English&tag=paging&limit=2')).json()) as {
+      issues: unknown[];
+      next_cursor: string | null;
+    };
     expect(body.issues).toHaveLength(2);
     expect(body.next_cursor).not.toBeNull();
   });
@@ -149,7 +162,12 @@ describe('search order', () => {
   it('lists matches most recently published first, whatever order they were written in', async () => {
     const word = `순서검사${crypto.randomUUID().slice(0, 4)}`;
     const editor = editorClient(await mintToken('editor'));
-    const make = async (title: string) => ((await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ title, body: `${word} 본문` }) })).json()) as { id: string }).id;
+    const make = async (title: string) =>
+      (
+        (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ title, body: `${word} 본문` }) })).json()) as {
+          id: string;
+        }
+      ).id;
     const first = await make('먼저 쓴 이슈');
     const second = await make('나중에 쓴 이슈');
     await editor(`/api/v1/admin/issues/${second}/publish`, { method: 'POST' });

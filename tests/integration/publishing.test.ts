@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import worker from '../../src/index';
 import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../src/index';
 import { FUTURE, makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken } from '../helpers';
 

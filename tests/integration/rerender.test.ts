@@ -25,7 +25,10 @@ describe('HTML written by an older renderer', () => {
     const body = '<a href="javascript&colon;alert(1)">눌러 보세요</a>';
     const issues: { id: string; slug: string }[] = [];
     for (let i = 0; i < RERENDER_BATCH + 3; i++) {
-      const { id, slug } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ body }) })).json()) as { id: string; slug: string };
+      const { id, slug } = (await (await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ body }) })).json()) as {
+        id: string;
+        slug: string;
+      };
       await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
       issues.push({ id, slug });
     }
@@ -49,7 +52,9 @@ describe('HTML written by an older renderer', () => {
     expect(await generation()).toBe(settled);
     // Nor does a render of an issue that changed since it was read (the UPDATE matches no row).
     const current = (await findIssueById(env.DB, issues[0]!.id))!;
-    expect(await storeRerendered(env.DB, { ...current, version: current.version - 1, html: '<p>x</p>' }, RENDERER_VERSION + 1)).toMatchObject({ generation: settled });
+    expect(
+      await storeRerendered(env.DB, { ...current, version: current.version - 1, html: '<p>x</p>' }, RENDERER_VERSION + 1),
+    ).toMatchObject({ generation: settled });
     expect(await generation()).toBe(settled);
     expect((await findIssueById(env.DB, issues[0]!.id))!.html).toBe(current.html);
     await new Promise((resolve) => setTimeout(resolve, 5_100));

@@ -69,7 +69,9 @@ describe('a body past a rendering limit', () => {
 
   it('is refused with 400 at /body when uploaded as Markdown with front matter', async () => {
     const document = `---\ntitle: 속성이 너무 많은 이슈\n---\n${body}\n`;
-    await expectBodyLimit(await editor('/api/v1/admin/issues', { method: 'POST', body: document, headers: { 'Content-Type': 'text/markdown' } }));
+    await expectBodyLimit(
+      await editor('/api/v1/admin/issues', { method: 'POST', body: document, headers: { 'Content-Type': 'text/markdown' } }),
+    );
   });
 
   it('is refused with 400 at /body when an edit brings it, and the issue keeps its version', async () => {
@@ -78,7 +80,9 @@ describe('a body past a rendering limit', () => {
     const etag = created.headers.get('ETag')!;
     const patch = { body: `${'> '.repeat(200)}x` };
     const response = await editor(`/api/v1/admin/issues/${issue.id}`, {
-      method: 'PATCH', json: patch, headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
+      method: 'PATCH',
+      json: patch,
+      headers: { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' },
     });
     const problem = await expectProblem(response, 400);
     expect(problem.errors).toEqual([{ path: '/body', message: expect.stringMatching(/more than 64 levels deep/) }]);

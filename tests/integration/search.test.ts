@@ -125,14 +125,17 @@ describe('issues stored before the gram index (or restored from a backup)', () =
     // As the migration leaves them: no gram rows, marked as waiting.
     for (const { seq } of seqs.results) await env.DB.prepare('DELETE FROM issue_grams WHERE rowid = ?').bind(seq).run();
     await env.DB.prepare('UPDATE issues SET grams_indexed = 0 WHERE id IN (?, ?)').bind(ids.busan, ids.ai).run();
-    const terms = async (...t: string[]) => (await searchPublished(env.DB, { terms: t, afterSeq: null, limit: 10 })).map((f) => names.get(f.issue.id)).filter(Boolean);
+    const terms = async (...t: string[]) =>
+      (await searchPublished(env.DB, { terms: t, afterSeq: null, limit: 10 })).map((f) => names.get(f.issue.id)).filter(Boolean);
     expect(await terms('증편')).toEqual(['busan']);
     expect(await terms('ai')).toEqual(['ai']);
 
     await cron();
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM issues WHERE grams_indexed = 0').first('n')).toBe(0);
     // Now from the gram index alone (the scan's text is gone).
-    await env.DB.prepare('DELETE FROM issue_search WHERE rowid IN (SELECT seq FROM issues WHERE id IN (?, ?))').bind(ids.busan, ids.ai).run();
+    await env.DB.prepare('DELETE FROM issue_search WHERE rowid IN (SELECT seq FROM issues WHERE id IN (?, ?))')
+      .bind(ids.busan, ids.ai)
+      .run();
     expect(await terms('증편')).toEqual(['busan']);
     expect(await terms('ai')).toEqual(['ai']);
     expect(await terms('서울')).toEqual(['busan', 'seoulEconomy']);

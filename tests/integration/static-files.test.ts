@@ -10,7 +10,9 @@ const files = env.TEST_PUBLIC_FILES;
 
 describe('static files', () => {
   it('include the API reference renderer', () => {
-    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['/docs/init.js', '/docs/vendor/swagger-ui-bundle.js', '/docs/vendor/swagger-ui.css']));
+    expect(files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['/docs/init.js', '/docs/vendor/swagger-ui-bundle.js', '/docs/vendor/swagger-ui.css']),
+    );
   });
 
   it.each(files)('serves $path whole, with the security headers', async ({ path, size }) => {
@@ -42,9 +44,12 @@ describe('static files', () => {
     expectSecurityHeaders(revalidated);
   });
 
-  it.each(['/docs/vendor/missing.js', '/docs/init.js/x', '/robots.txt'])('answers a missing file %s with a 404 problem and the security headers', async (path) => {
-    const response = await call(path);
-    expectSecurityHeaders(response);
-    await expectProblem(response, 404);
-  });
+  it.each(['/docs/vendor/missing.js', '/docs/init.js/x', '/robots.txt'])(
+    'answers a missing file %s with a 404 problem and the security headers',
+    async (path) => {
+      const response = await call(path);
+      expectSecurityHeaders(response);
+      await expectProblem(response, 404);
+    },
+  );
 });

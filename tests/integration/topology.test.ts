@@ -2,13 +2,13 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appFrom, type App } from '../../src/config';
+import { type App, appFrom } from '../../src/config';
 import { HttpError } from '../../src/http/problem';
 import { buildRouter } from '../../src/router';
 import { BOUND_MS, reconcileVersionHint } from '../../src/services/content-version';
-import { newIsolateState, type IsolateState } from '../../src/services/isolate-state';
-import { StorageUnavailable } from '../../src/storage/db';
+import { type IsolateState, newIsolateState } from '../../src/services/isolate-state';
 import { readContentVersion, readVersionHint } from '../../src/storage/content-version';
+import { StorageUnavailable } from '../../src/storage/db';
 import { mintToken } from '../helpers';
 import { KV_READ_CACHE_MS, KvWrites, locationD1, locationKv } from '../support/topology';
 
@@ -46,7 +46,13 @@ interface Version {
 
 interface World {
   writes: KvWrites;
-  locations: { kv: ReturnType<typeof locationKv>; d1: ReturnType<typeof locationD1>; edge: Cache; isolates: IsolateState[]; newestServed: number }[];
+  locations: {
+    kv: ReturnType<typeof locationKv>;
+    d1: ReturnType<typeof locationD1>;
+    edge: Cache;
+    isolates: IsolateState[];
+    newestServed: number;
+  }[];
   partners: string;
   history: Version[];
   published: string[];
@@ -59,7 +65,13 @@ function envAt(world: World, location: number): Env {
   return { ...env, DB: here.d1.db, CACHE: here.kv.kv, PARTNER_ORIGINS: world.partners } as Env;
 }
 
-async function serve(world: World, location: number, isolate: number, request: Request, start: 'first-primary' | 'first-unconstrained'): Promise<Response> {
+async function serve(
+  world: World,
+  location: number,
+  isolate: number,
+  request: Request,
+  start: 'first-primary' | 'first-unconstrained',
+): Promise<Response> {
   const here = world.locations[location]!;
   const ctx = createExecutionContext();
   const app: App = { ...appFrom(envAt(world, location), ctx, start, here.edge), isolate: here.isolates[isolate]! };
@@ -87,7 +99,9 @@ const editorRequest = (path: string, method: string, body?: unknown, ifMatch?: s
 async function record(world: World): Promise<void> {
   const { generation } = await readContentVersion(env.DB);
   if (world.history.at(-1)?.generation === generation) return;
-  const { results } = await env.DB.prepare("SELECT id, title FROM issues WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 100").all<{ id: string; title: string }>();
+  const { results } = await env.DB.prepare(
+    "SELECT id, title FROM issues WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 100",
+  ).all<{ id: string; title: string }>();
   world.history.push({ generation, at: Date.now(), listing: results.map((r) => `${r.id} ${r.title}`).join('\n') });
   worst.versions++;
   world.published = results.map((r) => r.id);
@@ -112,16 +126,28 @@ type Step = (world: World) => Promise<void>;
 const pick = <T>(items: T[], n: number): T | undefined => (items.length === 0 ? undefined : items[n % items.length]);
 
 /** An editor's write from any isolate of any location; it counts only if D1 took it. */
-function write(path: (world: World, n: number) => [string, string, unknown?] | null): (location: number, isolate: number, n: number) => Step {
+function write(
+  path: (world: World, n: number) => [string, string, unknown?] | null,
+): (location: number, isolate: number, n: number) => Step {
   return (location, isolate, n) => async (world) => {
     const target = path(world, n);
     if (target === null) return;
     const [url, method, body] = target;
     const issueId = /issues\/([0-9a-f-]{36})/.exec(url)?.[1];
-    const ifMatch = issueId === undefined ? undefined : `"v${(await env.DB.prepare('SELECT version FROM issues WHERE id = ?').bind(issueId).first<{ version: number }>())?.version}"`;
-    const response = await serve(world, location, isolate, editorRequest(url, method, body, method === 'PATCH' ? ifMatch : undefined), 'first-primary');
+    const ifMatch =
+      issueId === undefined
+        ? undefined
+        : `"v${(await env.DB.prepare('SELECT version FROM issues WHERE id = ?').bind(issueId).first<{ version: number }>())?.version}"`;
+    const response = await serve(
+      world,
+      location,
+      isolate,
+      editorRequest(url, method, body, method === 'PATCH' ? ifMatch : undefined),
+      'first-primary',
+    );
     if (response.ok) worst.writes++;
-    else if (response.status !== 503 && response.status !== 409) expect.fail(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+    else if (response.status !== 503 && response.status !== 409)
+      expect.fail(`${method} ${url} answered ${response.status}: ${await response.text()}`);
     await response.body?.cancel();
     await record(world);
     // Read your writes: the isolate that made a change serves it at once (when it can reach D1).
@@ -135,11 +161,15 @@ const publishDraft = write((_, n) => {
   return draftId === null ? null : [`/api/v1/admin/issues/${draftId}/publish`, 'POST'];
 });
 let draftId: string | null = null;
-const publish = (location: number, isolate: number, n: number): Step => async (world) => {
-  await draft(location, isolate, n)(world);
-  draftId = (await env.DB.prepare("SELECT id FROM issues WHERE status = 'draft' ORDER BY created_at DESC LIMIT 1").first<{ id: string }>())?.id ?? null;
-  await publishDraft(location, isolate, n)(world);
-};
+const publish =
+  (location: number, isolate: number, n: number): Step =>
+  async (world) => {
+    await draft(location, isolate, n)(world);
+    draftId =
+      (await env.DB.prepare("SELECT id FROM issues WHERE status = 'draft' ORDER BY created_at DESC LIMIT 1").first<{ id: string }>())?.id ??
+      null;
+    await publishDraft(location, isolate, n)(world);
+  };
 const edit = write((world, n) => {
   const id = pick(world.published, n);
   return id === undefined ? null : [`/api/v1/admin/issues/${id}`, 'PATCH', { title: `고친 제목 ${n}` }];
@@ -157,7 +187,13 @@ const restore = write((world, n) => {
 function read(location: number, isolate: number): Step {
   return async (world) => {
     const here = world.locations[location]!;
-    const response = await serve(world, location, isolate, new Request('http://127.0.0.1:8787/api/v1/issues?limit=100'), 'first-unconstrained');
+    const response = await serve(
+      world,
+      location,
+      isolate,
+      new Request('http://127.0.0.1:8787/api/v1/issues?limit=100'),
+      'first-unconstrained',
+    );
     worst.reads++;
     if (response.status === 503) return; // nothing cached for the newest version known: allowed
     expect(response.status).toBe(200);
@@ -173,7 +209,9 @@ function read(location: number, isolate: number): Step {
     if (cutOff) worst.cutOffStaleness = Math.max(worst.cutOffStaleness, staleness);
     else worst.staleness = Math.max(worst.staleness, staleness);
     // Every location serves a change within the bound (a location cut off from D1: within the KV bound).
-    expect(staleness, `location ${location} served a version superseded ${staleness} ms ago`).toBeLessThanOrEqual(cutOff ? CUT_OFF_BOUND_MS : FRESHNESS_BOUND_MS);
+    expect(staleness, `location ${location} served a version superseded ${staleness} ms ago`).toBeLessThanOrEqual(
+      cutOff ? CUT_OFF_BOUND_MS : FRESHNESS_BOUND_MS,
+    );
     // "A location never goes back to a version older than one it served, except within the bound"
     // is the check above: a version older than one served is superseded, so its staleness is bounded.
     if (index < here.newestServed) worst.wentBack++;
@@ -186,7 +224,13 @@ function readEmbed(location: number, isolate: number): Step {
   return async (world) => {
     const slug = await env.DB.prepare("SELECT slug FROM issues WHERE status = 'published' LIMIT 1").first<{ slug: string }>();
     if (slug === null || world.locations[location]!.d1.state.down) return;
-    const response = await serve(world, location, isolate, new Request(`http://127.0.0.1:8787/embed/${encodeURIComponent(slug.slug)}`), 'first-unconstrained');
+    const response = await serve(
+      world,
+      location,
+      isolate,
+      new Request(`http://127.0.0.1:8787/embed/${encodeURIComponent(slug.slug)}`),
+      'first-unconstrained',
+    );
     if (response.status !== 200) return;
     const csp = response.headers.get('Content-Security-Policy') ?? '';
     for (const partner of ['https://a.example', 'https://b.example']) {
@@ -210,7 +254,9 @@ async function wait(world: World, ms: number): Promise<void> {
   while (Date.now() < end) {
     const nextMinute = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
     vi.setSystemTime(Math.min(end, nextMinute, Date.now() + KV_WRITE_DELAY_MS));
-    await world.writes.land(world.writes.pending.map((_, i) => i).filter((i) => world.writes.pending[i]!.at <= Date.now() - KV_WRITE_DELAY_MS));
+    await world.writes.land(
+      world.writes.pending.map((_, i) => i).filter((i) => world.writes.pending[i]!.at <= Date.now() - KV_WRITE_DELAY_MS),
+    );
     if (Date.now() === nextMinute) await cron(world);
     await checkHint(world);
   }
@@ -228,11 +274,34 @@ const commands = [
   { weight: 8, arbitrary: at.map(([l, i]) => named(`read@${l}.${i}`, read(l, i))) },
   { weight: 1, arbitrary: at.map(([l, i]) => named(`embed@${l}.${i}`, readEmbed(l, i))) },
   { weight: 5, arbitrary: fc.integer({ min: 100, max: 20_000 }).map((ms) => named(`wait ${ms}ms`, (w: World) => wait(w, ms))) },
-  { weight: 1, arbitrary: fc.nat(LOCATIONS - 1).map((l) => named(`d1 lost/back@${l}`, async (w: World) => void (w.locations[l]!.d1.state.down = !w.locations[l]!.d1.state.down))) },
-  { weight: 2, arbitrary: fc.nat(LOCATIONS - 1).map((l) => named(`replica catches up@${l}`, async (w: World) => w.locations[l]!.d1.catchUp())) },
-  { weight: 1, arbitrary: fc.nat(LOCATIONS - 1).map((l) => named(`next kv put lost@${l}`, async (w: World) => void (w.locations[l]!.kv.state.dropNext = true))) },
-  { weight: 2, arbitrary: fc.array(fc.nat(8), { maxLength: 6 }).map((order) => named(`kv writes land ${order}`, async (w: World) => void (await w.writes.land(order)))) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'https://a.example', 'https://b.example', 'https://a.example https://b.example').map((p) => named(`partners "${p}"`, async (w: World) => void (w.partners = p))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .nat(LOCATIONS - 1)
+      .map((l) => named(`d1 lost/back@${l}`, async (w: World) => void (w.locations[l]!.d1.state.down = !w.locations[l]!.d1.state.down))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.nat(LOCATIONS - 1).map((l) => named(`replica catches up@${l}`, async (w: World) => w.locations[l]!.d1.catchUp())),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .nat(LOCATIONS - 1)
+      .map((l) => named(`next kv put lost@${l}`, async (w: World) => void (w.locations[l]!.kv.state.dropNext = true))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.nat(8), { maxLength: 6 })
+      .map((order) => named(`kv writes land ${order}`, async (w: World) => void (await w.writes.land(order)))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('', 'https://a.example', 'https://b.example', 'https://a.example https://b.example')
+      .map((p) => named(`partners "${p}"`, async (w: World) => void (w.partners = p))),
+  },
   { weight: 1, arbitrary: fc.constant(named('cron', cron)) },
 ];
 

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { BOUND_MS } from '../../src/services/content-version';
 import { PING_DELAY_MS } from '../../src/services/websub';
-import type { Ping } from '../support/websub-hub';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, mintToken, ORIGIN } from '../helpers';
+import type { Ping } from '../support/websub-hub';
 
 let editor: ReturnType<typeof editorClient>;
 
@@ -71,7 +71,10 @@ describe('WebSub pings', () => {
     // The hub refuses each first attempt with 503; the second goes through.
     for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
       const topic = `${ORIGIN}/tags/flaky-websub/${file}`;
-      expect(pings.filter((p) => p.topic === topic).map((p) => [p.attempt, p.status])).toEqual([[1, 503], [2, 204]]);
+      expect(pings.filter((p) => p.topic === topic).map((p) => [p.attempt, p.status])).toEqual([
+        [1, 503],
+        [2, 204],
+      ]);
     }
     const site = await pingsFor(`${ORIGIN}/feed.xml`);
     expect(site.length).toBeGreaterThan(0);
@@ -79,14 +82,22 @@ describe('WebSub pings', () => {
 
   it('pings on an edit of a published issue and on unpublish, never for a draft', async () => {
     const issue = await createIssue('websub-edits');
-    await editor(`/api/v1/admin/issues/${issue.id}`, { method: 'PATCH', headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"draft edit"}' });
+    await editor(`/api/v1/admin/issues/${issue.id}`, {
+      method: 'PATCH',
+      headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' },
+      body: '{"subtitle":"draft edit"}',
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await pingsFor('/tags/websub-edits/')).toHaveLength(0);
 
     await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
     await cron();
     await acceptedPings('/tags/websub-edits/', 3);
-    await editor(`/api/v1/admin/issues/${issue.id}`, { method: 'PATCH', headers: { 'If-Match': '"v3"', 'Content-Type': 'application/merge-patch+json' }, body: '{"subtitle":"published edit"}' });
+    await editor(`/api/v1/admin/issues/${issue.id}`, {
+      method: 'PATCH',
+      headers: { 'If-Match': '"v3"', 'Content-Type': 'application/merge-patch+json' },
+      body: '{"subtitle":"published edit"}',
+    });
     await cron();
     await acceptedPings('/tags/websub-edits/', 6);
     await editor(`/api/v1/admin/issues/${issue.id}/unpublish`, { method: 'POST' });
@@ -105,14 +116,18 @@ describe('WebSub pings', () => {
     expect((await acceptedPings('/tags/websub-bound/', 3)).length).toBe(3);
   });
 
-  it('queues pings in the change\'s own transaction and removes each once the hub took it', async () => {
+  it("queues pings in the change's own transaction and removes each once the hub took it", async () => {
     const issue = await createIssue('websub-keep');
     await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST' });
-    const queued = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_outbox WHERE topic LIKE '%/tags/websub-keep/%'").first<{ n: number }>();
+    const queued = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_outbox WHERE topic LIKE '%/tags/websub-keep/%'").first<{
+      n: number;
+    }>();
     expect(queued?.n).toBe(3);
     await cron();
     await acceptedPings('/tags/websub-keep/', 3);
-    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_outbox WHERE topic LIKE '%/tags/websub-keep/%'").first<{ n: number }>();
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_outbox WHERE topic LIKE '%/tags/websub-keep/%'").first<{
+      n: number;
+    }>();
     expect(left?.n).toBe(0);
   });
 });

@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { FEED_FILES, FEED_SIZE } from '../../src/render/feed-model';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
+import { FEED_FILES, FEED_SIZE } from '../../src/render/feed-model';
 import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
 
 const PYTHON = '/usr/bin/python3';
-const jsonFeedSchema: object = JSON.parse(await readFile(new URL('../../node_modules/jsonfeed-schema/schema-v1.1.json', import.meta.url), 'utf8'));
+const jsonFeedSchema: object = JSON.parse(
+  await readFile(new URL('../../node_modules/jsonfeed-schema/schema-v1.1.json', import.meta.url), 'utf8'),
+);
 const failures: string[] = [];
 const check = (ok: boolean, message: string) => {
   if (!ok) failures.push(message);
@@ -32,7 +34,11 @@ const worker = await startLocalWorker();
 try {
   const editor = await worker.token('editor');
   const post = async (path: string, body: string, contentType: string) => {
-    const response = await fetch(`${worker.url}${path}`, { method: 'POST', body, headers: { Authorization: `Bearer ${editor}`, 'Content-Type': contentType } });
+    const response = await fetch(`${worker.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { Authorization: `Bearer ${editor}`, 'Content-Type': contentType },
+    });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { id: string };
   };
@@ -53,7 +59,10 @@ try {
     const titles: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await (await fetch(`${worker.url}/api/v1/issues?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { issues: { title: string }[]; next_cursor: string | null };
+      const page = (await (await fetch(`${worker.url}/api/v1/issues?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        issues: { title: string }[];
+        next_cursor: string | null;
+      };
       titles.push(...page.issues.map((i) => i.title));
       cursor = page.next_cursor;
     } while (cursor !== null);
@@ -74,7 +83,10 @@ try {
     }
   }
   const rss = await (await fetch(`${worker.url}/feed.xml`)).text();
-  check(rss.includes('<p>bell here</p>') && !rss.includes('\u0007'), 'the control character injected into fixture-60 is removed from the feeds');
+  check(
+    rss.includes('<p>bell here</p>') && !rss.includes('\u0007'),
+    'the control character injected into fixture-60 is removed from the feeds',
+  );
   console.log(`${documents.length} feed documents (${tags.length} tags, 3 formats, archive pages included)\n`);
 
   const xmlDocuments = documents.filter((d) => !d.url.includes('.json'));
@@ -95,11 +107,26 @@ try {
     await writeFile(join(dir, 'urls'), `${document.url}\n`);
     await writeFile(join(dir, 'config'), `error-log "${join(dir, 'error.log')}"\nmax-items 0\n`);
     await writeFile(join(dir, 'error.log'), '');
-    execFileSync('newsboat', ['-x', 'reload', '-u', join(dir, 'urls'), '-c', join(dir, 'cache.db'), '-C', join(dir, 'config')], { env: { ...process.env, TERM: 'dumb' }, stdio: 'inherit' });
+    execFileSync('newsboat', ['-x', 'reload', '-u', join(dir, 'urls'), '-c', join(dir, 'cache.db'), '-C', join(dir, 'config')], {
+      env: { ...process.env, TERM: 'dumb' },
+      stdio: 'inherit',
+    });
     const errors = (await readFile(join(dir, 'error.log'), 'utf8')).trim();
-    const count = Number(execFileSync(PYTHON, ['-c', 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from rss_item").fetchone()[0])', join(dir, 'cache.db')], { encoding: 'utf8' }));
+    const count = Number(
+      execFileSync(
+        PYTHON,
+        [
+          '-c',
+          'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from rss_item").fetchone()[0])',
+          join(dir, 'cache.db'),
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
     const ok = errors === '' && count === document.titles.length;
-    console.log(`newsboat items=${String(count).padStart(3)} error-log=${errors === '' ? 'empty' : JSON.stringify(errors)} ${document.url} ${ok ? 'ok' : `FAIL expected ${document.titles.length}`}`);
+    console.log(
+      `newsboat items=${String(count).padStart(3)} error-log=${errors === '' ? 'empty' : JSON.stringify(errors)} ${document.url} ${ok ? 'ok' : `FAIL expected ${document.titles.length}`}`,
+    );
     check(ok, `newsboat: ${document.url} has ${count} items (expected ${document.titles.length}), error log: ${errors || 'empty'}`);
   }
 
@@ -113,7 +140,9 @@ try {
     const valid = validate(feed);
     const titles = (feed.items ?? []).map((item) => item.title);
     const sameItems = JSON.stringify(titles) === JSON.stringify(document.titles);
-    console.log(`jsonfeed-schema 1.1 ${valid ? 'valid  ' : 'INVALID'} items=${String(titles.length).padStart(3)} ${document.url}${valid ? '' : ` ${ajv.errorsText(validate.errors)}`}${sameItems ? '' : ' FAIL titles differ'}`);
+    console.log(
+      `jsonfeed-schema 1.1 ${valid ? 'valid  ' : 'INVALID'} items=${String(titles.length).padStart(3)} ${document.url}${valid ? '' : ` ${ajv.errorsText(validate.errors)}`}${sameItems ? '' : ' FAIL titles differ'}`,
+    );
     check(valid, `JSON Feed ${document.url} is not valid: ${ajv.errorsText(validate.errors)}`);
     check(sameItems, `JSON Feed ${document.url}: its items are not the expected ones`);
   }

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unstable_startWorker } from 'wrangler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unstable_startWorker } from 'wrangler';
 
 /**
  * The door over real HTTP, through the pipeline `npm run dev` uses (wrangler's dev server, which
@@ -43,7 +43,12 @@ function statusOf(head: string, body = ''): Promise<string> {
     socket.once('data', (chunk: Buffer) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(chunk.toString('latin1').split('\r\n', 1)[0]!.replace(/^HTTP\/1\.1 (\d{3}).*$/, '$1'));
+      resolve(
+        chunk
+          .toString('latin1')
+          .split('\r\n', 1)[0]!
+          .replace(/^HTTP\/1\.1 (\d{3}).*$/, '$1'),
+      );
     });
     socket.once('error', reject);
   });
@@ -54,7 +59,10 @@ const OVER = 'Content-Length: 5000000';
 describe('over HTTP, a request that declares a body over the limit', () => {
   it.each([
     ['an editor route without a token', 'POST /api/v1/admin/issues HTTP/1.1\r\nContent-Type: application/json'],
-    ['an editor route with a wrong token', 'POST /api/v1/admin/issues HTTP/1.1\r\nContent-Type: application/json\r\nAuthorization: Bearer wrong'],
+    [
+      'an editor route with a wrong token',
+      'POST /api/v1/admin/issues HTTP/1.1\r\nContent-Type: application/json\r\nAuthorization: Bearer wrong',
+    ],
     ['reader feedback', 'POST /api/v1/issues/some-issue/feedback HTTP/1.1\r\nContent-Type: application/json'],
     ['an unknown path', 'POST /nowhere HTTP/1.1'],
     ['a GET', 'GET /api/v1/issues HTTP/1.1'],

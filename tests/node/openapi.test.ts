@@ -5,8 +5,13 @@ import { openApiDocument } from '../../src/render/openapi/document';
 import { ROUTES } from '../../src/router';
 
 const site = siteFrom({
-  SITE_NAME: '엔레터', SITE_URL: 'https://news.example', SITE_LANGUAGE: 'ko', SITE_TIME_ZONE: 'Asia/Seoul',
-  FEED_ID_BASE: 'tag:news.example,2026:', WEBSUB_HUB: '', PARTNER_ORIGINS: '',
+  SITE_NAME: '엔레터',
+  SITE_URL: 'https://news.example',
+  SITE_LANGUAGE: 'ko',
+  SITE_TIME_ZONE: 'Asia/Seoul',
+  FEED_ID_BASE: 'tag:news.example,2026:',
+  WEBSUB_HUB: '',
+  PARTNER_ORIGINS: '',
 });
 const document = openApiDocument(site);
 
@@ -21,7 +26,9 @@ describe('the OpenAPI document', () => {
   });
 
   const routed = new Set(ROUTES.map(([method, path]) => `${method} ${path.replace(/:(\w+)/g, '{$1}')}`));
-  const documented = new Set(Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+  const documented = new Set(
+    Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+  );
 
   it('documents every route in the router', () => {
     expect([...routed].filter((key) => !documented.has(key))).toEqual([]);
@@ -32,7 +39,11 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes request bodies from the same schemas that validate them', () => {
-    const create = document.paths['/api/v1/admin/issues']!.post as { requestBody: { content: Record<string, { schema: { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> } }> } };
+    const create = document.paths['/api/v1/admin/issues']!.post as {
+      requestBody: {
+        content: Record<string, { schema: { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> } }>;
+      };
+    };
     const schema = create.requestBody.content['application/json']!.schema;
     expect(schema.required).toEqual(['title', 'body']);
     expect(schema.additionalProperties).toBe(false);
@@ -40,7 +51,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every error as problem+json', () => {
-    const get = document.paths['/api/v1/issues/{slug}']!.get as { responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> };
+    const get = document.paths['/api/v1/issues/{slug}']!.get as {
+      responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }>;
+    };
     expect(get.responses['404']!.content['application/problem+json']!.schema.$ref).toBe('#/components/schemas/Problem');
   });
 });

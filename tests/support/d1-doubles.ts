@@ -83,7 +83,8 @@ export function d1FailingAt(db: D1Database, n: number, mode: 'throw' | 'hang' = 
     const real = db.withSession(constraint);
     return {
       prepare: (sql: string) => wrapStatement(real.prepare(sql)),
-      batch: (statements: D1PreparedStatement[]) => gate(() => real.batch(statements.map((s) => (s as unknown as { inner: D1PreparedStatement }).inner ?? s))),
+      batch: (statements: D1PreparedStatement[]) =>
+        gate(() => real.batch(statements.map((s) => (s as unknown as { inner: D1PreparedStatement }).inner ?? s))),
       getBookmark: () => real.getBookmark(),
     };
   };

@@ -7,14 +7,18 @@ import { parse, parseFragment, type DefaultTreeAdapterTypes as T } from 'parse5'
  */
 
 const SAFE_TAGS = new Set(
-  ('a img p br hr blockquote pre code h1 h2 h3 h4 h5 h6 ul ol li em strong del s ins mark sub sup small kbd abbr ' +
-    'table thead tbody tfoot tr th td figure figcaption details summary span div section').split(' '),
+  (
+    'a img p br hr blockquote pre code h1 h2 h3 h4 h5 h6 ul ol li em strong del s ins mark sub sup small kbd abbr ' +
+    'table thead tbody tfoot tr th td figure figcaption details summary span div section'
+  ).split(' '),
 );
 const SAFE_ATTRIBUTES = new Set('href src cite title alt width height start class style colspan rowspan'.split(' '));
 /** Every attribute that a browser reads as a URL, not only the ones Masthead allows. */
 const URL_ATTRIBUTES = new Set(
-  ('href src cite action formaction data poster background srcset xlink:href longdesc usemap ping codebase ' +
-    'classid archive dynsrc lowsrc icon manifest profile').split(' '),
+  (
+    'href src cite action formaction data poster background srcset xlink:href longdesc usemap ping codebase ' +
+    'classid archive dynsrc lowsrc icon manifest profile'
+  ).split(' '),
 );
 const RASTER_DATA = /^data:image\/(?:png|gif|jpe?g|webp|avif);base64,/i;
 

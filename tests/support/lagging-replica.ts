@@ -9,7 +9,10 @@
  * `sticky` replica records each query's first answer and replays it from then on: a replica that
  * stopped applying writes at a different moment for each thing it is asked.
  */
-export function laggingReplica(db: D1Database, options: { sticky?: boolean } = {}): D1Database & { freeze: () => void; replayed: () => number } {
+export function laggingReplica(
+  db: D1Database,
+  options: { sticky?: boolean } = {},
+): D1Database & { freeze: () => void; replayed: () => number } {
   const seen = new Map<string, unknown>();
   let frozen = false;
   const sticky = options.sticky ?? false;
@@ -28,9 +31,11 @@ export function laggingReplica(db: D1Database, options: { sticky?: boolean } = {
     };
     return {
       bind: (...next: unknown[]) => replicaStatement(statement.bind(...next), sql, next),
-      first: (column?: string) => answer(`first:${column ?? ''}`, () => (column === undefined ? statement.first() : statement.first(column))),
+      first: (column?: string) =>
+        answer(`first:${column ?? ''}`, () => (column === undefined ? statement.first() : statement.first(column))),
       all: () => answer('all', () => statement.all()),
-      raw: (options?: { columnNames?: boolean }) => answer(`raw:${String(options?.columnNames)}`, () => statement.raw(options as { columnNames: true })),
+      raw: (options?: { columnNames?: boolean }) =>
+        answer(`raw:${String(options?.columnNames)}`, () => statement.raw(options as { columnNames: true })),
       run: () => statement.run(),
       inner: statement,
     } as unknown as D1PreparedStatement;
@@ -40,7 +45,8 @@ export function laggingReplica(db: D1Database, options: { sticky?: boolean } = {
     const fromReplica = constraint === undefined || constraint === 'first-unconstrained';
     return {
       prepare: (sql: string) => (fromReplica ? replicaStatement(real.prepare(sql), sql, []) : real.prepare(sql)),
-      batch: (statements: D1PreparedStatement[]) => real.batch(statements.map((s) => (s as unknown as { inner?: D1PreparedStatement }).inner ?? s)),
+      batch: (statements: D1PreparedStatement[]) =>
+        real.batch(statements.map((s) => (s as unknown as { inner?: D1PreparedStatement }).inner ?? s)),
       getBookmark: () => real.getBookmark(),
     };
   };

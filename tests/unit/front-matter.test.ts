@@ -23,7 +23,10 @@ describe('parseFrontMatter', () => {
     ['unclosed flow', '---\ntitle: [a\n---\n'],
     ['duplicate keys', '---\ntitle: a\ntitle: b\n---\n'],
     ['a scalar', '---\njust text\n---\n'],
-    ['alias bombs', '---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\n'],
+    [
+      'alias bombs',
+      '---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\n',
+    ],
   ])('refuses %s with one /front_matter error', (_name, source) => {
     const result = parseFrontMatter(source);
     expect(result.ok).toBe(false);

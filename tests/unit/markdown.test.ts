@@ -9,7 +9,9 @@ import { browserScheme, violations } from '../support/html-oracle';
 
 describe('renderMarkdown', () => {
   it('renders CommonMark with tables and keeps Korean text byte for byte', () => {
-    expect(renderMarkdown('## 💡하루 25억\n\n**굵게** 그리고 `코드`')).toBe('<h2>💡하루 25억</h2>\n<p><strong>굵게</strong> 그리고 <code>코드</code></p>');
+    expect(renderMarkdown('## 💡하루 25억\n\n**굵게** 그리고 `코드`')).toBe(
+      '<h2>💡하루 25억</h2>\n<p><strong>굵게</strong> 그리고 <code>코드</code></p>',
+    );
     expect(renderMarkdown('| a |\n|---|\n| 1 |')).toContain('<td>1</td>');
   });
 
@@ -84,7 +86,9 @@ describe('URL attributes, judged as the browser decodes them', () => {
   });
 
   it('writes out the decoded URL it judged, escaped once', () => {
-    expect(renderMarkdown('<a href="https&colon;//example.com/a?b=1&amp;c=2">x</a>')).toBe('<p><a href="https://example.com/a?b=1&amp;c=2">x</a></p>');
+    expect(renderMarkdown('<a href="https&colon;//example.com/a?b=1&amp;c=2">x</a>')).toBe(
+      '<p><a href="https://example.com/a?b=1&amp;c=2">x</a></p>',
+    );
     expect(renderMarkdown('<a href="&#x2F;&#x2F;example.com/">x</a>')).toBe('<p><a href="//example.com/">x</a></p>');
     expect(renderMarkdown('<img src="data&colon;image/png;base64,iVBORw0KGgo=">')).toBe('<img src="data:image/png;base64,iVBORw0KGgo=">');
     expect(renderMarkdown('<a href="mailto&#58;a@example.com" title="a &quot;b&quot; &lt;c&gt;">x</a>')).toBe(
@@ -123,25 +127,96 @@ describe('isSafeUrl, on a decoded value', () => {
 const fragments = (() => {
   const entityFor = (c: string) => {
     const code = c.charCodeAt(0);
-    return fc.constantFrom(c, c.toUpperCase(), `&#${code};`, `&#${code}`, `&#x${code.toString(16)};`, `&#X${code.toString(16).toUpperCase()}`, `&#000${code};`);
+    return fc.constantFrom(
+      c,
+      c.toUpperCase(),
+      `&#${code};`,
+      `&#${code}`,
+      `&#x${code.toString(16)};`,
+      `&#X${code.toString(16).toUpperCase()}`,
+      `&#000${code};`,
+    );
   };
   const noise = fc.constantFrom('', '', '', '\t', '\n', '\r', '&Tab;', '&NewLine;', '&#9', '&#x0A;', '&#13;', '&#x0D', ' ', '\u0001');
   const lead = fc.constantFrom('', '', ' ', '&#32;', '&#1;', '\u0001', '&#x0;', '\t');
   const colon = fc.constantFrom(':', '&colon;', '&#58;', '&#58', '&#x3a;', '&#X3A;', '&#0000058', '%3a', '&#65306;');
   const scheme = fc
     .constantFrom('javascript', 'vbscript', 'data', 'livescript', 'file', 'blob', 'http', 'https', 'mailto', 'tel', '')
-    .chain((name) => fc.tuple(...[...name].map((c) => fc.tuple(entityFor(c), noise).map(([a, b]) => a + b))).map((parts) => parts.join('')));
+    .chain((name) =>
+      fc.tuple(...[...name].map((c) => fc.tuple(entityFor(c), noise).map(([a, b]) => a + b))).map((parts) => parts.join('')),
+    );
   const rest = fc.constantFrom(
-    'alert(1)', '//example.com/x', 'text/html;base64,PHNjcmlwdD4=', 'image/svg+xml,<svg onload=alert(1)>', 'image/png;base64,iVBORw0KGgo=', '/relative', '#top',
+    'alert(1)',
+    '//example.com/x',
+    'text/html;base64,PHNjcmlwdD4=',
+    'image/svg+xml,<svg onload=alert(1)>',
+    'image/png;base64,iVBORw0KGgo=',
+    '/relative',
+    '#top',
     // Attempts to end the attribute (or the tag) early, once decoded.
-    'x&quot; onerror=&quot;alert(1)', 'x&#34;><img src=x onerror=alert(1)>', "x&#39; onclick=&#39;alert(1)", 'x&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
+    'x&quot; onerror=&quot;alert(1)',
+    'x&#34;><img src=x onerror=alert(1)>',
+    'x&#39; onclick=&#39;alert(1)',
+    'x&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
   );
   const url = fc.tuple(lead, scheme, colon, rest).map((parts) => parts.join(''));
   const quoted = url.chain((u) => fc.constantFrom(`"${u}"`, `'${u}'`, u.replace(/[\s"'>]/g, '')));
-  const attributeName = fc.constantFrom('href', 'HREF', 'src', 'cite', 'srcset', 'action', 'formaction', 'data', 'poster', 'background', 'xlink:href', 'onerror', 'OnClick', 'onload', 'style', 'class', 'title', 'alt', 'width');
-  const attributes = fc.array(fc.tuple(attributeName, quoted).map(([n, v]) => ` ${n}=${v}`), { maxLength: 4 }).map((a) => a.join(''));
-  const tag = fc.constantFrom('a', 'A', 'img', 'IMG', 'blockquote', 'code', 'td', 'div', 'p', 'iframe', 'script', 'svg', 'math', 'style', 'object', 'embed', 'form', 'base', 'link', 'meta', 'template', 'noscript', 'video', 'Details');
-  const markdownLink = fc.tuple(fc.constantFrom('[x](', '![x](', '<', '\n\n[r]: '), url, fc.constantFrom(')', ')', '>', '\n\n[r]')).map((p) => p.join(''));
+  const attributeName = fc.constantFrom(
+    'href',
+    'HREF',
+    'src',
+    'cite',
+    'srcset',
+    'action',
+    'formaction',
+    'data',
+    'poster',
+    'background',
+    'xlink:href',
+    'onerror',
+    'OnClick',
+    'onload',
+    'style',
+    'class',
+    'title',
+    'alt',
+    'width',
+  );
+  const attributes = fc
+    .array(
+      fc.tuple(attributeName, quoted).map(([n, v]) => ` ${n}=${v}`),
+      { maxLength: 4 },
+    )
+    .map((a) => a.join(''));
+  const tag = fc.constantFrom(
+    'a',
+    'A',
+    'img',
+    'IMG',
+    'blockquote',
+    'code',
+    'td',
+    'div',
+    'p',
+    'iframe',
+    'script',
+    'svg',
+    'math',
+    'style',
+    'object',
+    'embed',
+    'form',
+    'base',
+    'link',
+    'meta',
+    'template',
+    'noscript',
+    'video',
+    'Details',
+  );
+  const markdownLink = fc
+    .tuple(fc.constantFrom('[x](', '![x](', '<', '\n\n[r]: '), url, fc.constantFrom(')', ')', '>', '\n\n[r]'))
+    .map((p) => p.join(''));
   const { node } = fc.letrec<{ node: string }>((tie) => ({
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -190,14 +265,30 @@ const nestedLists = (depth: number) => Array.from({ length: depth }, (_, i) => `
 
 describe('rendering limits', () => {
   it.each([
-    ['12,000 attributes on one element', `<div${' a'.repeat(12_000)}>x</div>`, /more than 64 attributes on one element \(a <div> has more\)/],
-    ['a 10,000-character tag name', `<a${'b'.repeat(10_000)}>x</a${'b'.repeat(10_000)}>`, /tag or attribute name longer than 128 characters/],
+    [
+      '12,000 attributes on one element',
+      `<div${' a'.repeat(12_000)}>x</div>`,
+      /more than 64 attributes on one element \(a <div> has more\)/,
+    ],
+    [
+      'a 10,000-character tag name',
+      `<a${'b'.repeat(10_000)}>x</a${'b'.repeat(10_000)}>`,
+      /tag or attribute name longer than 128 characters/,
+    ],
     ['a 10,000-character attribute name', `<p ${'b'.repeat(10_000)}=1>x</p>`, /tag or attribute name longer than 128 characters/],
     ['10,000 elements nested in one another', `${'<div>'.repeat(10_000)}x`, /nest HTML elements more than 256 deep/],
     ['200 nested block quotes', `${'> '.repeat(200)}x`, /nest block quotes and lists more than 64 levels deep/],
     ['100 nested lists', nestedLists(100), /nest block quotes and lists more than 64 levels deep/],
-    ['two tables of a wide header over one-cell rows', `|${'a|'.repeat(1_000)}\n|${'-|'.repeat(1_000)}\n${'a\n'.repeat(66)}\n`.repeat(2), /more than 100,000 table cells in all/],
-    ['a long URL referenced 3,000 times', `[a]: /${'x'.repeat(1_000)}\n\n${'[a] '.repeat(3_000)}`, /expand to more than 2,000,000 characters when rendered/],
+    [
+      'two tables of a wide header over one-cell rows',
+      `|${'a|'.repeat(1_000)}\n|${'-|'.repeat(1_000)}\n${'a\n'.repeat(66)}\n`.repeat(2),
+      /more than 100,000 table cells in all/,
+    ],
+    [
+      'a long URL referenced 3,000 times',
+      `[a]: /${'x'.repeat(1_000)}\n\n${'[a] '.repeat(3_000)}`,
+      /expand to more than 2,000,000 characters when rendered/,
+    ],
   ])('refuses %s with a MarkupLimitError that names the limit', (_, source, message) => {
     expect(() => renderMarkdown(source)).toThrow(MarkupLimitError);
     expect(() => renderMarkdown(source)).toThrow(message);

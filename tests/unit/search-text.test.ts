@@ -12,7 +12,10 @@ const char = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
 );
 const text = fc.array(char, { maxLength: 40 }).map((chars) => chars.join(''));
-const term = fc.array(char, { minLength: 1, maxLength: 2 }).map((chars) => chars.join('')).filter((t) => !/\s/u.test(t) && [...foldForSearch(t)].length <= 2 && foldForSearch(t) !== '');
+const term = fc
+  .array(char, { minLength: 1, maxLength: 2 })
+  .map((chars) => chars.join(''))
+  .filter((t) => !/\s/u.test(t) && [...foldForSearch(t)].length <= 2 && foldForSearch(t) !== '');
 
 describe('searchGrams', () => {
   it('holds a short term exactly when a scan of the folded text would find it', () => {

@@ -1,8 +1,8 @@
-import { toJsonSchema, type JsonSchema } from '@valibot/to-json-schema';
+import { type JsonSchema, toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import type { Site } from '../../config';
 import { ProblemSchema } from '../../domain/responses';
-import { OPERATIONS, type Body, type Operation } from './operations';
+import { type Body, OPERATIONS, type Operation } from './operations';
 
 /** Valibot to JSON Schema 2020-12 (OpenAPI 3.1's dialect), as the client sends it (`input`). */
 function schemaOf(schema: v.GenericSchema, typeMode: 'input' | 'output'): JsonSchema {
@@ -12,7 +12,10 @@ function schemaOf(schema: v.GenericSchema, typeMode: 'input' | 'output'): JsonSc
 
 function contentOf(content: Record<string, Body>, typeMode: 'input' | 'output') {
   return Object.fromEntries(
-    Object.entries(content).map(([type, body]) => [type, { schema: 'text' in body ? { type: 'string', description: body.text } : schemaOf(body, typeMode) }]),
+    Object.entries(content).map(([type, body]) => [
+      type,
+      { schema: 'text' in body ? { type: 'string', description: body.text } : schemaOf(body, typeMode) },
+    ]),
   );
 }
 
@@ -50,16 +53,28 @@ function operationObject(method: string, path: string, op: Operation) {
     }
   }
   for (const header of op.headers ?? []) {
-    parameters.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: { type: 'string' } });
+    parameters.push({
+      name: header.name,
+      in: 'header',
+      required: header.required,
+      description: header.description,
+      schema: { type: 'string' },
+    });
   }
   const errors = new Set(op.errors);
   if (op.query !== undefined || op.body !== undefined) errors.add(400);
   const responses: Record<string, object> = {};
   for (const [status, response] of Object.entries(op.responses)) {
-    responses[status] = { description: response.description, ...(response.content ? { content: contentOf(response.content, 'output') } : {}) };
+    responses[status] = {
+      description: response.description,
+      ...(response.content ? { content: contentOf(response.content, 'output') } : {}),
+    };
   }
   for (const status of [...errors].sort()) {
-    responses[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    responses[String(status)] = {
+      description: STATUS_TEXT[status] ?? 'Error',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
   }
   return {
     operationId: `${method.toLowerCase()}${path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
@@ -77,7 +92,13 @@ function operationObject(method: string, path: string, op: Operation) {
               Object.entries(op.body).map(([type, schema]) => [
                 type,
                 type === 'text/markdown'
-                  ? { schema: { type: 'string', description: 'YAML front matter holding the same fields as the JSON body (title required, body excluded), then the Markdown body.' } }
+                  ? {
+                      schema: {
+                        type: 'string',
+                        description:
+                          'YAML front matter holding the same fields as the JSON body (title required, body excluded), then the Markdown body.',
+                      },
+                    }
                   : { schema: schemaOf(schema, 'input') },
               ]),
             ),
@@ -100,10 +121,17 @@ export function openApiDocument(site: Site) {
     info: {
       title: `${site.name} · Masthead API`,
       version: '1.0.0',
-      description: 'Issues of a newsletter: reader JSON API, feeds, pages, embeds, oEmbed and the editor API. Every error is application/problem+json (RFC 9457).',
+      description:
+        'Issues of a newsletter: reader JSON API, feeds, pages, embeds, oEmbed and the editor API. Every error is application/problem+json (RFC 9457).',
     },
     servers: [{ url: site.url }],
-    tags: [{ name: 'Readers' }, { name: 'Feeds' }, { name: 'Pages and embeds' }, { name: 'Feedback' }, { name: 'Editors', description: 'Bearer token from `npm run token -- create`. Roles: contributor < editor < admin.' }],
+    tags: [
+      { name: 'Readers' },
+      { name: 'Feeds' },
+      { name: 'Pages and embeds' },
+      { name: 'Feedback' },
+      { name: 'Editors', description: 'Bearer token from `npm run token -- create`. Roles: contributor < editor < admin.' },
+    ],
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An editor token: `mh_<id>_<secret>`.' } },

@@ -1,9 +1,9 @@
 import type { Site } from '../../config';
 import type { IssueListItem } from '../../storage/issue-rows';
-import { issueUrl } from '../issue-json';
 import { html } from '../html';
-import { layout } from './layout';
+import { issueUrl } from '../issue-json';
 import { issueMeta, tagList } from './issue-parts';
+import { layout } from './layout';
 
 export interface ArchivePage {
   tag?: string;

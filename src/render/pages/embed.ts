@@ -1,7 +1,7 @@
 import type { Site } from '../../config';
 import type { Issue } from '../../domain/issue';
-import { issueUrl } from '../issue-json';
 import { html, raw, type SafeHtml } from '../html';
+import { issueUrl } from '../issue-json';
 import { absoluteUrls, escapeHtml } from '../text';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
 import { issueMeta, summaryBox, teaserCards } from './issue-parts';

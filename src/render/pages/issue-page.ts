@@ -1,9 +1,9 @@
 import type { Site } from '../../config';
 import type { Issue } from '../../domain/issue';
-import { issueUrl } from '../issue-json';
 import { html, jsonForScript, raw } from '../html';
-import { layout } from './layout';
+import { issueUrl } from '../issue-json';
 import { describe, issueMeta, summaryBox, tagList, teaserCards } from './issue-parts';
+import { layout } from './layout';
 
 function oembedUrl(site: Site, pageUrl: string, format: 'json' | 'xml'): string {
   return `${site.url}/oembed?url=${encodeURIComponent(pageUrl)}&format=${format}`;
@@ -24,7 +24,10 @@ function issueHead(site: Site, issue: Issue, url: string) {
     datePublished: issue.published_at,
     dateModified: issue.updated_at,
     ...(issue.cover_image === null ? {} : { image: [issue.cover_image] }),
-    author: issue.authors.length === 0 ? [{ '@type': 'Organization', name: site.name }] : issue.authors.map((a) => ({ '@type': 'Person', name: a.name, ...(a.url === null ? {} : { url: a.url }) })),
+    author:
+      issue.authors.length === 0
+        ? [{ '@type': 'Organization', name: site.name }]
+        : issue.authors.map((a) => ({ '@type': 'Person', name: a.name, ...(a.url === null ? {} : { url: a.url }) })),
     publisher: { '@type': 'Organization', name: site.name, url: `${site.url}/` },
     keywords: issue.tags.join(', '),
   };
@@ -62,7 +65,13 @@ ${tagList(site, issue.tags)}
 ${feedbackForm}`;
   return layout(
     site,
-    { title: `${issue.title} · ${site.name}`, description: describe(issue), canonical: issue.canonical_url ?? url, language: issue.language, extra: issueHead(site, issue, url) },
+    {
+      title: `${issue.title} · ${site.name}`,
+      description: describe(issue),
+      canonical: issue.canonical_url ?? url,
+      language: issue.language,
+      extra: issueHead(site, issue, url),
+    },
     main,
   );
 }

@@ -20,7 +20,8 @@ export function summaryBox(issue: Pick<Issue, 'summary' | 'language'>): SafeHtml
 export function teaserCards(issue: Pick<Issue, 'teasers'>): SafeHtml {
   if (issue.teasers.length === 0) return html``;
   return html`<section class="teasers">${issue.teasers.map(
-    (t) => html`<article class="teaser"><h3>${t.url === null ? t.title : html`<a href="${t.url}">${t.title}</a>`}</h3><p>${t.excerpt}</p></article>`,
+    (t) =>
+      html`<article class="teaser"><h3>${t.url === null ? t.title : html`<a href="${t.url}">${t.title}</a>`}</h3><p>${t.excerpt}</p></article>`,
   )}</section>`;
 }
 
