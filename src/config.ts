@@ -1,20 +1,6 @@
+import type { Site } from './domain/site';
 import { type IsolateState, THIS_ISOLATE } from './services/isolate-state';
 import { type Db, guarded } from './storage/db';
-
-/** Site settings, read once from `wrangler.toml` vars. */
-export interface Site {
-  name: string;
-  /** The public base URL without a trailing slash: `https://news.example.com`. */
-  url: string;
-  language: string;
-  timeZone: string;
-  /** The tag: URI prefix of feed and entry ids; independent of `url` so ids survive a move. */
-  feedIdBase: string;
-  /** The WebSub hub to announce feed updates to, or null. */
-  hub: string | null;
-  /** Origins that may frame embeds. */
-  partners: string[];
-}
 
 type SiteVars = Pick<
   Env,

@@ -14,7 +14,11 @@ import { staticFile } from './routes/static-files';
 export type Handler = (request: IRequest, app: App, ctx: ExecutionContext) => Promise<Response>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Every route Masthead serves: the one table the router, 405 answers and the API docs read. */
+/**
+ * Every route Masthead serves: the table the router and its 405 answers read. The API document
+ * lists the same operations (src/render/openapi/operations.ts); tests/node/openapi.test.ts checks
+ * the two against each other both ways.
+ */
 export const ROUTES: readonly [Method, string, Handler][] = [
   ['GET', '/', pages.home],
   ['GET', '/tags/:tag', pages.tagArchive],

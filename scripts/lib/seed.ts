@@ -4,6 +4,7 @@ import { getPlatformProxy } from 'wrangler';
 import { appFrom } from '../../src/config';
 import { parseFrontMatter } from '../../src/domain/front-matter';
 import { IssueInputSchema } from '../../src/domain/issue';
+import { NO_IF_MATCH } from '../../src/domain/preconditions';
 import { parse } from '../../src/domain/validation';
 import { createIssue } from '../../src/services/issues';
 import { publishIssue } from '../../src/services/publishing';
@@ -39,7 +40,7 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
         continue;
       }
       const { issue } = await createIssue(app, SEEDER, input.value, null);
-      await publishIssue(app, SEEDER, issue.id, undefined, null);
+      await publishIssue(app, SEEDER, issue.id, undefined, NO_IF_MATCH);
       log(`${prefix} published at ${app.site.url}/issues/${encodeURIComponent(issue.slug)}`);
     }
     await Promise.all(pending);

@@ -7,7 +7,7 @@ export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-export function toHex(bytes: Uint8Array): string {
+function toHex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -24,4 +24,9 @@ export function toBase64url(bytes: Uint8Array): string {
 
 export async function sha256Hex(text: string): Promise<string> {
   return toHex(await sha256(text));
+}
+
+/** A strong ETag derived from the bytes of a representation. */
+export async function contentEtag(body: string): Promise<string> {
+  return `"${toBase64url((await sha256(body)).slice(0, 16))}"`;
 }

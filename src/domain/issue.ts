@@ -41,7 +41,7 @@ const httpUrl = v.pipe(
 const list = <S extends v.GenericSchema>(item: S, max: number) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(max, `must have at most ${max} items`));
 
-export const SlugSchema = v.pipe(
+const SlugSchema = v.pipe(
   string(),
   v.maxLength(SLUG_MAX_LENGTH, `must be at most ${SLUG_MAX_LENGTH} characters`),
   v.check(
@@ -60,7 +60,7 @@ export const TagSchema = v.pipe(
   v.regex(SLUG_PATTERN, 'must be letters and digits joined by single hyphens'),
 );
 
-export const LanguageSchema = v.pipe(
+const LanguageSchema = v.pipe(
   string(),
   v.regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "ko" or "en-US"'),
 );
@@ -80,7 +80,7 @@ export const AuthorSchema = strictObject({
 export type Author = v.InferOutput<typeof AuthorSchema>;
 
 /** Fields the server owns. Sending one is refused as read-only rather than as unknown. */
-export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
+const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'id',
   'status',
   'version',
@@ -155,7 +155,7 @@ export type IssuePatch = v.InferOutput<typeof IssuePatchSchema>;
 export const StatusSchema = v.picklist(STATUSES, `must be one of ${STATUSES.join(', ')}`);
 
 /** An RFC 3339 date-time with a time zone, e.g. `2026-12-01T09:00:00+09:00`. */
-export const DateTimeSchema = v.pipe(
+const DateTimeSchema = v.pipe(
   string(),
   v.regex(
     /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/,
@@ -212,3 +212,6 @@ export function contentOf(issue: Issue): IssueContent {
   const { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language } = issue;
   return { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language };
 }
+
+/** An issue in a list: everything but the body and its HTML. */
+export type IssueListItem = Omit<Issue, 'body' | 'html'>;

@@ -4,8 +4,8 @@ import { StatusSchema, TagSchema } from './issue';
 import { searchTerms } from './search-text';
 import { LINE_BREAKS_AND_CONTROLS } from './validation';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
 const LimitSchema = v.optional(
   v.pipe(
@@ -17,7 +17,7 @@ const LimitSchema = v.optional(
   String(DEFAULT_PAGE_SIZE),
 );
 
-export const CursorSchema = v.optional(
+const CursorSchema = v.optional(
   v.pipe(
     v.string(),
     v.transform(decodeCursor),
@@ -29,7 +29,7 @@ export const CursorSchema = v.optional(
  * A reader's cursor: sealed by this site, because it names a cached page (the seal is checked
  * where the page is rendered, see services/cursors.ts).
  */
-export const SealedCursorSchema = v.optional(
+const SealedCursorSchema = v.optional(
   v.pipe(
     v.string(),
     v.transform(parseSealedCursor),

@@ -30,7 +30,7 @@ const publicFields = {
 };
 
 /** An issue in a reader list (no HTML). */
-export const PublicIssueSummarySchema = v.pipe(v.strictObject(publicFields), v.title('PublicIssueSummary'));
+const PublicIssueSummarySchema = v.pipe(v.strictObject(publicFields), v.title('PublicIssueSummary'));
 /** One issue for readers, with its HTML. */
 export const PublicIssueSchema = v.pipe(v.strictObject({ ...publicFields, html: v.string() }), v.title('PublicIssue'));
 
@@ -42,7 +42,7 @@ const editorFields = {
   created_at: DateTime,
 };
 /** An issue in an editor list (no HTML, no body). */
-export const EditorIssueSummarySchema = v.pipe(v.strictObject(editorFields), v.title('EditorIssueSummary'));
+const EditorIssueSummarySchema = v.pipe(v.strictObject(editorFields), v.title('EditorIssueSummary'));
 /** One issue for editors: everything, the Markdown source included. */
 export const EditorIssueSchema = v.pipe(v.strictObject({ ...editorFields, html: v.string(), body: v.string() }), v.title('EditorIssue'));
 

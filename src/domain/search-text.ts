@@ -17,7 +17,7 @@ export const searchTerms = (query: string): string[] =>
  * ones (서울, AI, 책) through the gram index (issue_grams), which holds every character and every
  * pair of adjacent characters of the text.
  */
-export const TRIGRAM = 3;
+const TRIGRAM = 3;
 
 export const isShortTerm = (term: string): boolean => [...term].length < TRIGRAM;
 

@@ -59,7 +59,7 @@ export function normalizeText(input: unknown): { value: unknown; errors: FieldEr
 }
 
 /** Turns valibot's issues into one FieldError per bad field (the first problem of each wins). */
-export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
+function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
   const byPath = new Map<string, string>();
   for (const issue of issues) {
     const keys = (issue.path ?? []).map((item) => item.key as string | number);

@@ -1,4 +1,5 @@
 import { MAX_BODY_BYTES, payloadTooLarge } from './body';
+import type { Middleware } from './middleware';
 
 /** The length the request declares for its body, or null (no body, or a chunked one). */
 function declaredLength(request: Request): number | null {
@@ -14,12 +15,12 @@ function declaredLength(request: Request): number | null {
  * an unread body keeps a connection waiting for a client that may never finish sending it
  * (`wrangler dev` even drains it before it answers).
  */
-export async function bodyLimit(request: Request, next: () => Promise<Response>): Promise<Response> {
+export const bodyLimit: Middleware = async (request, next) => {
   try {
     const declared = declaredLength(request);
     if (declared !== null && declared > MAX_BODY_BYTES) throw payloadTooLarge();
-    return await next();
+    return await next(request);
   } finally {
     if (request.body !== null && !request.bodyUsed) request.body.cancel().catch(() => {});
   }
-}
+};

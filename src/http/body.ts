@@ -104,7 +104,7 @@ export function parseJsonObject(text: string): Record<string, unknown> {
 }
 
 /** How deeply a JSON body may nest arrays and objects: an issue needs 3 levels; 32 is generous. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * The deepest nesting of arrays and objects in valid JSON text, counted in one pass without

@@ -1,10 +1,4 @@
-import { sha256, toBase64url } from '../domain/hashing';
-import { HttpError } from './problem';
-
-/** The strong ETag of an editor's view of an issue: its version. */
-export function versionEtag(version: number): string {
-  return `"v${version}"`;
-}
+import type { IfMatch } from '../domain/preconditions';
 
 function etagList(header: string): string[] {
   return header
@@ -13,41 +7,11 @@ function etagList(header: string): string[] {
     .filter((tag) => tag !== '');
 }
 
-/**
- * Enforces `If-Match` for a write (RFC 9110 §13.1.1, strong comparison): 428 when the header is
- * missing or `*`, 412 when no listed ETag is the current one.
- */
-export function checkIfMatch(header: string | null, currentEtag: string): void {
-  if (header === null || header.trim() === '') {
-    throw new HttpError(428, {
-      name: 'precondition-required',
-      detail: `Send If-Match with the ETag you last read (currently ${currentEtag}) so no one's change is overwritten.`,
-    });
-  }
+/** The If-Match header as the services take it. */
+export function parseIfMatch(header: string | null): IfMatch {
+  if (header === null || header.trim() === '') return { kind: 'absent' };
   const tags = etagList(header);
-  // "*" matches any version, which would let a client skip the lost-update check it is there for.
-  if (tags.includes('*')) {
-    throw new HttpError(428, {
-      name: 'precondition-required',
-      detail: `If-Match: * matches any version; send the ETag you last read (currently ${currentEtag}) so no one's change is overwritten.`,
-    });
-  }
-  if (tags.includes(currentEtag)) return;
-  throw new HttpError(
-    412,
-    { name: 'precondition-failed', detail: `The issue is now at ${currentEtag}; read it again and reapply your change.` },
-    { ETag: currentEtag },
-  );
-}
-
-/** Like checkIfMatch, but the header is optional: only a stale one is refused. */
-export function checkOptionalIfMatch(header: string | null, currentEtag: string): void {
-  if (header !== null && header.trim() !== '') checkIfMatch(header, currentEtag);
-}
-
-/** A strong ETag derived from the bytes of a representation. */
-export async function contentEtag(body: string): Promise<string> {
-  return `"${toBase64url((await sha256(body)).slice(0, 16))}"`;
+  return tags.includes('*') ? { kind: 'any' } : { kind: 'tags', tags };
 }
 
 /** An RFC 3339 time as an HTTP date (IMF-fixdate), truncated to the second as HTTP dates are. */

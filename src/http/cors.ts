@@ -1,3 +1,5 @@
+import type { Middleware } from './middleware';
+
 /**
  * CORS is allowed where the API means to be read from other sites' scripts: the public JSON API,
  * feeds, oEmbed and the partner snippet, for GET and HEAD, without credentials. The editor API,
@@ -12,11 +14,11 @@ const PUBLIC_READS = [
   /^(?:\/tags\/[^/]+)?\/(?:feed\.xml|atom\.xml|feed\.json)$/,
 ];
 
-export function allowsCors(pathname: string): boolean {
+function allowsCors(pathname: string): boolean {
   return PUBLIC_READS.some((pattern) => pattern.test(pathname));
 }
 
-export const CORS_HEADERS: Record<string, string> = {
+const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'ETag, Last-Modified, Link, Masthead-Cache',
 };
@@ -34,3 +36,19 @@ export function preflight(): Response {
     },
   });
 }
+
+/** Every answer of a public read (errors too) is readable from other origins; other paths pass through. */
+export const corsHeaders: Middleware = async (request, next) => {
+  const response = await next(request);
+  if (allowsCors(new URL(request.url).pathname)) {
+    for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
+  }
+  return response;
+};
+
+/**
+ * A CORS preflight of a public read is answered here, with no route: inside the body limit, so
+ * one that declares too large a body is refused like any other request.
+ */
+export const corsPreflight: Middleware = async (request, next) =>
+  request.method === 'OPTIONS' && allowsCors(new URL(request.url).pathname) ? preflight() : next(request);

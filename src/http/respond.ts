@@ -1,5 +1,7 @@
-import { CACHE_POLICY, type CachePolicy } from './cache-policy';
-import { contentEtag, isNotModified, notModified } from './conditional';
+import { contentEtag } from '../domain/hashing';
+import type { CachePolicy, Representation } from '../domain/representation';
+import { CACHE_POLICY } from './cache-policy';
+import { isNotModified, notModified } from './conditional';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -11,28 +13,9 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   });
 }
 
-export interface Representation {
-  body: string;
-  contentType: string;
-  /** When what it shows last changed (RFC 3339), or null when unknown. */
-  lastModified: string | null;
-  policy: CachePolicy;
-  headers?: Record<string, string>;
-  /**
-   * False for an answer any reader can vary without end that names nothing that exists (a list of
-   * a tag no issue has): it is kept in the isolate only, never in the location's shared cache.
-   */
-  shared?: boolean;
-}
-
 /** A JSON representation for a reader. */
-export function jsonRepresentation(
-  data: unknown,
-  lastModified: string | null,
-  policy: CachePolicy,
-  headers?: Record<string, string>,
-): Representation {
-  return { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy, ...(headers ? { headers } : {}) };
+export function jsonRepresentation(data: unknown, lastModified: string | null, policy: CachePolicy): Representation {
+  return { body: JSON.stringify(data), contentType: JSON_TYPE, lastModified, policy };
 }
 
 interface Prepared {

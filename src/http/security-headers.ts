@@ -1,3 +1,6 @@
+import { CACHE_POLICY } from './cache-policy';
+import type { Middleware } from './middleware';
+
 /**
  * The headers SECURITY.md promises on every response: the Worker's own, and the static files in
  * public/, which the Worker serves (wrangler.toml runs it first), so there is one list to keep.
@@ -24,3 +27,13 @@ export function secureHeaders(response: Response): Response {
   }
   return response;
 }
+
+/**
+ * The security headers on every answer, and on every error answer that sets no caching of its own
+ * the error policy (errors are not kept by caches for long).
+ */
+export const securityHeaders: Middleware = async (request, next) => {
+  const response = secureHeaders(await next(request));
+  if (response.status >= 400 && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', CACHE_POLICY.error);
+  return response;
+};

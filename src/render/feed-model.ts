@@ -1,7 +1,7 @@
-import type { Site } from '../config';
 import type { Issue } from '../domain/issue';
-import { issueUrl } from './issue-json';
-import { absoluteUrls, xmlSafe } from './text';
+import type { Site } from '../domain/site';
+import { absoluteUrls, summaryLine, xmlSafe } from './text';
+import { archiveUrl, issueUrl, tagUrl } from './urls';
 
 /** Issues per feed document: the subscription feeds and each RFC 5005 archive page. */
 export const FEED_SIZE = 20;
@@ -55,14 +55,14 @@ export interface FeedScope {
 
 /** The addresses of a feed document in the three formats. */
 export function feedUrls(site: Site, scope: FeedScope): FeedUrls {
-  const base = scope.tag === undefined ? site.url : `${site.url}/tags/${encodeURIComponent(scope.tag)}`;
+  const base = scope.tag === undefined ? site.url : tagUrl(site, scope.tag);
   const query = scope.page === undefined ? '' : `?archive=${scope.page}`;
   return { rss: `${base}/feed.xml${query}`, atom: `${base}/atom.xml${query}`, json: `${base}/feed.json${query}` };
 }
 
 function entryOf(site: Site, issue: Issue): FeedEntry {
   const url = issueUrl(site, issue.slug);
-  const summary = [issue.subtitle, ...issue.summary].filter((s): s is string => s !== null && s !== '').join(' · ');
+  const summary = summaryLine(issue);
   return {
     id: `${site.feedIdBase}issue:${issue.id}`,
     title: xmlSafe(issue.title),
@@ -88,7 +88,7 @@ export function buildFeedModel(site: Site, scope: FeedScope, issues: Issue[], ar
     title: xmlSafe(scope.tag === undefined ? site.name : `${site.name} · #${scope.tag}`),
     description: xmlSafe(scope.tag === undefined ? `${site.name}의 모든 이슈` : `${site.name}의 #${scope.tag} 이슈`),
     language: site.language,
-    homeUrl: scope.tag === undefined ? `${site.url}/` : `${site.url}/tags/${encodeURIComponent(scope.tag)}`,
+    homeUrl: archiveUrl(site, scope.tag),
     urls: feedUrls(site, scope),
     hub: site.hub,
     // biome-ignore lint/complexity/useMathMinMax: ISO 8601 UTC times, compared as strings (Math.max would make NaN of them).

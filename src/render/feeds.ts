@@ -105,7 +105,7 @@ function rssItem(entry: FeedEntry, sections: Sections): Item {
 }
 
 /** RSS 2.0 with content:encoded, dc:creator, atom:link self/hub and RFC 5005 links. */
-export function renderRss(model: FeedModel): string {
+function renderRss(model: FeedModel): string {
   const feed = baseFeed(model, 'rss');
   const sections = textSlots();
   for (const entry of model.entries) feed.addItem(rssItem(entry, sections));
@@ -125,7 +125,7 @@ export function renderRss(model: FeedModel): string {
 }
 
 /** Atom 1.0 with alternate before self, a hub link and RFC 5005 links. */
-export function renderAtom(model: FeedModel): string {
+function renderAtom(model: FeedModel): string {
   const feed = baseFeed(model, 'atom');
   const sections = textSlots();
   for (const entry of model.entries) {
@@ -146,13 +146,13 @@ export function renderAtom(model: FeedModel): string {
     .replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${HISTORY_NS}"`)
     .replaceAll('<title type="html">', '<title type="text">')
     .replaceAll('<summary type="html">', '<summary type="text">');
-  const extra = [
+  const archiveElements = [
     ...archiveLinks(model, 'atom').map((l) => `<link rel="${l.rel}" type="application/atom+xml" href="${escapeHtml(l.href)}"/>`),
     ...(model.archive.isArchive ? ['<fh:archive/>'] : []),
   ];
   // The sections are written last, so no rewrite here can reach into their text.
-  if (extra.length === 0) return sections.fill(xml);
-  return sections.fill(xml.replace(/<link rel="self" href="[^"]*"\/>/, (self) => `${self}\n    ${extra.join('\n    ')}`));
+  if (archiveElements.length === 0) return sections.fill(xml);
+  return sections.fill(xml.replace(/<link rel="self" href="[^"]*"\/>/, (self) => `${self}\n    ${archiveElements.join('\n    ')}`));
 }
 
 interface JsonFeedV1 {
@@ -164,7 +164,7 @@ interface JsonFeedV1 {
 }
 
 /** JSON Feed 1.1. */
-export function renderJsonFeed(model: FeedModel): string {
+function renderJsonFeed(model: FeedModel): string {
   const feed = new Feed({
     id: model.id,
     title: model.title,

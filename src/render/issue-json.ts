@@ -1,11 +1,7 @@
-import type { Site } from '../config';
-import type { IssueListItem } from '../storage/issue-rows';
-import type { Revision } from '../storage/revisions';
-
-/** The reader page of an issue. */
-export function issueUrl(site: Site, slug: string): string {
-  return `${site.url}/issues/${encodeURIComponent(slug)}`;
-}
+import type { IssueListItem } from '../domain/issue';
+import type { Revision } from '../domain/revision';
+import type { Site } from '../domain/site';
+import { issueUrl } from './urls';
 
 type AnyIssue = IssueListItem & { html?: string; body?: string };
 

@@ -1,9 +1,9 @@
-import type { Site } from '../config';
 import type { Issue } from '../domain/issue';
+import type { Site } from '../domain/site';
 import { escapeHtml, xmlSafe } from './text';
 
 /** The width and height an embed is offered at before a consumer's maxwidth/maxheight. */
-export const OEMBED_DEFAULT = { width: 600, height: 800 };
+const OEMBED_DEFAULT = { width: 600, height: 800 };
 
 export interface OEmbed {
   version: '1.0';

@@ -25,3 +25,8 @@ export function absoluteUrls(html: string, base: string): string {
     return URL.canParse(decoded, base) ? `${attribute}="${escapeHtml(new URL(decoded, base).href)}"` : whole;
   });
 }
+
+/** An issue in one line of plain text: its subtitle and summary points, or '' when it has neither. */
+export function summaryLine(issue: { subtitle: string | null; summary: readonly string[] }): string {
+  return [issue.subtitle, ...issue.summary].filter((s): s is string => s !== null && s !== '').join(' · ');
+}

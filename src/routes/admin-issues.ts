@@ -5,10 +5,11 @@ import { encodeCursor } from '../domain/cursor';
 import { parseFrontMatter } from '../domain/front-matter';
 import { sha256Hex } from '../domain/hashing';
 import { type Issue, IssueInputSchema, IssuePatchSchema, PublishRequestSchema } from '../domain/issue';
+import { keysetPage } from '../domain/pages';
+import { versionEtag } from '../domain/preconditions';
 import { EditorListQuerySchema } from '../domain/queries';
-import { requireEditor } from '../http/auth';
 import { parseJsonObject, readOptionalJson, readText } from '../http/body';
-import { versionEtag } from '../http/conditional';
+import { parseIfMatch } from '../http/conditional';
 import { invalidInput, notFound } from '../http/problem';
 import { parseBody, parseQuery } from '../http/query';
 import { json } from '../http/respond';
@@ -16,6 +17,7 @@ import { editorIssue, revisionJson } from '../render/issue-json';
 import { createIssue, getIssue, type Idempotency, listAllIssues, patchIssue, replaceIssue } from '../services/issues';
 import { archiveIssue, publishIssue, unpublishIssue } from '../services/publishing';
 import { listRevisions, restoreRevision } from '../services/revisions';
+import { requireEditor } from './auth';
 import { idParam } from './params';
 
 const ISSUE_TYPES = ['application/json', 'text/markdown'];
@@ -66,11 +68,12 @@ export async function create(request: IRequest, app: App): Promise<Response> {
 export async function list(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
   const query = parseQuery(request, EditorListQuerySchema);
-  const issues = await listAllIssues(app, editor, { status: query.status, after: query.cursor ?? null, limit: query.limit + 1 });
-  const page = issues.slice(0, query.limit);
-  const last = page.at(-1);
-  const next = issues.length > query.limit && last !== undefined ? encodeCursor({ at: last.updated_at, id: last.id }) : null;
-  return json({ issues: page.map((issue) => editorIssue(app.site, issue)), next_cursor: next }, { policy: 'editor' });
+  const { items, next } = await keysetPage(
+    query.limit,
+    (limit) => listAllIssues(app, editor, { status: query.status, after: query.cursor ?? null, limit }),
+    (last) => encodeCursor({ at: last.updated_at, id: last.id }),
+  );
+  return json({ issues: items.map((issue) => editorIssue(app.site, issue)), next_cursor: next }, { policy: 'editor' });
 }
 
 export async function read(request: IRequest, app: App): Promise<Response> {
@@ -82,7 +85,7 @@ export async function replace(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
   const id = idParam(request);
   const { input } = await readIssueInput(request);
-  return issueResponse(app, await replaceIssue(app, editor, id, input, request.headers.get('If-Match')));
+  return issueResponse(app, await replaceIssue(app, editor, id, input, parseIfMatch(request.headers.get('If-Match'))));
 }
 
 export async function patch(request: IRequest, app: App): Promise<Response> {
@@ -90,24 +93,24 @@ export async function patch(request: IRequest, app: App): Promise<Response> {
   const id = idParam(request);
   const { text } = await readText(request, PATCH_TYPES);
   const changes = parseBody(parseJsonObject(text), IssuePatchSchema);
-  return issueResponse(app, await patchIssue(app, editor, id, changes, request.headers.get('If-Match')));
+  return issueResponse(app, await patchIssue(app, editor, id, changes, parseIfMatch(request.headers.get('If-Match'))));
 }
 
 export async function archive(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
-  return issueResponse(app, await archiveIssue(app, editor, idParam(request), request.headers.get('If-Match')));
+  return issueResponse(app, await archiveIssue(app, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
 }
 
 export async function publish(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
   const id = idParam(request);
   const { at } = parseBody(await readOptionalJson(request), PublishRequestSchema);
-  return issueResponse(app, await publishIssue(app, editor, id, at, request.headers.get('If-Match')));
+  return issueResponse(app, await publishIssue(app, editor, id, at, parseIfMatch(request.headers.get('If-Match'))));
 }
 
 export async function unpublish(request: IRequest, app: App): Promise<Response> {
   const editor = await requireEditor(request, app);
-  return issueResponse(app, await unpublishIssue(app, editor, idParam(request), request.headers.get('If-Match')));
+  return issueResponse(app, await unpublishIssue(app, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
 }
 
 export async function revisions(request: IRequest, app: App): Promise<Response> {
@@ -123,5 +126,5 @@ export async function restore(request: IRequest, app: App): Promise<Response> {
   const id = idParam(request);
   const n = v.safeParse(RevisionNumber, request.params.n ?? '');
   if (!n.success) throw notFound(`Revision numbers are whole numbers from 1.`);
-  return issueResponse(app, await restoreRevision(app, editor, id, n.output, request.headers.get('If-Match')));
+  return issueResponse(app, await restoreRevision(app, editor, id, n.output, parseIfMatch(request.headers.get('If-Match'))));
 }

@@ -1,6 +1,7 @@
 import type { IRequest } from 'itty-router';
 import type { App } from '../config';
-import { type Representation, staticResponse } from '../http/respond';
+import type { Representation } from '../domain/representation';
+import { staticResponse } from '../http/respond';
 import { html } from '../render/html';
 import { openApiDocument } from '../render/openapi/document';
 

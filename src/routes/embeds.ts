@@ -2,16 +2,16 @@ import type { IRequest } from 'itty-router';
 import type { App } from '../config';
 import { EmbedQuerySchema, OEmbedQuerySchema } from '../domain/queries';
 import { slugFromPath } from '../domain/slug';
-import { embedPolicy } from '../http/csp';
 import { HttpError, notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
 import { staticResponse } from '../http/respond';
 import { oembedFor, oembedSize, oembedXml } from '../render/oembed';
 import { PARTNER_SCRIPT } from '../render/pages/assets';
+import { embedPolicy } from '../render/pages/csp';
 import { renderEmbed } from '../render/pages/embed';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { getPublishedIssue } from '../services/reading';
-import { serveCached } from '../services/render-cache';
+import { serveCached } from './cached';
 import { slugParam } from './params';
 
 /** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */

@@ -2,15 +2,16 @@ import type { IRequest } from 'itty-router';
 import type { App } from '../config';
 import { encodeCursor } from '../domain/cursor';
 import { FeedbackInputSchema } from '../domain/feedback';
+import { keysetPage } from '../domain/pages';
 import { FeedbackReportQuerySchema } from '../domain/queries';
-import { requireEditor } from '../http/auth';
 import { parseJsonObject, readText } from '../http/body';
 import { parseBody, parseQuery } from '../http/query';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
+import { requirePermission } from '../services/access';
 import { clientHash } from '../services/clients';
 import { checkFeedbackRate, feedbackReport, submitFeedback } from '../services/feedback';
-import { requirePermission } from '../services/issue-writes';
+import { requireEditor } from './auth';
 import { slugParam } from './params';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -54,10 +55,16 @@ export async function report(request: IRequest, app: App): Promise<Response> {
   requirePermission(editor, 'read-feedback');
   const query = parseQuery(request, FeedbackReportQuerySchema);
   const limit = query.limit ?? (query.format === 'csv' ? 5000 : 50);
-  const { summaries, feedback } = await feedbackReport(app, { issueId: query.issue, after: query.cursor ?? null, limit: limit + 1 });
-  const page = feedback.slice(0, limit);
-  const last = page.at(-1);
-  const next = feedback.length > limit && last !== undefined ? encodeCursor({ at: last.updated_at, id: last.id }) : null;
+  let summaries: Awaited<ReturnType<typeof feedbackReport>>['summaries'] = [];
+  const { items: page, next } = await keysetPage(
+    limit,
+    async (rows) => {
+      const report = await feedbackReport(app, { issueId: query.issue, after: query.cursor ?? null, limit: rows });
+      summaries = report.summaries;
+      return report.feedback;
+    },
+    (last) => encodeCursor({ at: last.updated_at, id: last.id }),
+  );
   if (query.format === 'csv') {
     const headers: Record<string, string> = {
       'Content-Type': 'text/csv; charset=utf-8',

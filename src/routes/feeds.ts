@@ -5,7 +5,7 @@ import { parseQuery } from '../http/query';
 import { type FeedFormat, type FeedScope, feedUrls } from '../render/feed-model';
 import { FEED_CONTENT_TYPES } from '../render/feeds';
 import { feedDocument } from '../services/feeds';
-import { serveCached } from '../services/render-cache';
+import { serveCached } from './cached';
 import { tagParam } from './params';
 
 /** Serves one feed format, site-wide or for the `:tag` in the path. */

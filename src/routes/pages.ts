@@ -2,15 +2,16 @@ import type { IRequest } from 'itty-router';
 import type { App } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
 import { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
-import { pagePolicy } from '../http/csp';
+import type { Representation } from '../domain/representation';
 import { notFound } from '../http/problem';
 import { parseQuery } from '../http/query';
-import type { Representation } from '../http/respond';
 import { renderArchivePage } from '../render/pages/archive-page';
+import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
+import { archiveUrl } from '../render/urls';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
-import { serveCached } from '../services/render-cache';
+import { serveCached } from './cached';
 import { slugParam, tagParam } from './params';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -34,7 +35,7 @@ async function archive(request: IRequest, app: App, tag: string | undefined): Pr
       listsLastModified(app),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-    const here = tag === undefined ? `${app.site.url}/` : `${app.site.url}/tags/${encodeURIComponent(tag)}`;
+    const here = archiveUrl(app.site, tag);
     const older = next === null ? null : `${here}?cursor=${next}`;
     const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues, older, isFirst: cursor === undefined });
     return htmlRepresentation(body, lastModified);

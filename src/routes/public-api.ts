@@ -5,8 +5,9 @@ import { PublicListQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
 import { jsonRepresentation } from '../http/respond';
 import { publicIssue } from '../render/issue-json';
+import { tagUrl } from '../render/urls';
 import { getPublishedIssue, listPublishedIssues, listPublishedTags, listsLastModified } from '../services/reading';
-import { serveCached } from '../services/render-cache';
+import { serveCached } from './cached';
 import { slugParam } from './params';
 
 /** `GET /api/v1/issues`: published issues, newest first, by tag and search, a cursor per page. */
@@ -45,7 +46,7 @@ export async function readIssue(request: IRequest, app: App): Promise<Response> 
 export async function listTags(request: IRequest, app: App): Promise<Response> {
   return serveCached(request, app, {}, async (app) => {
     const [tags, lastModified] = await Promise.all([listPublishedTags(app), listsLastModified(app)]);
-    const body = { tags: tags.map((tag) => ({ ...tag, url: `${app.site.url}/tags/${encodeURIComponent(tag.name)}` })) };
+    const body = { tags: tags.map((tag) => ({ ...tag, url: tagUrl(app.site, tag.name) })) };
     return jsonRepresentation(body, lastModified, 'api');
   });
 }

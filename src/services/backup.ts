@@ -11,14 +11,14 @@ import {
   type Row,
 } from '../storage/backup';
 
-export const BACKUP_FORMAT = 'masthead-backup';
-export const BACKUP_VERSION = 1;
+const BACKUP_FORMAT = 'masthead-backup';
+const BACKUP_VERSION = 1;
 
 /** Runs one SQL statement and returns its rows: a D1 binding in tests, `wrangler d1 execute` in the CLI. */
 export type RunSql = (sql: string) => Promise<Row[]>;
 
 const RowSchema = v.record(v.string(), v.nullable(v.union([v.string(), v.number()])));
-export const BackupSchema = v.object({
+const BackupSchema = v.object({
   format: v.literal(BACKUP_FORMAT, `must be "${BACKUP_FORMAT}"`),
   version: v.literal(BACKUP_VERSION, `must be ${BACKUP_VERSION}`),
   exported_at: v.string(),

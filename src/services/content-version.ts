@@ -1,6 +1,6 @@
 import type { App } from '../config';
+import { StorageUnavailable } from '../domain/errors';
 import { type ContentVersion, readContentVersion, readVersionHint, storeVersionHint } from '../storage/content-version';
-import { StorageUnavailable } from '../storage/db';
 import type { IsolateState, KnownVersion } from './isolate-state';
 
 /**

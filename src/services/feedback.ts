@@ -1,8 +1,8 @@
 import type { App } from '../config';
+import type { Cursor } from '../domain/cursor';
 import { type Feedback, type FeedbackInput, type FeedbackSummary, windowStart } from '../domain/feedback';
 import { HttpError } from '../http/problem';
 import { listFeedback, summarizeFeedback, upsertFeedback } from '../storage/feedback';
-import type { Keyset } from '../storage/issue-rows';
 import { findIssueById } from '../storage/issues';
 import { getPublishedIssue } from './reading';
 
@@ -47,7 +47,7 @@ export async function submitFeedback(
 /** Per-issue summaries and a page of the latest feedback, for editors. */
 export async function feedbackReport(
   app: App,
-  options: { issueId?: string; after: Keyset | null; limit: number },
+  options: { issueId?: string; after: Cursor | null; limit: number },
 ): Promise<{ summaries: FeedbackSummary[]; feedback: Feedback[] }> {
   if (options.issueId !== undefined && (await findIssueById(app.db, options.issueId)) === null) {
     throw new HttpError(404, { name: 'not-found', detail: `No issue has the id ${options.issueId}.` });

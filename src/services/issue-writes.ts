@@ -1,37 +1,16 @@
 import type { App } from '../config';
 import type { Issue, IssueContent } from '../domain/issue';
-import type { Action, Permission } from '../domain/status';
-import { lowestRoleFor, roleAllows } from '../domain/status';
-import { checkIfMatch, checkOptionalIfMatch, versionEtag } from '../http/conditional';
-import { conflict, forbidden, HttpError, invalidInput, notFound } from '../http/problem';
+import { type IfMatch, versionEtag } from '../domain/preconditions';
+import type { Action } from '../domain/status';
+import { conflict, HttpError, invalidInput, notFound } from '../http/problem';
 import { RENDERER_VERSION, renderMarkdown } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
 import { StorageConflict } from '../storage/conflict';
 import type { ContentVersion } from '../storage/content-version';
 import { findIssueById, writeIssue } from '../storage/issues';
-import { creatorOf } from '../storage/revisions';
 import { announceVersion } from './content-version';
 import type { Editor } from './tokens';
 import { pingStatements } from './websub';
-
-/** Refuses (403) an editor whose role is below the permission's. */
-export function requirePermission(editor: Editor, permission: Permission): void {
-  if (!roleAllows(editor.role, permission)) {
-    throw forbidden(`This needs the ${lowestRoleFor(permission)} role; the token's role is ${editor.role}.`);
-  }
-}
-
-/**
- * Contributors may see and change only the issues they created (as Ghost's contributors), and
- * change them only while they are drafts; editors and admins may see and change any issue.
- */
-export async function requireAccess(app: App, editor: Editor, issue: Issue, intent: 'read' | 'write'): Promise<void> {
-  if (intent === 'write') requirePermission(editor, issue.status === 'draft' ? 'write-draft' : 'write-any');
-  if (roleAllows(editor.role, 'read-any')) return;
-  if ((await creatorOf(app.db, issue.id)) !== editor.name) {
-    throw forbidden(`Contributors may ${intent} only the issues they created; this one was created by someone else.`);
-  }
-}
 
 /** Loads an issue for a write, or 404. */
 export async function loadIssue(app: App, id: string): Promise<Issue> {
@@ -41,11 +20,38 @@ export async function loadIssue(app: App, id: string): Promise<Issue> {
 }
 
 /**
+ * Enforces If-Match for a write (RFC 9110 §13.1.1, strong comparison). Where it is required, 428
+ * when it is missing or `*` (which matches any version and would skip the lost-update check it is
+ * there for); wherever it is sent, 412 when no listed ETag is the current one.
+ */
+function checkPrecondition({ ifMatch, required }: Precondition, currentEtag: string): void {
+  if (ifMatch.kind === 'absent') {
+    if (!required) return;
+    throw new HttpError(428, {
+      name: 'precondition-required',
+      detail: `Send If-Match with the ETag you last read (currently ${currentEtag}) so no one's change is overwritten.`,
+    });
+  }
+  if (ifMatch.kind === 'any') {
+    throw new HttpError(428, {
+      name: 'precondition-required',
+      detail: `If-Match: * matches any version; send the ETag you last read (currently ${currentEtag}) so no one's change is overwritten.`,
+    });
+  }
+  if (ifMatch.tags.includes(currentEtag)) return;
+  throw new HttpError(
+    412,
+    { name: 'precondition-failed', detail: `The issue is now at ${currentEtag}; read it again and reapply your change.` },
+    { ETag: currentEtag },
+  );
+}
+
+/**
  * What an issue's body and its HTML may weigh together, in UTF-8 bytes. D1 stores at most
  * 2,000,000 bytes in a row (SQLite here stores far more, so only this check keeps the two alike);
  * the rest of the row (title, summary, teasers) stays well under the margin left.
  */
-export const ROW_BODY_BUDGET_BYTES = 1_800_000;
+const ROW_BODY_BUDGET_BYTES = 1_800_000;
 
 /**
  * Renders a body for storage. One past a rendering limit, or whose HTML would not fit in a D1
@@ -70,7 +76,7 @@ export function renderBody(body: string): string {
 const utf8 = new TextEncoder();
 
 /** How a write treats If-Match: PUT, PATCH and DELETE require it; other writes check it if sent. */
-export type Precondition = { ifMatch: string | null; required: boolean };
+export type Precondition = { ifMatch: IfMatch; required: boolean };
 
 /** The conflict answer for a uniqueness rule a write broke. */
 export function conflictError(error: StorageConflict, content: Pick<IssueContent, 'slug' | 'number'>): HttpError {
@@ -101,9 +107,7 @@ export async function commitChange(
   action: Action,
   precondition: Precondition,
 ): Promise<Issue> {
-  const etag = versionEtag(current.version);
-  if (precondition.required) checkIfMatch(precondition.ifMatch, etag);
-  else checkOptionalIfMatch(precondition.ifMatch, etag);
+  checkPrecondition(precondition, versionEtag(current.version));
   const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
   const rendered = next.body !== current.body;
   if (rendered) next.html = renderBody(next.body);
@@ -116,7 +120,7 @@ export async function commitChange(
       expectedVersion: current.version,
       visibleToReaders,
       affectedTags: [...new Set([...current.tags, ...next.tags])],
-      extra: pingStatements(app, current, next),
+      sameBatch: pingStatements(app, current, next),
       ...(rendered ? { renderer: RENDERER_VERSION } : {}),
     });
   } catch (error) {

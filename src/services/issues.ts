@@ -1,14 +1,16 @@
 import type { App } from '../config';
-import type { Issue, IssueContent, IssueInput, IssuePatch } from '../domain/issue';
+import type { Cursor } from '../domain/cursor';
+import type { Issue, IssueContent, IssueInput, IssueListItem, IssuePatch } from '../domain/issue';
+import type { IfMatch } from '../domain/preconditions';
 import { firstFreeSlug, slugify } from '../domain/slug';
 import { roleAllows, type Status } from '../domain/status';
 import { conflict } from '../http/problem';
 import { RENDERER_VERSION } from '../render/markdown';
 import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
-import type { IssueListItem, Keyset } from '../storage/issue-rows';
 import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
-import { commitChange, conflictError, loadIssue, renderBody, requireAccess, requirePermission } from './issue-writes';
+import { requireAccess, requirePermission } from './access';
+import { commitChange, conflictError, loadIssue, renderBody } from './issue-writes';
 import type { Editor } from './tokens';
 
 export interface Idempotency {
@@ -73,7 +75,7 @@ export async function createIssue(
       updated_at: now,
       version: 1,
     };
-    const extra =
+    const sameBatch =
       idempotency === null
         ? []
         : [
@@ -86,7 +88,13 @@ export async function createIssue(
             }),
           ];
     try {
-      await writeIssue(app.db, issue, { action: 'create', author: editor.name, expectedVersion: null, extra, renderer: RENDERER_VERSION });
+      await writeIssue(app.db, issue, {
+        action: 'create',
+        author: editor.name,
+        expectedVersion: null,
+        sameBatch,
+        renderer: RENDERER_VERSION,
+      });
       return { issue, replayed: false };
     } catch (error) {
       if (!(error instanceof StorageConflict)) throw error;
@@ -105,7 +113,7 @@ export async function createIssue(
 }
 
 /** Replaces an issue's content (PUT). An input without slug or number keeps the current ones. */
-export async function replaceIssue(app: App, editor: Editor, id: string, input: IssueInput, ifMatch: string | null): Promise<Issue> {
+export async function replaceIssue(app: App, editor: Editor, id: string, input: IssueInput, ifMatch: IfMatch): Promise<Issue> {
   const current = await loadIssue(app, id);
   await requireAccess(app, editor, current, 'write');
   const change = { ...contentFrom(input, app), slug: input.slug ?? current.slug, number: input.number ?? current.number };
@@ -113,7 +121,7 @@ export async function replaceIssue(app: App, editor: Editor, id: string, input: 
 }
 
 /** Applies a JSON Merge Patch (RFC 7386): absent fields stay, `null` resets an optional one. */
-export async function patchIssue(app: App, editor: Editor, id: string, patch: IssuePatch, ifMatch: string | null): Promise<Issue> {
+export async function patchIssue(app: App, editor: Editor, id: string, patch: IssuePatch, ifMatch: IfMatch): Promise<Issue> {
   const current = await loadIssue(app, id);
   await requireAccess(app, editor, current, 'write');
   const defaults: Partial<IssueContent> = {
@@ -145,7 +153,7 @@ export async function getIssue(app: App, editor: Editor, id: string): Promise<Is
 export async function listAllIssues(
   app: App,
   editor: Editor,
-  options: { status?: Status; after: Keyset | null; limit: number },
+  options: { status?: Status; after: Cursor | null; limit: number },
 ): Promise<IssueListItem[]> {
   return listIssues(app.db, { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) });
 }

@@ -1,9 +1,11 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
+import { type IfMatch, NO_IF_MATCH } from '../domain/preconditions';
 import { canTransition, type Status } from '../domain/status';
 import { conflict, HttpError } from '../http/problem';
 import { dueScheduled, findIssueById } from '../storage/issues';
-import { commitChange, loadIssue, requirePermission } from './issue-writes';
+import { requirePermission } from './access';
+import { commitChange, loadIssue } from './issue-writes';
 import type { Editor } from './tokens';
 
 function invalidTransition(issue: Issue, action: string, hint: string): HttpError {
@@ -18,7 +20,7 @@ const HINTS: Record<Status, string> = {
 };
 
 /** Publishes now, or schedules for `at` when that is in the future (the cron trigger publishes it). */
-export async function publishIssue(app: App, editor: Editor, id: string, at: string | undefined, ifMatch: string | null): Promise<Issue> {
+export async function publishIssue(app: App, editor: Editor, id: string, at: string | undefined, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'publish');
   const current = await loadIssue(app, id);
   const now = app.now();
@@ -33,7 +35,7 @@ export async function publishIssue(app: App, editor: Editor, id: string, at: str
 }
 
 /** Takes an issue off every reader path and back to draft (also un-archives). */
-export async function unpublishIssue(app: App, editor: Editor, id: string, ifMatch: string | null): Promise<Issue> {
+export async function unpublishIssue(app: App, editor: Editor, id: string, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'publish');
   const current = await loadIssue(app, id);
   if (!canTransition('unpublish', current.status))
@@ -42,7 +44,7 @@ export async function unpublishIssue(app: App, editor: Editor, id: string, ifMat
 }
 
 /** Archives an issue (DELETE): it leaves every reader path, and nothing of it is destroyed. */
-export async function archiveIssue(app: App, editor: Editor, id: string, ifMatch: string | null): Promise<Issue> {
+export async function archiveIssue(app: App, editor: Editor, id: string, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'archive');
   const current = await loadIssue(app, id);
   if (!canTransition('archive', current.status)) throw invalidTransition(current, 'archive', 'it is already archived.');
@@ -62,7 +64,7 @@ export async function publishDue(app: App): Promise<string[]> {
     const publishedAt = current.published_at ?? current.publish_at ?? now.toISOString();
     try {
       await commitChange(app, null, current, { status: 'published', publish_at: null, published_at: publishedAt }, 'publish', {
-        ifMatch: null,
+        ifMatch: NO_IF_MATCH,
         required: false,
       });
       published.push(id);

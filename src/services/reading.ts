@@ -1,8 +1,8 @@
 import type { App } from '../config';
 import type { SealedCursor } from '../domain/cursor';
-import type { Issue } from '../domain/issue';
+import type { Issue, IssueListItem } from '../domain/issue';
+import { keysetPage } from '../domain/pages';
 import { invalidInput, notFound } from '../http/problem';
-import type { IssueListItem } from '../storage/issue-rows';
 import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
 import { tagCounts } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
@@ -43,20 +43,19 @@ export async function listPublishedIssues(app: App, query: PublishedQuery): Prom
     );
   }
   if (query.terms.length === 0) {
-    const rows = await listPublished(app.db, { tag: query.tag, after, limit: query.limit + 1 });
-    const issues = rows.slice(0, query.limit);
-    const last = issues.at(-1);
-    const next = rows.length > query.limit && last?.published_at ? await sealCursor(app, { at: last.published_at, id: last.id }) : null;
-    return { issues, next };
+    const { items, next } = await keysetPage(
+      query.limit,
+      (limit) => listPublished(app.db, { tag: query.tag, after, limit }),
+      (last) => (last.published_at ? sealCursor(app, { at: last.published_at, id: last.id }) : null),
+    );
+    return { issues: items, next };
   }
-  const found = await searchPublished(app.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit: query.limit + 1 });
-  const page = found.slice(0, query.limit);
-  const last = page.at(-1);
-  const next =
-    found.length > query.limit && last?.issue.published_at
-      ? await sealCursor(app, { at: last.issue.published_at, id: last.issue.id, seq: last.seq })
-      : null;
-  return { issues: page.map((hit) => hit.issue), next };
+  const { items, next } = await keysetPage(
+    query.limit,
+    (limit) => searchPublished(app.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit }),
+    (last) => (last.issue.published_at ? sealCursor(app, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null),
+  );
+  return { issues: items.map((hit) => hit.issue), next };
 }
 
 /** Tags with their counts of published issues. */

@@ -1,9 +1,7 @@
-import type { IRequest } from 'itty-router';
 import type { App } from '../config';
-import { CACHE_POLICY } from '../http/cache-policy';
-import { contentEtag, httpDate, isNotModified, notModified } from '../http/conditional';
-import type { Representation } from '../http/respond';
-import { StorageUnavailable } from '../storage/db';
+import { StorageUnavailable } from '../domain/errors';
+import { contentEtag } from '../domain/hashing';
+import type { Representation } from '../domain/representation';
 import { readEdgeOutput, type StoredOutput, storeEdgeOutput } from '../storage/edge-outputs';
 import { versionToServe } from './content-version';
 import { type CachedOutput, type IsolateState, type KnownVersion, resetIsolateState, THIS_ISOLATE } from './isolate-state';
@@ -12,7 +10,9 @@ import { type CachedOutput, type IsolateState, type KnownVersion, resetIsolateSt
  * Rendered reader outputs (pages, embeds, feeds, API answers) are cached at two levels, under a
  * key that holds everything that selects one: the deployment and the settings it runs with, the
  * content version (see content-version.ts), the route and its parsed parameters. A change moves
- * the version on, so an older output is never served again: it is only unreachable.
+ * the version on; once an isolate has learnt of it (within the freshness bound of
+ * content-version.ts) no output of an older version is served again: it is only unreachable.
+ * This file keeps the outputs; src/http/cached-response.ts answers with them.
  *
  * 1. In the isolate, up to ISOLATE_MAX_BYTES: a hit needs no binding I/O at all.
  * 2. In the location's Cache API: a hit needs no D1 query (and costs nothing: no write quota).
@@ -50,26 +50,13 @@ function recall(state: IsolateState, key: string): CachedOutput | undefined {
   return entry;
 }
 
-function respond(request: Request, output: CachedOutput, cache: string): Response {
-  const headers: Record<string, string> = {
-    'Content-Type': output.contentType,
-    'Cache-Control': output.cacheControl,
-    ETag: output.etag,
-    ...output.headers,
-    'Masthead-Cache': cache,
-  };
-  if (output.lastModified !== null) headers['Last-Modified'] = httpDate(output.lastModified);
-  const response = new Response(output.bytes, { headers });
-  return isNotModified(request, output.etag, output.lastModified) ? notModified(response) : response;
-}
-
 /**
  * The cache key of a logical request: the route's pattern (`/issues/:slug`, not the path as
  * spelled) and the parsed values that select the output (path parameters and query, validated
  * and normalized), so no spelling of one request (percent-encoding, case, parameter order, junk
  * parameters) makes a second entry.
  */
-export async function cacheKey(route: string, identity: Record<string, unknown> = {}): Promise<string> {
+async function cacheKey(route: string, identity: Record<string, unknown> = {}): Promise<string> {
   const params = Object.entries(identity)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -79,19 +66,13 @@ export async function cacheKey(route: string, identity: Record<string, unknown> 
 }
 
 /**
- * Benchmark builds only. `npm run bench` builds the Worker with `--define MASTHEAD_BENCH:true`;
- * wrangler.toml defines it `false`, so the minifier drops this from every other bundle (the deploy
- * dry-run in CI checks that its header name is absent). In a benchmark build the request header
- * `Masthead-Bench: edge` skips the isolate tier (to time the location's cache alone) and
- * `Masthead-Bench: render` skips both tiers and stores nothing (to time a render from D1).
+ * Tiers a benchmark build may skip (see src/routes/cached.ts): `edge` skips the isolate tier, so
+ * the location's cache is read alone; `render` skips both and stores nothing.
  */
-declare const MASTHEAD_BENCH: boolean | undefined;
-type BenchSkip = 'edge' | 'render' | null;
-function benchSkip(request: Request): BenchSkip {
-  if (typeof MASTHEAD_BENCH === 'undefined' || !MASTHEAD_BENCH) return null;
-  const value = request.headers.get('Masthead-Bench');
-  return value === 'edge' || value === 'render' ? value : null;
-}
+export type SkipTiers = 'edge' | 'render' | null;
+
+/** Where an output came from: the isolate, the location's cache, a render; or stale-if-error. */
+export type CacheTier = 'hit-isolate' | 'hit-edge' | 'miss' | 'stale-if-error';
 
 /** The full key: the deployment and settings (app.cacheScope), the content version, the request. */
 const versioned = (app: App, version: KnownVersion, key: string) => `${app.cacheScope}:${version.epoch}:${version.generation}:${key}`;
@@ -105,29 +86,28 @@ export interface CacheOptions {
 }
 
 /**
- * Serves a reader output from the cache, rendering (from D1) only on a miss. `identity` holds the
- * parsed values that select the output; with the route, it is the cache key. `render` is handed
- * an App whose D1 session reads at least as fresh as the version being served.
+ * A reader output from the cache, rendered (from D1) only on a miss, with the tier it came from.
+ * `route` and `identity` (the parsed values that select the output) make the cache key. `render`
+ * is handed an App whose D1 session reads at least as fresh as the version being served.
  */
-export async function serveCached(
-  request: IRequest,
+export async function cachedOutput(
   app: App,
-  identity: Record<string, unknown>,
+  request: { route: string; identity: Record<string, unknown>; skip?: SkipTiers },
   render: (app: App) => Promise<Representation>,
   options: CacheOptions = { shared: true },
-): Promise<Response> {
+): Promise<{ output: CachedOutput; tier: CacheTier }> {
   const { version, confirmed } = await versionToServe(app);
-  const key = versioned(app, version, await cacheKey(request.route, identity));
+  const key = versioned(app, version, await cacheKey(request.route, request.identity));
+  const skip = request.skip ?? null;
   // Unconfirmed (D1 unreachable past the bound): what is cached for that version is stale-if-error.
-  const label = (tier: string) => (confirmed ? tier : 'stale-if-error');
-  const skip = benchSkip(request);
+  const label = (tier: CacheTier): CacheTier => (confirmed ? tier : 'stale-if-error');
   const local = skip === null ? recall(app.isolate, key) : undefined;
-  if (local !== undefined) return respond(request, local, label('hit-isolate'));
+  if (local !== undefined) return { output: local, tier: label('hit-isolate') };
   const stored = options.shared && skip !== 'render' ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
   if (stored !== null) {
     const entry = entryOf(stored);
     if (skip === null) remember(app.isolate, key, entry);
-    return respond(request, entry, label('hit-edge'));
+    return { output: entry, tier: label('hit-edge') };
   }
   let representation: Representation;
   try {
@@ -141,11 +121,11 @@ export async function serveCached(
     contentType: representation.contentType,
     etag: await contentEtag(representation.body),
     lastModified: representation.lastModified,
-    cacheControl: CACHE_POLICY[representation.policy],
+    policy: representation.policy,
     headers: representation.headers ?? {},
   };
   const entry = entryOf(output);
-  if (skip === 'render') return respond(request, entry, 'miss');
+  if (skip === 'render') return { output: entry, tier: 'miss' };
   if (skip === null) remember(app.isolate, key, entry);
   if (options.shared && representation.shared !== false) {
     app.defer(
@@ -154,7 +134,7 @@ export async function serveCached(
       ),
     );
   }
-  return respond(request, entry, 'miss');
+  return { output: entry, tier: 'miss' };
 }
 
 /** How many bytes of outputs this isolate holds (tests). */

@@ -1,10 +1,13 @@
 import type { App } from '../config';
 import type { Issue } from '../domain/issue';
 import { IssueInputSchema } from '../domain/issue';
+import type { IfMatch } from '../domain/preconditions';
+import type { Revision } from '../domain/revision';
 import { parse } from '../domain/validation';
 import { invalidInput, notFound } from '../http/problem';
-import { findRevision, listRevisions as listStoredRevisions, type Revision } from '../storage/revisions';
-import { commitChange, loadIssue, requireAccess, requirePermission } from './issue-writes';
+import { findRevision, listRevisions as listStoredRevisions } from '../storage/revisions';
+import { requireAccess, requirePermission } from './access';
+import { commitChange, loadIssue } from './issue-writes';
 import type { Editor } from './tokens';
 
 /** Every saved version of an issue, newest first. */
@@ -17,7 +20,7 @@ export async function listRevisions(app: App, editor: Editor, id: string): Promi
  * Makes revision `n`'s content current again, as a new revision. The status stays as it is:
  * restoring an old text of a published issue republishes that text.
  */
-export async function restoreRevision(app: App, editor: Editor, id: string, n: number, ifMatch: string | null): Promise<Issue> {
+export async function restoreRevision(app: App, editor: Editor, id: string, n: number, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'restore');
   const current = await loadIssue(app, id);
   const revision = await findRevision(app.db, id, n);

@@ -5,7 +5,7 @@ import { countFailedPing, duePings, queuePings, removePing } from '../storage/we
 import { BOUND_MS } from './content-version';
 
 /** Delays before each retry of a hub ping that failed: three attempts in all. */
-export const PING_RETRY_DELAYS_MS = [500, 2000];
+const PING_RETRY_DELAYS_MS = [500, 2000];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,14 +34,14 @@ async function ping(hub: string, url: string): Promise<boolean> {
 }
 
 /** Every feed an issue appears in: the site's and each of its tags', in all three formats. */
-export function feedsOf(app: App, issues: Pick<Issue, 'tags'>[]): string[] {
+function feedsOf(app: App, issues: Pick<Issue, 'tags'>[]): string[] {
   const tags = new Set(issues.flatMap((issue) => issue.tags));
   const scopes = [{}, ...[...tags].map((tag) => ({ tag }))];
   return scopes.flatMap((scope) => FEED_FORMATS.map((format) => feedUrls(app.site, scope)[format]));
 }
 
 /** A ping that failed this many cron runs in a row is dropped (its hub is gone or refuses us). */
-export const MAX_PING_RUNS = 10;
+const MAX_PING_RUNS = 10;
 
 /**
  * After a change that readers can see (a publish, an unpublish, an edit of a published issue):

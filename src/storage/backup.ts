@@ -1,4 +1,8 @@
 import { BUMP_GENERATION_SQL } from './content-version';
+import { ISSUE_COLUMNS } from './issue-rows';
+import { RECOUNT_ALL_SQL } from './published-counts';
+import { SEARCH_ROWS_FROM_ISSUES_SQL } from './search';
+import { sqlLiteral } from './sql-literal';
 /**
  * The SQL of backups. `wrangler d1 export` cannot dump FTS5 tables, so backups are JSON built from
  * these queries, and restored with these statements (literal SQL, because `wrangler d1 execute
@@ -8,29 +12,7 @@ import { BUMP_GENERATION_SQL } from './content-version';
 /** Tables in restore order (parents first), each with its columns and a stable order. */
 export const BACKUP_TABLES = {
   issues: {
-    columns: [
-      'seq',
-      'id',
-      'number',
-      'slug',
-      'title',
-      'subtitle',
-      'summary',
-      'body',
-      'html',
-      'teasers',
-      'tags',
-      'authors',
-      'cover_image',
-      'canonical_url',
-      'language',
-      'status',
-      'publish_at',
-      'published_at',
-      'created_at',
-      'updated_at',
-      'version',
-    ],
+    columns: ['seq', ...ISSUE_COLUMNS],
     orderBy: 'seq',
   },
   issue_tags: { columns: ['tag', 'issue_id', 'published_at'], orderBy: 'tag, issue_id' },
@@ -58,35 +40,24 @@ export const COUNT_ROWS_SQL = `SELECT ${Object.keys(BACKUP_TABLES)
   .map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`)
   .join(', ')};`;
 
-function literal(value: string | number | null): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`cannot restore the number ${value}`);
-    return String(value);
-  }
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /**
  * The INSERT for one backed-up row. Tokens come back revoked, with a hash nothing matches: their
  * secrets were never exported, so new ones are minted after a restore.
  */
 export function insertStatement(table: BackupTable, row: Row, restoredAt: string): string {
   const columns: string[] = [...BACKUP_TABLES[table].columns];
-  const values = columns.map((column) => literal(row[column] ?? null));
+  const values = columns.map((column) => sqlLiteral(row[column] ?? null));
   if (table === 'tokens') {
     columns.push('hash');
-    values.push(literal('restored-without-secret'));
-    values[columns.indexOf('revoked_at')] = literal(row.revoked_at ?? restoredAt);
+    values.push(sqlLiteral('restored-without-secret'));
+    values[columns.indexOf('revoked_at')] = sqlLiteral(row.revoked_at ?? restoredAt);
   }
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')});`;
 }
 
 /** Recounts published issues after a restore (the counts are derived, so they are not exported). */
 export const RECOUNT_SQL = [
-  "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count';",
-  'DELETE FROM tag_counts;',
-  'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag;',
+  ...RECOUNT_ALL_SQL.map((sql) => `${sql};`),
   // Readers must see what was restored: a new content version (the epoch is the new database's own).
   `${BUMP_GENERATION_SQL};`,
 ];
@@ -96,6 +67,4 @@ export const RECOUNT_SQL = [
  * gram index cannot be written in SQL: the restored issues come back marked as waiting for it, and
  * the cron writes their rows (src/services/search-index.ts).
  */
-export const REBUILD_SEARCH_SQL =
-  'INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, ' +
-  "COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues;";
+export const REBUILD_SEARCH_SQL = `${SEARCH_ROWS_FROM_ISSUES_SQL};`;

@@ -1,18 +1,13 @@
+import { StorageUnavailable } from '../domain/errors';
+
 /** What storage needs of D1: a database or a Sessions API session. */
 export type Db = Pick<D1Database, 'prepare' | 'batch'>;
 
-/** D1 could not be reached or did not answer: the request may be retried. */
-export class StorageUnavailable extends Error {
-  constructor(cause: unknown) {
-    super('the database is unavailable', { cause });
-  }
-}
-
 /** How long a D1 call may take before it counts as unavailable. */
-export const D1_TIMEOUT_MS = 5_000;
+const D1_TIMEOUT_MS = 5_000;
 
 /** Errors that are about the SQL or the data, not the binding: they keep their own meaning. */
-const OWN_MEANING = /constraint failed|SQLITE_CONSTRAINT|SQLITE_ERROR|no such (?:table|column)|syntax error/i;
+const QUERY_ERRORS = /constraint failed|SQLITE_CONSTRAINT|SQLITE_ERROR|no such (?:table|column)|syntax error/i;
 
 async function guard<T>(call: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -24,7 +19,7 @@ async function guard<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof StorageUnavailable) throw error;
     const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error);
-    throw OWN_MEANING.test(message) ? error : new StorageUnavailable(error);
+    throw QUERY_ERRORS.test(message) ? error : new StorageUnavailable(error);
   } finally {
     clearTimeout(timer);
   }

@@ -1,3 +1,4 @@
+import type { CachePolicy } from '../domain/representation';
 /**
  * Rendered outputs kept in the Workers Cache API: the cache of the Cloudflare location that
  * serves the request (free, no write quota, evicted when space is needed). Keys carry everything
@@ -12,7 +13,8 @@ export interface StoredOutput {
   contentType: string;
   etag: string;
   lastModified: string | null;
-  cacheControl: string;
+  /** The name of its Cache-Control policy (src/http/cache-policy.ts). */
+  policy: CachePolicy;
   headers: Record<string, string>;
 }
 

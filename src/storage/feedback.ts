@@ -1,6 +1,6 @@
+import type { Cursor } from '../domain/cursor';
 import type { Feedback, FeedbackSummary } from '../domain/feedback';
 import type { Db } from './db';
-import type { Keyset } from './issue-rows';
 
 const COLUMNS = 'id, issue_id, rating, comment, email, created_at, updated_at';
 
@@ -26,7 +26,7 @@ export async function upsertFeedback(
 }
 
 /** Feedback, newest first, of one issue or of all. */
-export async function listFeedback(db: Db, options: { issueId?: string; after: Keyset | null; limit: number }): Promise<Feedback[]> {
+export async function listFeedback(db: Db, options: { issueId?: string; after: Cursor | null; limit: number }): Promise<Feedback[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (options.issueId !== undefined) {

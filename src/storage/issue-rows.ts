@@ -1,15 +1,7 @@
-import type { Issue } from '../domain/issue';
+import type { Issue, IssueListItem } from '../domain/issue';
 import type { Status } from '../domain/status';
 
-/** An issue in a list: everything but the body and its HTML. */
-export type IssueListItem = Omit<Issue, 'body' | 'html'>;
-
-/** A position in a list ordered by (time, id) descending: the last row of the previous page. */
-export interface Keyset {
-  at: string;
-  id: string;
-}
-
+/** An issue as D1 holds it: lists and objects as JSON text. */
 export interface IssueRow {
   id: string;
   number: number;
@@ -33,10 +25,45 @@ export interface IssueRow {
   version: number;
 }
 
-export const LIST_COLUMNS =
-  'id, number, slug, title, subtitle, summary, teasers, tags, authors, cover_image, canonical_url, language, ' +
-  'status, publish_at, published_at, created_at, updated_at, version';
-export const ALL_COLUMNS = `${LIST_COLUMNS}, body, html`;
+/** The columns of an issue (beside seq and the index bookkeeping), in the one order every statement uses. */
+export const ISSUE_COLUMNS = [
+  'id',
+  'number',
+  'slug',
+  'title',
+  'subtitle',
+  'summary',
+  'body',
+  'html',
+  'teasers',
+  'tags',
+  'authors',
+  'cover_image',
+  'canonical_url',
+  'language',
+  'status',
+  'publish_at',
+  'published_at',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
+export type IssueColumn = (typeof ISSUE_COLUMNS)[number];
+
+/** What a list reads: every column but the body and its HTML. */
+export const LIST_COLUMNS = ISSUE_COLUMNS.filter((column) => column !== 'body' && column !== 'html').join(', ');
+export const ALL_COLUMNS = ISSUE_COLUMNS.join(', ');
+
+/** An issue as the values of its columns (the inverse of toIssue). */
+export function toRowValues(issue: Issue): Record<IssueColumn, string | number | null> {
+  return {
+    ...issue,
+    summary: JSON.stringify(issue.summary),
+    teasers: JSON.stringify(issue.teasers),
+    tags: JSON.stringify(issue.tags),
+    authors: JSON.stringify(issue.authors),
+  };
+}
 
 export function toListItem(row: IssueRow): IssueListItem {
   const { body: _body, html: _html, ...rest } = row;

@@ -1,9 +1,10 @@
-import type { Issue } from '../domain/issue';
+import type { Cursor } from '../domain/cursor';
+import type { Issue, IssueListItem } from '../domain/issue';
 import type { Action, Status } from '../domain/status';
 import { batchOrConflict } from './conflict';
 import { BUMP_GENERATION_SQL, bumpGeneration, type ContentVersion, contentVersionRead } from './content-version';
 import type { Db } from './db';
-import { ALL_COLUMNS, type IssueListItem, type IssueRow, type Keyset, LIST_COLUMNS, toIssue, toListItem } from './issue-rows';
+import { ALL_COLUMNS, ISSUE_COLUMNS, type IssueRow, LIST_COLUMNS, toIssue, toListItem, toRowValues } from './issue-rows';
 import { recountStatements } from './published-counts';
 import { revisionInsert } from './revisions';
 import { moveToNewestSeq, searchRowWrite } from './search';
@@ -37,7 +38,7 @@ export async function nextIssueNumber(db: Db): Promise<number> {
 /** Editor list, most recently changed first, optionally of one status or one creator. */
 export async function listIssues(
   db: Db,
-  options: { status?: Status; createdBy?: string; after: Keyset | null; limit: number },
+  options: { status?: Status; createdBy?: string; after: Cursor | null; limit: number },
 ): Promise<IssueListItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -64,7 +65,7 @@ export async function listIssues(
 }
 
 /** Published issues, newest first, optionally of one tag. */
-export async function listPublished(db: Db, options: { tag?: string; after: Keyset | null; limit: number }): Promise<IssueListItem[]> {
+export async function listPublished(db: Db, options: { tag?: string; after: Cursor | null; limit: number }): Promise<IssueListItem[]> {
   const after = options.after;
   const keyset = after === null ? '' : 'AND (published_at, id) < (?, ?)';
   const keysetParams = after === null ? [] : [after.at, after.id];
@@ -95,32 +96,14 @@ export async function dueScheduled(db: Db, now: string, limit = 50): Promise<str
   return results.map((r) => r.id);
 }
 
-function issueValues(issue: Issue): unknown[] {
-  return [
-    issue.number,
-    issue.slug,
-    issue.title,
-    issue.subtitle,
-    JSON.stringify(issue.summary),
-    issue.body,
-    issue.html,
-    JSON.stringify(issue.teasers),
-    JSON.stringify(issue.tags),
-    JSON.stringify(issue.authors),
-    issue.cover_image,
-    issue.canonical_url,
-    issue.language,
-    issue.status,
-    issue.publish_at,
-    issue.published_at,
-    issue.updated_at,
-    issue.version,
-  ];
-}
+/** The columns a write sets: all but the id and the creation time, which never change. */
+const WRITABLE_COLUMNS = ISSUE_COLUMNS.filter((column) => column !== 'id' && column !== 'created_at');
+const WRITABLE = WRITABLE_COLUMNS.join(', ');
 
-const WRITABLE =
-  'number, slug, title, subtitle, summary, body, html, teasers, tags, authors, cover_image, canonical_url, ' +
-  'language, status, publish_at, published_at, updated_at, version';
+function issueValues(issue: Issue): unknown[] {
+  const values = toRowValues(issue);
+  return WRITABLE_COLUMNS.map((column) => values[column]);
+}
 
 export interface WriteOptions {
   action: Action;
@@ -128,7 +111,7 @@ export interface WriteOptions {
   /** The version the writer read; null for a create. */
   expectedVersion: number | null;
   /** Statements to commit in the same transaction (an idempotency record, say). */
-  extra?: D1PreparedStatement[];
+  sameBatch?: D1PreparedStatement[];
   /** Whether readers can see the change: then the generation and the published counts move with it. */
   visibleToReaders?: boolean;
   /** The tags whose counts may change: the issue's tags before and after. */
@@ -166,7 +149,7 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     ),
     ...search.after,
     ...(options.renderer === undefined ? [] : [db.prepare('UPDATE issues SET renderer = ? WHERE id = ?').bind(options.renderer, issue.id)]),
-    ...(options.extra ?? []),
+    ...(options.sameBatch ?? []),
     ...(options.visibleToReaders
       ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)]
       : []),

@@ -1,22 +1,22 @@
 import type { Db } from './db';
 
+const RECOUNT_SITE_SQL =
+  "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count'";
+
+/** Every published count recounted, as literal SQL (a restore runs it through `wrangler d1 execute`). */
+export const RECOUNT_ALL_SQL: readonly string[] = [
+  RECOUNT_SITE_SQL,
+  'DELETE FROM tag_counts',
+  'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag',
+];
+
 /**
  * The statements that bring the published counts up to date: the site's, and those of `tags`
  * (every tag, when not given). They join the batch of the write that changed them.
  */
 export function recountStatements(db: Db, tags?: readonly string[]): D1PreparedStatement[] {
-  const site = db.prepare(
-    "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count'",
-  );
-  if (tags === undefined) {
-    return [
-      site,
-      db.prepare('DELETE FROM tag_counts'),
-      db.prepare(
-        'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag',
-      ),
-    ];
-  }
+  if (tags === undefined) return RECOUNT_ALL_SQL.map((sql) => db.prepare(sql));
+  const site = db.prepare(RECOUNT_SITE_SQL);
   if (tags.length === 0) return [site];
   const marks = tags.map(() => '?').join(', ');
   return [

@@ -1,15 +1,7 @@
-import { contentOf, type Issue, type IssueContent } from '../domain/issue';
-import type { Action, Status } from '../domain/status';
+import { contentOf, type Issue } from '../domain/issue';
+import type { Revision } from '../domain/revision';
+import type { Action } from '../domain/status';
 import type { Db } from './db';
-
-/** A saved version of an issue: its content and status as they were after one change. */
-export interface Revision {
-  n: number;
-  action: Action;
-  author: string | null;
-  created_at: string;
-  snapshot: IssueContent & { status: Status; publish_at: string | null; published_at: string | null };
-}
 
 interface RevisionRow {
   n: number;

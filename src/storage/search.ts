@@ -1,7 +1,15 @@
-import type { Issue } from '../domain/issue';
+import type { Issue, IssueListItem } from '../domain/issue';
 import { gramToken, isShortTerm, issueGrams } from '../domain/search-text';
 import type { Db } from './db';
-import { ALL_COLUMNS, type IssueListItem, type IssueRow, LIST_COLUMNS, toIssue, toListItem } from './issue-rows';
+import { ALL_COLUMNS, type IssueRow, LIST_COLUMNS, toIssue, toListItem } from './issue-rows';
+
+/**
+ * The trigram rows of stored issues, written in SQL alone (summary points joined by newlines, as
+ * searchRowWrite writes them): for a restore, and the benchmark's bulk loader. Add a WHERE to narrow it.
+ */
+export const SEARCH_ROWS_FROM_ISSUES_SQL =
+  'INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, title, ' +
+  "COALESCE((SELECT group_concat(value, char(10)) FROM json_each(issues.summary)), ''), body FROM issues";
 
 /**
  * The statements that replace an issue's rows in the search indexes, for every write batch: the

@@ -1,5 +1,6 @@
 import type { Role } from '../domain/status';
 import type { Db } from './db';
+import { sqlLiteral } from './sql-literal';
 
 export interface TokenRecord {
   id: string;
@@ -27,29 +28,27 @@ export async function revokeToken(db: Db, id: string, at: string): Promise<boole
   return result.meta.changes === 1;
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * The INSERT for `wrangler d1 execute --command`, which cannot bind parameters. Every value is a
  * validated name, a role, hex or a timestamp, and is quoted as an SQL string literal besides.
  */
 export function insertTokenSql(token: TokenRecord): string {
-  const values = [token.id, token.name, token.role, token.hash, token.created_at].map(sqlString).join(', ');
+  const values = [token.id, token.name, token.role, token.hash, token.created_at].map(sqlLiteral).join(', ');
   return `INSERT INTO tokens (id, name, role, hash, created_at) VALUES (${values});`;
 }
 
 export function revokeTokenSql(id: string, at: string): string {
-  return `UPDATE tokens SET revoked_at = ${sqlString(at)} WHERE id = ${sqlString(id)} AND revoked_at IS NULL;`;
+  return `UPDATE tokens SET revoked_at = ${sqlLiteral(at)} WHERE id = ${sqlLiteral(id)} AND revoked_at IS NULL;`;
 }
 
 /** The live token that holds a name, if any (names of live tokens are unique: migration 0011). */
 export function liveTokenNamedSql(name: string): string {
-  return `SELECT id, role FROM tokens WHERE name = ${sqlString(name)} AND revoked_at IS NULL;`;
+  return `SELECT id, role FROM tokens WHERE name = ${sqlLiteral(name)} AND revoked_at IS NULL;`;
 }
 
 export const LIST_TOKENS_SQL = 'SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id;';
 
 /** One token's metadata (never its hash), for reading back what a command wrote. */
 export function findTokenSql(id: string): string {
-  return `SELECT id, name, role, created_at, revoked_at FROM tokens WHERE id = ${sqlString(id)};`;
+  return `SELECT id, name, role, created_at, revoked_at FROM tokens WHERE id = ${sqlLiteral(id)};`;
 }

@@ -3,12 +3,12 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, appFrom } from '../../src/config';
+import { StorageUnavailable } from '../../src/domain/errors';
 import { HttpError } from '../../src/http/problem';
 import { buildRouter } from '../../src/router';
 import { BOUND_MS, reconcileVersionHint } from '../../src/services/content-version';
 import { type IsolateState, newIsolateState } from '../../src/services/isolate-state';
 import { readContentVersion, readVersionHint } from '../../src/storage/content-version';
-import { StorageUnavailable } from '../../src/storage/db';
 import { mintToken } from '../helpers';
 import { KV_READ_CACHE_MS, KvWrites, locationD1, locationKv } from '../support/topology';
 

@@ -1,7 +1,7 @@
 import { type JsonSchema, toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
-import type { Site } from '../../config';
 import { ProblemSchema } from '../../domain/responses';
+import type { Site } from '../../domain/site';
 import { type Body, OPERATIONS, type Operation } from './operations';
 
 /** Valibot to JSON Schema 2020-12 (OpenAPI 3.1's dialect), as the client sends it (`input`). */

@@ -66,7 +66,7 @@ function feedOps(scope: string): Record<string, Operation> {
     tag: 'Feeds',
     query: FeedQuerySchema,
     responses: { 200: { description: `${format} document`, content: feeds(type) }, 304: { description: 'Not modified' } },
-    errors: perTag ? [404] : [404],
+    errors: [404],
   });
   return {
     [`GET ${base}/feed.xml`]: op('RSS 2.0', 'application/rss+xml'),

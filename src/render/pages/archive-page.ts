@@ -1,7 +1,7 @@
-import type { Site } from '../../config';
-import type { IssueListItem } from '../../storage/issue-rows';
+import type { IssueListItem } from '../../domain/issue';
+import type { Site } from '../../domain/site';
 import { html } from '../html';
-import { issueUrl } from '../issue-json';
+import { archiveUrl, issueUrl } from '../urls';
 import { issueMeta, tagList } from './issue-parts';
 import { layout } from './layout';
 
@@ -16,7 +16,7 @@ export interface ArchivePage {
 
 /** `/` and `/tags/{tag}`: published issues, newest first, a page at a time. */
 export function renderArchivePage(site: Site, page: ArchivePage): string {
-  const here = page.tag === undefined ? `${site.url}/` : `${site.url}/tags/${encodeURIComponent(page.tag)}`;
+  const here = archiveUrl(site, page.tag);
   const heading = page.tag === undefined ? '지난 이슈' : `#${page.tag}`;
   const main = html`<h1>${heading}</h1>
 ${page.issues.length === 0 ? html`<p>아직 발행된 이슈가 없습니다.</p>` : ''}

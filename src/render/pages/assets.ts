@@ -1,6 +1,6 @@
 /**
  * The only CSS and script Masthead's pages carry, inline (no external requests). Each is allowed by
- * its SHA-256 hash in the Content-Security-Policy (src/http/csp.ts), so no other inline code runs.
+ * its SHA-256 hash in the Content-Security-Policy (src/render/pages/csp.ts), so no other inline code runs.
  */
 
 /** Shared by pages and embeds: Korean-friendly type, light and dark. */

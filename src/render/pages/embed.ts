@@ -1,8 +1,8 @@
-import type { Site } from '../../config';
 import type { Issue } from '../../domain/issue';
+import type { Site } from '../../domain/site';
 import { html, raw, type SafeHtml } from '../html';
-import { issueUrl } from '../issue-json';
 import { absoluteUrls, escapeHtml } from '../text';
+import { issueUrl } from '../urls';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
 import { issueMeta, summaryBox, teaserCards } from './issue-parts';
 
@@ -22,7 +22,7 @@ function imagesAsLinks(issueHtml: string): string {
 }
 
 /** `/embed/{slug}`: a self-contained document for a partner's iframe, the full issue or a card. */
-export function renderEmbed(site: Site, issue: Issue, view: EmbedView, theme: EmbedTheme, extra: SafeHtml = html``): string {
+export function renderEmbed(site: Site, issue: Issue, view: EmbedView, theme: EmbedTheme, afterArticle: SafeHtml = html``): string {
   const url = issueUrl(site, issue.slug);
   const body =
     view === 'card'
@@ -35,7 +35,7 @@ ${summaryBox(issue)}
 <div class="body">${raw(imagesAsLinks(absoluteUrls(issue.html, url)))}</div>
 ${teaserCards(issue)}
 <a class="more" href="${url}">${site.name}에서 보기 →</a></article>
-${extra}`;
+${afterArticle}`;
   return html`<!doctype html>
 <html lang="${issue.language}"${theme === 'auto' ? '' : html` class="${theme}"`}>
 <head>

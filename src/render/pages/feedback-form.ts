@@ -1,5 +1,5 @@
-import type { Site } from '../../config';
 import { COMMENT_MAX_LENGTH } from '../../domain/feedback';
+import type { Site } from '../../domain/site';
 import { html, type SafeHtml } from '../html';
 
 const RATINGS = [

@@ -1,7 +1,7 @@
-import type { Site } from '../../config';
 import type { Issue } from '../../domain/issue';
+import type { Site } from '../../domain/site';
 import { html, jsonForScript, raw } from '../html';
-import { issueUrl } from '../issue-json';
+import { issueUrl } from '../urls';
 import { describe, issueMeta, summaryBox, tagList, teaserCards } from './issue-parts';
 import { layout } from './layout';
 
@@ -70,7 +70,7 @@ ${feedbackForm}`;
       description: describe(issue),
       canonical: issue.canonical_url ?? url,
       language: issue.language,
-      extra: issueHead(site, issue, url),
+      moreHead: issueHead(site, issue, url),
     },
     main,
   );

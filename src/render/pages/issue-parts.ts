@@ -1,7 +1,9 @@
-import type { Site } from '../../config';
 import type { Issue } from '../../domain/issue';
+import type { Site } from '../../domain/site';
 import { readableDate } from '../dates';
 import { html, type SafeHtml } from '../html';
+import { summaryLine } from '../text';
+import { tagUrl } from '../urls';
 
 /** "#1 · 2026년 11월 27일" */
 export function issueMeta(site: Site, issue: Pick<Issue, 'number' | 'published_at' | 'language'>): SafeHtml {
@@ -27,10 +29,10 @@ export function teaserCards(issue: Pick<Issue, 'teasers'>): SafeHtml {
 
 export function tagList(site: Site, tags: readonly string[]): SafeHtml {
   if (tags.length === 0) return html``;
-  return html`<ul class="tags">${tags.map((tag) => html`<li><a href="${site.url}/tags/${encodeURIComponent(tag)}">#${tag}</a></li>`)}</ul>`;
+  return html`<ul class="tags">${tags.map((tag) => html`<li><a href="${tagUrl(site, tag)}">#${tag}</a></li>`)}</ul>`;
 }
 
 /** A one-line description for meta tags: subtitle, then summary, then nothing. */
 export function describe(issue: Pick<Issue, 'subtitle' | 'summary' | 'title'>): string {
-  return [issue.subtitle, ...issue.summary].filter((s): s is string => Boolean(s)).join(' · ') || issue.title;
+  return summaryLine(issue) || issue.title;
 }

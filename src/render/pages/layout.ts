@@ -1,4 +1,4 @@
-import type { Site } from '../../config';
+import type { Site } from '../../domain/site';
 import { feedUrls } from '../feed-model';
 import { html, raw, type SafeHtml } from '../html';
 import { PAGE_CSS } from './assets';
@@ -11,7 +11,7 @@ export interface PageHead {
   /** The feeds this page offers for discovery: the site's, and a tag's on its archive. */
   feedTag?: string;
   /** Extra tags in <head>: OpenGraph, oEmbed discovery, JSON-LD. */
-  extra?: SafeHtml;
+  moreHead?: SafeHtml;
 }
 
 /** The page shell every reader page shares: head, site header, footer with the feeds. */
@@ -33,7 +33,7 @@ ${feeds.map(
 <link rel="alternate" type="application/atom+xml" title="${label} (Atom)" href="${urls.atom}">
 <link rel="alternate" type="application/feed+json" title="${label} (JSON Feed)" href="${urls.json}">
 `,
-)}${head.extra ?? ''}
+)}${head.moreHead ?? ''}
 <style>${raw(PAGE_CSS)}</style>
 </head>
 <body>

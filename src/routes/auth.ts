@@ -1,7 +1,7 @@
 import type { App } from '../config';
+import { HttpError } from '../http/problem';
 import { limiterKey } from '../services/clients';
 import { authenticate, type Editor } from '../services/tokens';
-import { HttpError } from './problem';
 
 const CHALLENGE = 'Bearer realm="masthead"';
 

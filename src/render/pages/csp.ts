@@ -1,5 +1,5 @@
-import { sha256, toBase64 } from '../domain/hashing';
-import { AUTO_HEIGHT_SCRIPT, EMBED_CSS, PAGE_CSS } from '../render/pages/assets';
+import { sha256, toBase64 } from '../../domain/hashing';
+import { AUTO_HEIGHT_SCRIPT, EMBED_CSS, PAGE_CSS } from './assets';
 
 /** A CSP hash source for an inline block. */
 async function hashSource(text: string): Promise<string> {

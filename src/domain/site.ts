@@ -1,0 +1,14 @@
+/** Site settings, read once from `wrangler.toml` vars. */
+export interface Site {
+  name: string;
+  /** The public base URL without a trailing slash: `https://news.example.com`. */
+  url: string;
+  language: string;
+  timeZone: string;
+  /** The tag: URI prefix of feed and entry ids; independent of `url` so ids survive a move. */
+  feedIdBase: string;
+  /** The WebSub hub to announce feed updates to, or null. */
+  hub: string | null;
+  /** Origins that may frame embeds. */
+  partners: string[];
+}

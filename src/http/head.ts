@@ -1,0 +1,13 @@
+import type { Middleware } from './middleware';
+
+/**
+ * HEAD is GET without the body (RFC 9110 §9.3.2): the rest of the chain sees a GET, built from the
+ * address and headers alone (a GET cannot carry the body a HEAD sent), and the answer goes out
+ * with its status and headers only.
+ */
+export const headAsGet: Middleware = async (request, next) => {
+  if (request.method !== 'HEAD') return next(request);
+  const response = await next(new Request(request.url, { method: 'GET', headers: request.headers }));
+  if (request.body !== null && !request.bodyUsed) request.body.cancel().catch(() => {});
+  return new Response(null, { status: response.status, headers: response.headers });
+};
