@@ -224,7 +224,7 @@ function storageOf(file: string): { table: string; bytes: number }[] {
       .all() as { name: string; tbl: string | null; bytes: number }[];
     const totals = new Map<string, number>();
     for (const { name, tbl, bytes } of rows) {
-      const owner = /^(issue_search|issue_grams)_/.exec(name)?.[1] ?? tbl ?? name;
+      const owner = /^(issue_search|issue_grams|t_contentless)_/.exec(name)?.[1] ?? tbl ?? name;
       totals.set(owner, (totals.get(owner) ?? 0) + bytes);
     }
     return [...totals].map(([table, bytes]) => ({ table, bytes })).sort((a, b) => b.bytes - a.bytes);

@@ -1,6 +1,29 @@
 import { type IRequest, Router } from 'itty-router';
 import type { App } from './config';
+import { FeedbackInputSchema } from './domain/feedback';
+import { IssuePatchSchema, PublishRequestSchema } from './domain/issue';
+import {
+  ArchiveQuerySchema,
+  EditorListQuerySchema,
+  EmbedQuerySchema,
+  FeedbackReportQuerySchema,
+  FeedbackStateSchema,
+  OEmbedQuerySchema,
+  PublicListQuerySchema,
+} from './domain/queries';
+import {
+  EditorIssueListSchema,
+  EditorIssueSchema,
+  FeedbackReportSchema,
+  FeedbackSchema,
+  OEmbedSchema,
+  PublicIssueListSchema,
+  PublicIssueSchema,
+  RevisionListSchema,
+  TagListSchema,
+} from './domain/responses';
 import { HttpError } from './http/problem';
+import { EDIT_ERRORS, feedDoc, html, ifMatch, issueBodies, json, type Operation, one } from './render/openapi/operation';
 import * as admin from './routes/admin-issues';
 import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
@@ -14,58 +37,242 @@ import { staticFile } from './routes/static-files';
 export type Handler = (request: IRequest, app: App, ctx: ExecutionContext) => Promise<Response>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A route: its method and path (itty-router's `:param`s), its handler, and what the API document says of it. */
+export interface Route {
+  method: Method;
+  path: string;
+  handler: Handler;
+  doc: Operation;
+}
+
+const route = (method: Method, path: string, handler: Handler, doc: Operation): Route => ({ method, path, handler, doc });
+
+/** The three feeds of a scope (the site's, or one tag's at `/tags/:tag`). */
+function feedRoutes(base: string, handlers: { rss: Handler; atom: Handler; json: Handler }): Route[] {
+  const perTag = base !== '';
+  return [
+    route('GET', `${base}/feed.xml`, handlers.rss, feedDoc(perTag, 'RSS 2.0', 'application/rss+xml')),
+    route('GET', `${base}/atom.xml`, handlers.atom, feedDoc(perTag, 'Atom 1.0', 'application/atom+xml')),
+    route('GET', `${base}/feed.json`, handlers.json, feedDoc(perTag, 'JSON Feed 1.1', 'application/feed+json')),
+  ];
+}
+
 /**
- * Every route Masthead serves: the table the router and its 405 answers read. The API document
- * lists the same operations (src/render/openapi/operations.ts); tests/node/openapi.test.ts checks
- * the two against each other both ways.
+ * Every route Masthead serves, declared once: the router, its 405 answers and the API document
+ * (/api/v1/openapi.json, rendered at /docs) are all built from this table.
  */
-export const ROUTES: readonly [Method, string, Handler][] = [
-  ['GET', '/', pages.home],
-  ['GET', '/tags/:tag', pages.tagArchive],
-  ['GET', '/issues/:slug', pages.issuePage],
-  ['GET', '/embed/:slug', embeds.embed],
-  ['GET', '/embed.js', embeds.partnerScript],
-  ['GET', '/oembed', embeds.oembed],
-
-  ['GET', '/feed.xml', feeds.rss],
-  ['GET', '/atom.xml', feeds.atom],
-  ['GET', '/feed.json', feeds.jsonFeed],
-  ['GET', '/tags/:tag/feed.xml', feeds.tagRss],
-  ['GET', '/tags/:tag/atom.xml', feeds.tagAtom],
-  ['GET', '/tags/:tag/feed.json', feeds.tagJsonFeed],
-
-  ['GET', '/api/v1/issues', publicApi.listIssues],
-  ['GET', '/api/v1/issues/:slug', publicApi.readIssue],
-  ['GET', '/api/v1/tags', publicApi.listTags],
-  ['POST', '/api/v1/issues/:slug/feedback', feedback.submit],
-
-  ['POST', '/api/v1/admin/issues', admin.create],
-  ['GET', '/api/v1/admin/issues', admin.list],
-  ['GET', '/api/v1/admin/issues/:id', admin.read],
-  ['PUT', '/api/v1/admin/issues/:id', admin.replace],
-  ['PATCH', '/api/v1/admin/issues/:id', admin.patch],
-  ['DELETE', '/api/v1/admin/issues/:id', admin.archive],
-  ['POST', '/api/v1/admin/issues/:id/publish', admin.publish],
-  ['POST', '/api/v1/admin/issues/:id/unpublish', admin.unpublish],
-  ['GET', '/api/v1/admin/issues/:id/revisions', admin.revisions],
-  ['POST', '/api/v1/admin/issues/:id/revisions/:n/restore', admin.restore],
-  ['GET', '/api/v1/admin/feedback', feedback.report],
-
-  ['GET', '/api/v1/openapi.json', apiDocs.openApi],
-  ['GET', '/docs', apiDocs.docs],
-  ['GET', '/problems/:name', describeProblem],
+export const ROUTES: readonly Route[] = [
+  route('GET', '/', pages.home, {
+    summary: 'Archive of published issues (HTML)',
+    tag: 'Pages and embeds',
+    query: ArchiveQuerySchema,
+    responses: { 200: { description: 'HTML page', content: html } },
+    errors: [],
+  }),
+  route('GET', '/tags/:tag', pages.tagArchive, {
+    summary: "One tag's archive (HTML)",
+    tag: 'Pages and embeds',
+    query: ArchiveQuerySchema,
+    responses: { 200: { description: 'HTML page', content: html } },
+    errors: [404],
+  }),
+  route('GET', '/issues/:slug', pages.issuePage, {
+    summary: 'One issue (HTML), with its feedback form',
+    tag: 'Pages and embeds',
+    query: FeedbackStateSchema,
+    responses: { 200: { description: 'HTML page', content: html } },
+    errors: [404],
+  }),
+  route('GET', '/embed/:slug', embeds.embed, {
+    summary: 'An issue for a partner iframe',
+    description: 'Framable only by `PARTNER_ORIGINS`.',
+    tag: 'Pages and embeds',
+    query: EmbedQuerySchema,
+    responses: { 200: { description: 'Self-contained HTML document', content: html } },
+    errors: [404],
+  }),
+  route('GET', '/embed.js', embeds.partnerScript, {
+    summary: 'The partner-side snippet that sizes embed iframes',
+    tag: 'Pages and embeds',
+    responses: { 200: { description: 'JavaScript', content: { 'text/javascript': { text: 'JavaScript' } } } },
+    errors: [],
+  }),
+  route('GET', '/oembed', embeds.oembed, {
+    summary: 'oEmbed 1.0 provider for issue page URLs',
+    tag: 'Pages and embeds',
+    query: OEmbedQuerySchema,
+    responses: {
+      200: {
+        description: 'A `rich` oEmbed response',
+        content: { 'application/json': OEmbedSchema, 'text/xml': { text: 'The same, as oEmbed XML' } },
+      },
+    },
+    errors: [404, 501],
+  }),
+  ...feedRoutes('', { rss: feeds.rss, atom: feeds.atom, json: feeds.jsonFeed }),
+  ...feedRoutes('/tags/:tag', { rss: feeds.tagRss, atom: feeds.tagAtom, json: feeds.tagJsonFeed }),
+  route('GET', '/api/v1/issues', publicApi.listIssues, {
+    summary: 'Published issues, newest first',
+    description: '`q` searches titles, summaries and bodies (Korean included); every term must match.',
+    tag: 'Readers',
+    query: PublicListQuerySchema,
+    responses: { 200: { description: 'A page of issues', content: json(PublicIssueListSchema) } },
+    errors: [],
+  }),
+  route('GET', '/api/v1/issues/:slug', publicApi.readIssue, {
+    summary: 'One published issue',
+    tag: 'Readers',
+    responses: { 200: { description: 'The issue with its HTML', content: json(PublicIssueSchema) } },
+    errors: [404],
+  }),
+  route('GET', '/api/v1/tags', publicApi.listTags, {
+    summary: 'Tags with their counts of published issues',
+    tag: 'Readers',
+    responses: { 200: { description: 'Tags', content: json(TagListSchema) } },
+    errors: [],
+  }),
+  route('POST', '/api/v1/issues/:slug/feedback', feedback.submit, {
+    summary: "A reader's feedback on a published issue",
+    description:
+      'JSON answers 201 (200 when it replaces the same client’s feedback of the last 10 minutes); an HTML form post is answered with a 303 back to a thank-you. 5 a minute per client.',
+    tag: 'Feedback',
+    body: { 'application/json': FeedbackInputSchema, 'application/x-www-form-urlencoded': FeedbackInputSchema },
+    bodyRequired: true,
+    responses: {
+      201: { description: 'Recorded', content: json(FeedbackSchema) },
+      200: { description: 'Replaced an earlier submission', content: json(FeedbackSchema) },
+      303: { description: 'Form post: back to the thank-you' },
+    },
+    errors: [404, 413, 415, 429],
+  }),
+  route('POST', '/api/v1/admin/issues', admin.create, {
+    summary: 'Create a draft',
+    tag: 'Editors',
+    role: 'contributor',
+    body: issueBodies,
+    bodyRequired: true,
+    headers: [{ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result (24 hours).' }],
+    responses: { 201: { description: 'Created; Location and ETag set', content: json(EditorIssueSchema) } },
+    errors: [401, 403, 409, 413, 415],
+  }),
+  route('GET', '/api/v1/admin/issues', admin.list, {
+    summary: 'All issues, drafts included',
+    tag: 'Editors',
+    role: 'contributor',
+    query: EditorListQuerySchema,
+    responses: { 200: { description: 'A page of issues', content: json(EditorIssueListSchema) } },
+    errors: [401],
+  }),
+  route('GET', '/api/v1/admin/issues/:id', admin.read, {
+    summary: 'One issue, with its ETag',
+    tag: 'Editors',
+    role: 'contributor',
+    responses: one('The issue'),
+    errors: [401, 404],
+  }),
+  route('PUT', '/api/v1/admin/issues/:id', admin.replace, {
+    summary: 'Replace an issue',
+    tag: 'Editors',
+    role: 'contributor',
+    body: issueBodies,
+    bodyRequired: true,
+    headers: [ifMatch(true)],
+    responses: one('The new version'),
+    errors: [...EDIT_ERRORS, 428],
+  }),
+  route('PATCH', '/api/v1/admin/issues/:id', admin.patch, {
+    summary: 'Change some fields (JSON Merge Patch)',
+    tag: 'Editors',
+    role: 'contributor',
+    body: { 'application/merge-patch+json': IssuePatchSchema },
+    bodyRequired: true,
+    headers: [ifMatch(true)],
+    responses: one('The new version'),
+    errors: [...EDIT_ERRORS, 428],
+  }),
+  route('DELETE', '/api/v1/admin/issues/:id', admin.archive, {
+    summary: 'Archive an issue (nothing is destroyed)',
+    tag: 'Editors',
+    role: 'admin',
+    headers: [ifMatch(true)],
+    responses: one('The archived issue'),
+    errors: [401, 403, 404, 409, 412, 428],
+  }),
+  route('POST', '/api/v1/admin/issues/:id/publish', admin.publish, {
+    summary: 'Publish now, or schedule with `at`',
+    tag: 'Editors',
+    role: 'editor',
+    body: json(PublishRequestSchema),
+    headers: [ifMatch(false)],
+    responses: one('Published or scheduled'),
+    errors: EDIT_ERRORS,
+  }),
+  route('POST', '/api/v1/admin/issues/:id/unpublish', admin.unpublish, {
+    summary: 'Back to draft, off every reader path',
+    tag: 'Editors',
+    role: 'editor',
+    headers: [ifMatch(false)],
+    responses: one('The draft'),
+    errors: [401, 403, 404, 409, 412],
+  }),
+  route('GET', '/api/v1/admin/issues/:id/revisions', admin.revisions, {
+    summary: 'Every saved version, newest first',
+    tag: 'Editors',
+    role: 'contributor',
+    responses: { 200: { description: 'Revisions', content: json(RevisionListSchema) } },
+    errors: [401, 404],
+  }),
+  route('POST', '/api/v1/admin/issues/:id/revisions/:n/restore', admin.restore, {
+    summary: 'Make revision n current again, as a new revision',
+    tag: 'Editors',
+    role: 'editor',
+    headers: [ifMatch(false)],
+    responses: one('The new version'),
+    errors: [401, 403, 404, 409, 412],
+  }),
+  route('GET', '/api/v1/admin/feedback', feedback.report, {
+    summary: "Readers' feedback: per-issue summaries, latest comments, CSV export",
+    tag: 'Feedback',
+    role: 'editor',
+    query: FeedbackReportQuerySchema,
+    responses: {
+      200: {
+        description: 'The report',
+        content: { 'application/json': FeedbackReportSchema, 'text/csv': { text: 'CSV with a header row' } },
+      },
+    },
+    errors: [401, 403, 404],
+  }),
+  route('GET', '/api/v1/openapi.json', (request, app, ctx) => apiDocs.openApi(request, app, ctx, ROUTES), {
+    summary: 'This document',
+    tag: 'Readers',
+    responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { text: 'OpenAPI 3.1 document' } } } },
+    errors: [],
+  }),
+  route('GET', '/docs', apiDocs.docs, {
+    summary: 'A readable reference of this document',
+    tag: 'Readers',
+    responses: { 200: { description: 'HTML page', content: html } },
+    errors: [],
+  }),
+  route('GET', '/problems/:name', describeProblem, {
+    summary: 'What a problem type means',
+    tag: 'Readers',
+    responses: { 200: { description: 'Plain text', content: { 'text/plain': { text: 'Plain text' } } } },
+    errors: [404],
+  }),
 ];
 
 /** The methods a path answers, for `Allow`: HEAD wherever GET is. */
 function allowed(path: string): string {
-  const methods = ROUTES.filter(([, p]) => p === path).map(([m]) => m);
+  const methods = ROUTES.filter((r) => r.path === path).map((r) => r.method);
   return (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
 }
 
 export function buildRouter() {
   const router = Router<IRequest, [App, ExecutionContext]>();
-  for (const [method, path, handler] of ROUTES) router[method.toLowerCase() as 'get'](path, handler);
-  for (const path of new Set(ROUTES.map(([, p]) => p))) {
+  for (const { method, path, handler } of ROUTES) router[method.toLowerCase() as 'get'](path, handler);
+  for (const path of new Set(ROUTES.map((r) => r.path))) {
     router.all(path, () => {
       throw new HttpError(405, { name: 'method-not-allowed', detail: `${path} answers ${allowed(path)}.` }, { Allow: allowed(path) });
     });

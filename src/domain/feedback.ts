@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { FeedbackRecordSchema } from './responses';
 import { CONTROL_CHARS, strictObject } from './validation';
 
 export const COMMENT_MAX_LENGTH = 2000;
@@ -38,15 +39,8 @@ export const FeedbackInputSchema = strictObject({
 });
 export type FeedbackInput = v.InferOutput<typeof FeedbackInputSchema>;
 
-export interface Feedback {
-  id: string;
-  issue_id: string;
-  rating: number;
-  comment: string | null;
-  email: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** Feedback as stored: the schema of what editors are shown is its type. */
+export type Feedback = v.InferOutput<typeof FeedbackRecordSchema>;
 
 export interface FeedbackSummary {
   issue_id: string;

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { IssueRecordSchema } from './responses';
 import { foldCompatibility, normalizeTag, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 import { STATUSES } from './status';
 import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject } from './validation';
@@ -168,28 +169,7 @@ const DateTimeSchema = v.pipe(
 export const PublishRequestSchema = strictObject({ at: v.optional(DateTimeSchema) });
 
 /** An issue as stored: the editor's fields plus what the server derives and owns. */
-export interface Issue {
-  id: string;
-  number: number;
-  slug: string;
-  title: string;
-  subtitle: string | null;
-  summary: string[];
-  body: string;
-  html: string;
-  teasers: Teaser[];
-  tags: string[];
-  authors: Author[];
-  cover_image: string | null;
-  canonical_url: string | null;
-  language: string;
-  status: (typeof STATUSES)[number];
-  publish_at: string | null;
-  published_at: string | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
+export type Issue = v.InferOutput<typeof IssueRecordSchema>;
 
 /** The editable fields of an issue, as a revision snapshot keeps them. */
 export type IssueContent = Pick<

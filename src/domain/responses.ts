@@ -11,7 +11,7 @@ const DateTime = v.pipe(v.string(), v.isoTimestamp());
 const NullableDateTime = v.nullable(DateTime);
 const Url = v.pipe(v.string(), v.url());
 
-const publicFields = {
+const contentFields = {
   id: v.pipe(v.string(), v.uuid()),
   number: v.pipe(v.number(), v.integer()),
   slug: v.string(),
@@ -23,11 +23,13 @@ const publicFields = {
   authors: v.array(v.object(AuthorSchema.pipe[0].entries)),
   cover_image: v.nullable(Url),
   canonical_url: v.nullable(Url),
-  url: Url,
+};
+const timeFields = {
   language: v.string(),
   published_at: NullableDateTime,
   updated_at: DateTime,
 };
+const publicFields = { ...contentFields, url: Url, ...timeFields };
 
 /** An issue in a reader list (no HTML). */
 const PublicIssueSummarySchema = v.pipe(v.strictObject(publicFields), v.title('PublicIssueSummary'));
@@ -41,6 +43,21 @@ const editorFields = {
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
   created_at: DateTime,
 };
+/**
+ * An issue as Masthead stores it: what editors see but its `url`, which is derived. Its type is
+ * the Issue of src/domain/issue.ts.
+ */
+export const IssueRecordSchema = v.strictObject({
+  ...contentFields,
+  ...timeFields,
+  status: editorFields.status,
+  publish_at: editorFields.publish_at,
+  version: editorFields.version,
+  created_at: editorFields.created_at,
+  html: v.string(),
+  body: v.string(),
+});
+
 /** An issue in an editor list (no HTML, no body). */
 const EditorIssueSummarySchema = v.pipe(v.strictObject(editorFields), v.title('EditorIssueSummary'));
 /** One issue for editors: everything, the Markdown source included. */
@@ -76,6 +93,9 @@ export const FeedbackSchema = v.pipe(
   }),
   v.title('Feedback'),
 );
+/** Feedback as it is stored and reported to editors: the reader's answer and the issue it is about. */
+export const FeedbackRecordSchema = v.strictObject({ ...FeedbackSchema.pipe[0].entries, issue_id: v.string() });
+
 export const FeedbackReportSchema = v.strictObject({
   summaries: v.array(
     v.strictObject({
@@ -85,7 +105,7 @@ export const FeedbackReportSchema = v.strictObject({
       distribution: v.strictObject({ 1: v.number(), 2: v.number(), 3: v.number(), 4: v.number(), 5: v.number() }),
     }),
   ),
-  feedback: v.array(v.strictObject({ ...FeedbackSchema.pipe[0].entries, issue_id: v.string() })),
+  feedback: v.array(FeedbackRecordSchema),
   next_cursor: Cursor,
 });
 

@@ -1,22 +1,13 @@
+import type * as v from 'valibot';
 import type { Issue } from '../domain/issue';
+import type { OEmbedSchema } from '../domain/responses';
 import type { Site } from '../domain/site';
 import { escapeHtml, xmlSafe } from './text';
 
 /** The width and height an embed is offered at before a consumer's maxwidth/maxheight. */
 const OEMBED_DEFAULT = { width: 600, height: 800 };
 
-export interface OEmbed {
-  version: '1.0';
-  type: 'rich';
-  title: string;
-  author_name?: string;
-  provider_name: string;
-  provider_url: string;
-  cache_age: number;
-  html: string;
-  width: number;
-  height: number;
-}
+export type OEmbed = v.InferOutput<typeof OEmbedSchema>;
 
 /** Sizes come in steps, so that consumers' maxwidth/maxheight make a few outputs, not thousands. */
 const STEP = { width: 50, height: 100 };

@@ -3,12 +3,12 @@ import type { App } from '../config';
 import type { Representation } from '../domain/representation';
 import { staticResponse } from '../http/respond';
 import { html } from '../render/html';
-import { openApiDocument } from '../render/openapi/document';
+import { type DocumentedRoute, openApiDocument } from '../render/openapi/document';
 
-/** `GET /api/v1/openapi.json`: built once per isolate from the operations and their schemas. */
-export async function openApi(request: IRequest, app: App): Promise<Response> {
+/** `GET /api/v1/openapi.json`: built once per isolate from the route table and its schemas. */
+export async function openApi(request: IRequest, app: App, _ctx: ExecutionContext, routes: readonly DocumentedRoute[]): Promise<Response> {
   return staticResponse(request, `openapi ${app.site.url}`, () => ({
-    body: JSON.stringify(openApiDocument(app.site)),
+    body: JSON.stringify(openApiDocument(app.site, routes)),
     contentType: 'application/json; charset=utf-8',
     lastModified: null,
     policy: 'page',

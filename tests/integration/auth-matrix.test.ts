@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../src/domain/status';
-import { OPERATIONS } from '../../src/render/openapi/operations';
+import { openApiPath } from '../../src/render/openapi/document';
+import type { Operation } from '../../src/render/openapi/operation';
+import { ROUTES } from '../../src/router';
 import { revokeToken } from '../../src/storage/tokens';
 import { makeIssue } from '../fixtures/issues';
 import { callModule, mintToken } from '../helpers';
@@ -50,7 +52,7 @@ beforeAll(async () => {
 });
 
 const ROLE_ORDER: Role[] = ['contributor', 'editor', 'admin'];
-const EDITOR_OPERATIONS = Object.entries(OPERATIONS).filter(([, op]) => op.role !== undefined);
+const EDITOR_OPERATIONS = ROUTES.filter((r) => r.doc.role !== undefined).map((r) => [`${r.method} ${openApiPath(r.path)}`, r.doc] as const);
 
 /**
  * A fresh target for one operation: the contributor's own new draft (contributors may work only on
@@ -80,7 +82,7 @@ async function target(key: string): Promise<{ method: string; path: string; body
 }
 
 /** The status an operation answers when it succeeds: its lowest documented 2xx. */
-const successOf = (op: (typeof OPERATIONS)[string]) =>
+const successOf = (op: Operation) =>
   Math.min(
     ...Object.keys(op.responses)
       .map(Number)

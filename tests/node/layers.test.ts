@@ -16,7 +16,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // notion they hold; nothing else of http.
   services: ['domain', 'storage', 'render', 'services', 'config', 'http/problem'],
   routes: ['domain', 'http', 'render', 'services', 'routes', 'config'],
-  router: ['routes', 'http', 'config', 'domain'],
+  router: ['routes', 'http', 'render', 'config', 'domain'],
   config: ['domain', 'storage', 'services/isolate-state'],
   index: ['config', 'http', 'router', 'services'],
 };

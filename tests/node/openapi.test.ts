@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { siteFrom } from '../../src/config';
-import { openApiDocument } from '../../src/render/openapi/document';
+import { openApiDocument, openApiPath } from '../../src/render/openapi/document';
 import { ROUTES } from '../../src/router';
 
 const site = siteFrom({
@@ -13,7 +13,7 @@ const site = siteFrom({
   WEBSUB_HUB: '',
   PARTNER_ORIGINS: '',
 });
-const document = openApiDocument(site);
+const document = openApiDocument(site, ROUTES);
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1', async () => {
@@ -25,7 +25,7 @@ describe('the OpenAPI document', () => {
     expect((await new Validator().validate({ openapi: '3.1.0', paths: { '/x': { get: { responses: 'none' } } } })).valid).toBe(false);
   });
 
-  const routed = new Set(ROUTES.map(([method, path]) => `${method} ${path.replace(/:(\w+)/g, '{$1}')}`));
+  const routed = new Set(ROUTES.map(({ method, path }) => `${method} ${openApiPath(path)}`));
   const documented = new Set(
     Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
   );

@@ -2,7 +2,7 @@ import { type JsonSchema, toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { ProblemSchema } from '../../domain/responses';
 import type { Site } from '../../domain/site';
-import { type Body, OPERATIONS, type Operation } from './operations';
+import type { Body, Operation } from './operation';
 
 /** Valibot to JSON Schema 2020-12 (OpenAPI 3.1's dialect), as the client sends it (`input`). */
 function schemaOf(schema: v.GenericSchema, typeMode: 'input' | 'output'): JsonSchema {
@@ -108,13 +108,24 @@ function operationObject(method: string, path: string, op: Operation) {
   };
 }
 
-/** The OpenAPI 3.1 document of the whole API, generated from the schemas that validate it. */
-export function openApiDocument(site: Site) {
+/** A route as the document needs it (src/router.ts, ROUTES). */
+export interface DocumentedRoute {
+  method: string;
+  /** itty-router's form: `/issues/:slug`. */
+  path: string;
+  doc: Operation;
+}
+
+/** A router path in OpenAPI's form: `/issues/:slug` is `/issues/{slug}`. */
+export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+/** The OpenAPI 3.1 document of the whole API, generated from the route table and the schemas that validate it. */
+export function openApiDocument(site: Site, routes: readonly DocumentedRoute[]) {
   const paths: Record<string, Record<string, object>> = {};
-  for (const [key, op] of Object.entries(OPERATIONS)) {
-    const [method = 'GET', path = '/'] = key.split(' ');
+  for (const { method, path: routerPath, doc } of routes) {
+    const path = openApiPath(routerPath);
     paths[path] ??= {};
-    paths[path][method.toLowerCase()] = operationObject(method, path, op);
+    paths[path][method.toLowerCase()] = operationObject(method, path, doc);
   }
   return {
     openapi: '3.1.0',
