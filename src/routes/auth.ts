@@ -1,4 +1,5 @@
 import type { App } from '../config';
+import { clientAddress } from '../http/client';
 import { HttpError } from '../http/problem';
 import { limiterKey } from '../services/clients';
 import { authenticate, type Editor } from '../services/tokens';
@@ -15,7 +16,7 @@ function unauthorized(detail: string, error?: string): HttpError {
  * guessing tokens is slow as well as hopeless (they hold 256 random bits).
  */
 async function failed(request: Request, app: App, error: HttpError): Promise<HttpError> {
-  const { success } = await app.authLimiter.limit({ key: `auth:${await limiterKey(app, request)}` });
+  const { success } = await app.authLimiter.limit({ key: `auth:${await limiterKey(app, clientAddress(request))}` });
   if (success) return error;
   return new HttpError(
     429,

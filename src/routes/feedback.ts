@@ -5,6 +5,7 @@ import { FeedbackInputSchema } from '../domain/feedback';
 import { keysetPage } from '../domain/pages';
 import { FeedbackReportQuerySchema } from '../domain/queries';
 import { parseJsonObject, readText } from '../http/body';
+import { clientAddress } from '../http/client';
 import { parseBody, parseQuery } from '../http/query';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
@@ -30,7 +31,7 @@ function fromForm(text: string): { fields: Record<string, unknown>; from: string
  */
 export async function submit(request: IRequest, app: App): Promise<Response> {
   const slug = slugParam(request);
-  const client = await clientHash(app, request);
+  const client = await clientHash(app, clientAddress(request));
   await checkFeedbackRate(app, client);
   const { mediaType, text } = await readText(request, ['application/json', FORM]);
   const { fields, from } = mediaType === FORM ? fromForm(text) : { fields: parseJsonObject(text), from: null };

@@ -136,6 +136,20 @@ describe('the cost of a short-term search', () => {
     const read = log.reduce((sum, q) => sum + q.rowsRead, 0);
     expect(read, JSON.stringify(log)).toBeLessThan(50);
   });
+
+  it('with a tag, checks the tag of each candidate rather than read every issue of the tag', async () => {
+    // The 300 fillers share busan's tag.
+    await env.DB.prepare(
+      "INSERT INTO issue_tags (tag, issue_id, published_at) SELECT '지역', id, published_at FROM issues WHERE slug LIKE 'filler-%'",
+    ).run();
+    for (const terms of [['서울'], ['서울', '부산'], ['부산']]) {
+      const log: QueryLog[] = [];
+      const found = await searchPublished(countingD1(env.DB, log), { terms, tag: '지역', afterSeq: null, limit: 3 });
+      expect(found.map((f) => names.get(f.issue.id))).toEqual(['busan']);
+      const read = log.reduce((sum, q) => sum + q.rowsRead, 0);
+      expect(read, JSON.stringify(log)).toBeLessThan(50);
+    }
+  });
 });
 
 describe('issues stored before the gram index (or restored from a backup)', () => {
