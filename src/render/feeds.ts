@@ -155,57 +155,36 @@ function renderAtom(model: FeedModel): string {
   return sections.fill(xml.replace(/<link rel="self" href="[^"]*"\/>/, (self) => `${self}\n    ${archiveElements.join('\n    ')}`));
 }
 
-interface JsonFeedV1 {
-  title: string;
-  home_page_url?: string;
-  feed_url?: string;
-  description?: string;
-  items: (Record<string, unknown> & { id: string })[];
-}
-
-/** JSON Feed 1.1. */
+/**
+ * JSON Feed 1.1 (https://jsonfeed.org/version/1.1), written straight from the model: the `feed`
+ * library writes only version 1, and no markup needs escaping in JSON.
+ */
 function renderJsonFeed(model: FeedModel): string {
-  const feed = new Feed({
-    id: model.id,
-    title: model.title,
-    description: model.description,
-    link: model.homeUrl,
-    feedLinks: { json: model.urls.json },
-  });
-  for (const entry of model.entries) {
-    feed.addItem({
-      title: entry.title,
-      id: entry.id,
-      link: entry.url,
-      date: new Date(entry.updated),
-      published: new Date(entry.published),
-      description: entry.summary,
-      content: entry.html,
-      category: entry.tags.map((tag) => ({ name: tag })),
-      ...(entry.image === null ? {} : { image: entry.image }),
-    });
-  }
-  const v1 = JSON.parse(feed.json1()) as JsonFeedV1;
-  const byId = new Map(model.entries.map((e) => [e.id, e]));
   // JSON Feed's next_url leads to older items: the previous archive page.
   const next = model.archive.prev?.json;
-  const v11 = {
+  return JSON.stringify({
     version: 'https://jsonfeed.org/version/1.1',
-    title: v1.title,
-    home_page_url: v1.home_page_url,
-    feed_url: v1.feed_url,
-    description: v1.description,
+    title: model.title,
+    home_page_url: model.homeUrl,
+    feed_url: model.urls.json,
+    description: model.description,
     ...(next === undefined ? {} : { next_url: next }),
     language: model.language,
     authors: [{ name: model.publisher }],
     ...(model.hub === null ? {} : { hubs: [{ type: 'WebSub', url: model.hub }] }),
-    items: v1.items.map((item) => {
-      const entry = byId.get(item.id);
-      const { author: _author, ...rest } = item;
-      return { ...rest, authors: entry?.authors.map((a) => ({ name: a.name, ...(a.url === null ? {} : { url: a.url }) })) ?? [] };
-    }),
-  };
-  return JSON.stringify(v11);
+    items: model.entries.map((entry) => ({
+      id: entry.id,
+      content_html: entry.html,
+      url: entry.url,
+      title: entry.title,
+      ...(entry.summary === '' || entry.html === '' ? {} : { summary: entry.summary }),
+      ...(entry.image === null ? {} : { image: entry.image }),
+      date_modified: new Date(entry.updated).toISOString(),
+      date_published: new Date(entry.published).toISOString(),
+      tags: entry.tags,
+      authors: entry.authors.map((a) => ({ name: a.name, ...(a.url === null ? {} : { url: a.url }) })),
+    })),
+  });
 }
 
 export const RENDERERS: Record<FeedFormat, (model: FeedModel) => string> = {
