@@ -17,6 +17,8 @@ async function publicFiles(directory = 'public'): Promise<{ path: string; size: 
 }
 
 export default defineConfig(async () => {
+  // public/docs/vendor, as the Worker's build step makes it (the static files tests request it).
+  await import('./scripts/vendor-assets.mjs');
   const migrations = await readD1Migrations('migrations');
   const staticFiles = await publicFiles();
   const hub = await startStandInHub();

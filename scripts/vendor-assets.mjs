@@ -1,5 +1,7 @@
-// Copies the API reference renderer (swagger-ui-dist) from node_modules into public/docs/vendor,
-// where Workers Static Assets serve it: /docs needs no CDN. Runs after every npm install.
+// Copies the API reference renderer (swagger-ui-dist, a devDependency) from node_modules into
+// public/docs/vendor, where Workers Static Assets serve it: /docs needs no CDN. It runs as the
+// Worker's build step (wrangler.toml [build], before every `wrangler dev` and `wrangler deploy`)
+// and before the tests (vitest.config.ts), so it needs no install script.
 import { copyFile, mkdir } from 'node:fs/promises';
 
 const from = new URL('../node_modules/swagger-ui-dist/', import.meta.url);
