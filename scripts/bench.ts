@@ -9,13 +9,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { generateToken, hashToken } from '../src/domain/token';
-import { insertTokenSql } from '../src/storage/tokens';
 import { benchIssue, TAGS, WORDS } from './lib/bench-data';
 import { markedSections } from './lib/benchmarks-file';
 import { bulkInsertPublished, bulkRecount } from './lib/bulk';
+import { mintLocalToken } from './lib/local-token';
 import { buildWorker, freePort, type LocalWorker, startLocalWorker } from './lib/local-worker';
-import { applyMigrations, d1Runner, wrangler } from './lib/wrangler';
+import { applyMigrations, wrangler } from './lib/wrangler';
 import { startDev } from './lib/wrangler-dev';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -340,6 +339,8 @@ for (const size of SIZES) {
 
   // Rendered from D1 on every request. Where a route has many URLs, each sample is another one.
   const u = (path: string) => `${worker.url}${path}`;
+  const search = (q: string, tag?: string) =>
+    u(`/api/v1/issues?q=${encodeURIComponent(q)}${tag === undefined ? '' : `&tag=${encodeURIComponent(tag)}`}`);
   const longWords = WORDS.filter((w) => [...w].length >= 3);
   const twoChar = [...new Set(WORDS.map((w) => [...w].slice(0, 2).join('')))];
   const oneChar = [...new Set(WORDS.flatMap((w) => [...w].slice(0, 1)))];
@@ -363,40 +364,34 @@ for (const size of SIZES) {
     ),
     'search, one term of 3+ characters': await rendered(
       cycle(
-        longWords.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        longWords.map((w) => search(w)),
         RENDERS,
       ),
     ),
     'search, two terms of 3+ characters': await rendered(
-      Array.from({ length: RENDERS }, (_, k) =>
-        u(`/api/v1/issues?q=${encodeURIComponent(`${longWords[k % longWords.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)}`),
-      ),
+      Array.from({ length: RENDERS }, (_, k) => search(`${longWords[k % longWords.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)),
     ),
     'search, one 2-character term': await rendered(
       cycle(
-        twoChar.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        twoChar.map((w) => search(w)),
         RENDERS,
       ),
     ),
     'search, 2-character term with a tag': await rendered(
-      Array.from({ length: RENDERS }, (_, k) =>
-        u(`/api/v1/issues?q=${encodeURIComponent(twoChar[k % twoChar.length]!)}&tag=${encodeURIComponent(TAGS[k % TAGS.length]!)}`),
-      ),
+      Array.from({ length: RENDERS }, (_, k) => search(twoChar[k % twoChar.length]!, TAGS[k % TAGS.length])),
     ),
     'search, 2-character and 3+-character terms': await rendered(
-      Array.from({ length: RENDERS }, (_, k) =>
-        u(`/api/v1/issues?q=${encodeURIComponent(`${twoChar[k % twoChar.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)}`),
-      ),
+      Array.from({ length: RENDERS }, (_, k) => search(`${twoChar[k % twoChar.length]} ${longWords[(k * 7 + 3) % longWords.length]}`)),
     ),
     'search, 2-character term found nowhere': await rendered(
       cycle(
-        ['쀍뛣', 'qz', 'ÿþ', '囧囧'].map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        ['쀍뛣', 'qz', 'ÿþ', '囧囧'].map((w) => search(w)),
         RENDERS,
       ),
     ),
     'search, one 1-character term': await rendered(
       cycle(
-        oneChar.map((w) => u(`/api/v1/issues?q=${encodeURIComponent(w)}`)),
+        oneChar.map((w) => search(w)),
         RENDERS,
       ),
     ),
@@ -500,21 +495,11 @@ if (!QUICK) {
   // Masthead as `npm run dev` runs it (wrangler.toml), over a migrated database holding one issue.
   const persistTo = join(dir, 'state-masthead');
   await applyMigrations({ persistTo });
-  const minted = generateToken();
-  await d1Runner({ persistTo })(
-    insertTokenSql({
-      id: minted.id,
-      name: 'bench',
-      role: 'editor',
-      hash: await hashToken(minted.token),
-      created_at: new Date().toISOString(),
-      revoked_at: null,
-    }),
-  );
+  const token = await mintLocalToken({ persistTo }, 'bench', 'editor');
   const devPort = await freePort();
   const base = `http://127.0.0.1:${devPort}`;
   const devProcess = await startDev(persistTo, { SITE_URL: base, CF_VERSION_METADATA: '', FEEDBACK_HASH_SECRET: 'bench-only' }, devPort);
-  const auth = { Authorization: `Bearer ${minted.token}`, 'Content-Type': 'application/json' };
+  const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const one = benchIssue(1);
   const made = (await (
     await get(`${base}/api/v1/admin/issues`, {

@@ -1,9 +1,8 @@
 import type { Issue } from '../../src/domain/issue';
-import { issueGrams } from '../../src/domain/search-text';
 import type { Db } from '../../src/storage/db';
 import { ISSUE_COLUMNS, toRowValues } from '../../src/storage/issue-rows';
 import { recountStatements } from '../../src/storage/published-counts';
-import { SEARCH_ROWS_FROM_ISSUES_SQL } from '../../src/storage/search';
+import { gramRowStatements, SEARCH_ROWS_FROM_ISSUES_SQL } from '../../src/storage/search';
 import { sqlLiteral } from '../../src/storage/sql-literal';
 
 /**
@@ -25,12 +24,8 @@ export async function bulkInsertPublished(db: Db, issues: Issue[]): Promise<void
   if (tagRows.length > 0) statements.push(db.prepare(`INSERT INTO issue_tags (tag, issue_id, published_at) VALUES ${tagRows.join(', ')}`));
   const ids = issues.map((issue) => sqlLiteral(issue.id)).join(', ');
   statements.push(db.prepare(`${SEARCH_ROWS_FROM_ISSUES_SQL} WHERE id IN (${ids})`));
-  for (const issue of issues) {
-    statements.push(
-      db.prepare('INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE id = ?').bind(issueGrams(issue), issue.id),
-    );
-  }
-  statements.push(db.prepare(`UPDATE issues SET grams_indexed = 1 WHERE id IN (${ids})`));
+  // New rows: there is no old gram row to remove.
+  for (const issue of issues) statements.push(...gramRowStatements(db, issue, 'id = ?', [issue.id]).write);
   await db.batch(statements);
 }
 

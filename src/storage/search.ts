@@ -1,7 +1,7 @@
 import type { Issue, IssueListItem } from '../domain/issue';
 import { gramToken, isShortTerm, issueGrams } from '../domain/search-text';
 import type { Db } from './db';
-import { ALL_COLUMNS, type IssueRow, LIST_COLUMNS, toIssue, toListItem } from './issue-rows';
+import { type IssueRow, LIST_COLUMNS, toListItem } from './issue-rows';
 
 /**
  * The trigram rows of stored issues, written in SQL alone (summary points joined by newlines, as
@@ -16,54 +16,61 @@ export const SEARCH_ROWS_FROM_ISSUES_SQL =
  * old rows go first (before the write may give the issue a new `seq`), the new rows after it.
  */
 export function searchRowWrite(db: Db, issue: Issue): { before: D1PreparedStatement[]; after: D1PreparedStatement[] } {
+  const grams = gramRowStatements(db, issue, 'id = ?', [issue.id]);
   return {
-    before: [
-      db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
-      db.prepare('DELETE FROM issue_grams WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id),
-    ],
+    before: [db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id), grams.remove],
     after: [
       db
         .prepare('INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE id = ?')
         .bind(issue.title, issue.summary.join('\n'), issue.body, issue.id),
-      ...gramRowWrite(db, issue),
+      ...grams.write,
     ],
   };
 }
 
-/** The statements that write an issue's gram row (after any old one is gone) and mark it written. */
-function gramRowWrite(db: Db, issue: Pick<Issue, 'id' | 'title' | 'summary' | 'body'>): D1PreparedStatement[] {
-  return [
-    db.prepare('INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE id = ?').bind(issueGrams(issue), issue.id),
-    db.prepare('UPDATE issues SET grams_indexed = 1 WHERE id = ?').bind(issue.id),
-  ];
+/**
+ * The statements that replace an issue's gram row and mark it written, for the issue rows that
+ * `where` picks (its `?`s bound to `params`): the old row goes, the new one is written from `text`.
+ */
+export function gramRowStatements(
+  db: Db,
+  text: Pick<Issue, 'title' | 'summary' | 'body'>,
+  where: string,
+  params: unknown[],
+): { remove: D1PreparedStatement; write: D1PreparedStatement[] } {
+  return {
+    remove: db.prepare(`DELETE FROM issue_grams WHERE rowid = (SELECT seq FROM issues WHERE ${where})`).bind(...params),
+    write: [
+      db.prepare(`INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE ${where}`).bind(issueGrams(text), ...params),
+      db.prepare(`UPDATE issues SET grams_indexed = 1 WHERE ${where}`).bind(...params),
+    ],
+  };
 }
 
+/** An issue waiting for its gram row: what the row is written from, and the version it was read at. */
+export type PendingGrams = Pick<Issue, 'id' | 'version' | 'title' | 'summary' | 'body'>;
+
 /** Issues whose gram row is not written yet (see migrations/0013_gram_index.sql). */
-export async function gramsPending(db: Db, limit: number): Promise<Issue[]> {
+export async function gramsPending(db: Db, limit: number): Promise<PendingGrams[]> {
   const { results } = await db
-    .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE grams_indexed = 0 ORDER BY seq DESC LIMIT ?`)
+    .prepare('SELECT id, version, title, summary, body FROM issues WHERE grams_indexed = 0 ORDER BY seq DESC LIMIT ?')
     .bind(limit)
-    .all<IssueRow>();
-  return results.map(toIssue);
+    .all<Omit<PendingGrams, 'summary'> & { summary: string }>();
+  return results.map((row) => ({ ...row, summary: JSON.parse(row.summary) as string[] }));
 }
 
 /**
  * Writes the gram rows of issues read by gramsPending, in one batch. An issue written since it was
  * read is left alone (its version moved on): the write path indexed it itself.
  */
-export async function storeGrams(db: Db, issues: readonly Issue[]): Promise<void> {
+export async function storeGrams(db: Db, issues: readonly PendingGrams[]): Promise<void> {
   if (issues.length === 0) return;
-  const statements = issues.flatMap((issue) => {
-    const unchanged = 'id = ? AND version = ? AND grams_indexed = 0';
-    return [
-      db.prepare(`DELETE FROM issue_grams WHERE rowid = (SELECT seq FROM issues WHERE ${unchanged})`).bind(issue.id, issue.version),
-      db
-        .prepare(`INSERT INTO issue_grams (rowid, grams) SELECT seq, ? FROM issues WHERE ${unchanged}`)
-        .bind(issueGrams(issue), issue.id, issue.version),
-      db.prepare(`UPDATE issues SET grams_indexed = 1 WHERE ${unchanged}`).bind(issue.id, issue.version),
-    ];
-  });
-  await db.batch(statements);
+  await db.batch(
+    issues.flatMap((issue) => {
+      const { remove, write } = gramRowStatements(db, issue, 'id = ? AND version = ? AND grams_indexed = 0', [issue.id, issue.version]);
+      return [remove, ...write];
+    }),
+  );
 }
 
 /**

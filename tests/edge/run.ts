@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { mintLocalToken } from '../../scripts/lib/local-token';
 import { freePort } from '../../scripts/lib/local-worker';
 import { applyMigrations, type D1Target, d1Runner, targetFlags, wrangler } from '../../scripts/lib/wrangler';
 import { type DevProcess, startDev } from '../../scripts/lib/wrangler-dev';
-import { generateToken, hashToken } from '../../src/domain/token';
 import { BOUND_MS, REFRESH_MS } from '../../src/services/content-version';
-import { insertTokenSql } from '../../src/storage/tokens';
 import { type Expected, GIVE_UP_MS, look, newTally, OUTPUTS, staleness } from './staleness';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
@@ -45,17 +44,7 @@ const d1Version = async () => {
   const rows = await d1("SELECT key, value FROM site_state WHERE key IN ('epoch', 'generation')");
   return { epoch: Number(rows.find((r) => r.key === 'epoch')?.value), generation: Number(rows.find((r) => r.key === 'generation')?.value) };
 };
-const minted = generateToken();
-await d1(
-  insertTokenSql({
-    id: minted.id,
-    name: 'edge-stage',
-    role: 'editor',
-    hash: await hashToken(minted.token),
-    created_at: new Date().toISOString(),
-    revoked_at: null,
-  }),
-);
+const editorToken = await mintLocalToken(where, 'edge-stage', 'editor');
 
 const aPort = await freePort();
 const base = { SITE_URL: `http://127.0.0.1:${aPort}`, ...ONE_DEPLOYMENT };
@@ -77,7 +66,7 @@ async function onA(method: string, path: string, body?: object, headers: Record<
   const init = {
     method,
     body: body && JSON.stringify(body),
-    headers: { Authorization: `Bearer ${minted.token}`, 'Content-Type': 'application/json', ...headers },
+    headers: { Authorization: `Bearer ${editorToken}`, 'Content-Type': 'application/json', ...headers },
   };
   const response = await fetch(`${a.url}/api/v1/admin/issues${path}`, init);
   if (!response.ok) throw new Error(`${method} ${path} on A: ${response.status} ${await response.text()}`);
