@@ -30,15 +30,15 @@ function parseOrigins(value: string): string[] {
 }
 
 /** What every service is handed: storage bindings, site settings, the clock, and background work. */
-export interface App {
+export interface RequestContext {
   /** A D1 Sessions API session, guarded so that an unavailable D1 surfaces as StorageUnavailable. */
   db: Db;
   /** The session's bookmark after this request's queries: editors send it back to read their writes. */
   bookmark: () => string | null;
   /** Opens another D1 session: from the primary, or at least as fresh as a bookmark. */
   session: (start: SessionStart) => { db: Db; bookmark: () => string | null };
-  /** This App with its D1 session started at `start` instead (renders at a content version). */
-  at: (start: SessionStart) => App;
+  /** This context with its D1 session started at `start` instead (renders at a content version). */
+  at: (start: SessionStart) => RequestContext;
   cache: KVNamespace;
   /** The static files in public/ (Workers Static Assets), which the Worker serves itself. */
   assets: Fetcher;
@@ -105,15 +105,15 @@ function hashSecretOf(env: Env): string | null {
 }
 
 /**
- * The App of one request (or cron run, or script): `edge` is the location's cache, which only
+ * The context of one request (or of a cron run or a script): `edge` is the location's cache, which only
  * Workers have as a global; scripts in Node pass the one their platform proxy gives them.
  */
-export function appFrom(
+export function contextFrom(
   env: Env,
   ctx: Pick<ExecutionContext, 'waitUntil'>,
   start: SessionStart = 'first-unconstrained',
   edge: Cache = caches.default,
-): App {
+): RequestContext {
   const { site, scope } = settingsOf(env);
   const open = (from: SessionStart) => {
     const session = env.DB.withSession(from);
@@ -133,6 +133,6 @@ export function appFrom(
     now: () => new Date(),
     defer: (work: Promise<unknown>) => ctx.waitUntil(work),
   };
-  const make = (from: SessionStart): App => ({ ...base, ...open(from), at: make });
+  const make = (from: SessionStart): RequestContext => ({ ...base, ...open(from), at: make });
   return make(start);
 }

@@ -1,4 +1,4 @@
-import { type App, appFrom } from './config';
+import { contextFrom, type RequestContext } from './config';
 import { bodyLimit } from './http/body-limit';
 import { corsHeaders, corsPreflight } from './http/cors';
 import { errorBoundary } from './http/error-boundary';
@@ -19,9 +19,9 @@ const BOOKMARK_HEADER = 'Masthead-Bookmark';
  * the security headers on every answer; CORS headers on the public reads' answers; errors turned
  * into problem+json; the body limit at the door; CORS preflights; then the router.
  */
-function handle(request: Request, app: App, ctx: ExecutionContext): Promise<Response> {
-  const chain = compose([headAsGet, securityHeaders, corsHeaders, errorBoundary(app.site.url), bodyLimit, corsPreflight], (routed) =>
-    router.fetch(routed, app, ctx),
+function handle(request: Request, context: RequestContext, ctx: ExecutionContext): Promise<Response> {
+  const chain = compose([headAsGet, securityHeaders, corsHeaders, errorBoundary(context.site.url), bodyLimit, corsPreflight], (routed) =>
+    router.fetch(routed, context, ctx),
   );
   return chain(request);
 }
@@ -32,9 +32,9 @@ export default {
     // Editors read their own writes: their session starts at the bookmark they were given.
     const sent = isEditor ? request.headers.get(BOOKMARK_HEADER) : null;
     const bookmark = sent !== null && /^[0-9a-f-]{1,200}$/i.test(sent) ? sent : null;
-    const app = appFrom(env, ctx, bookmark ?? (isEditor ? 'first-primary' : 'first-unconstrained'));
-    const response = await handle(request, app, ctx);
-    const after = isEditor ? app.bookmark() : null;
+    const context = contextFrom(env, ctx, bookmark ?? (isEditor ? 'first-primary' : 'first-unconstrained'));
+    const response = await handle(request, context, ctx);
+    const after = isEditor ? context.bookmark() : null;
     if (after !== null) response.headers.set(BOOKMARK_HEADER, after);
     return response;
   },
@@ -42,7 +42,7 @@ export default {
   /** The cron trigger: the due schedules, and the upkeep of indexes, caches and records (services/maintenance.ts). */
   async scheduled(controller, env, ctx) {
     // The trigger's own time is "now", so a late or replayed run publishes what was due at its time.
-    const app: App = { ...appFrom(env, ctx), now: () => new Date(controller.scheduledTime) };
-    await runScheduled(app);
+    const context: RequestContext = { ...contextFrom(env, ctx), now: () => new Date(controller.scheduledTime) };
+    await runScheduled(context);
   },
 } satisfies ExportedHandler<Env>;

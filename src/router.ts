@@ -1,5 +1,5 @@
 import { type IRequest, Router } from 'itty-router';
-import type { App } from './config';
+import type { RequestContext } from './config';
 import { FeedbackInputSchema } from './domain/feedback';
 import { IssuePatchSchema, PublishRequestSchema } from './domain/issue';
 import {
@@ -34,7 +34,7 @@ import { describeProblem } from './routes/problems';
 import * as publicApi from './routes/public-api';
 import { staticFile } from './routes/static-files';
 
-export type Handler = (request: IRequest, app: App, ctx: ExecutionContext) => Promise<Response>;
+export type Handler = (request: IRequest, context: RequestContext, ctx: ExecutionContext) => Promise<Response>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A route: its method and path (itty-router's `:param`s), its handler, and what the API document says of it. */
@@ -243,7 +243,7 @@ export const ROUTES: readonly Route[] = [
     },
     errors: [401, 403, 404],
   }),
-  route('GET', '/api/v1/openapi.json', (request, app, ctx) => apiDocs.openApi(request, app, ctx, ROUTES), {
+  route('GET', '/api/v1/openapi.json', (request, context, ctx) => apiDocs.openApi(request, context, ctx, ROUTES), {
     summary: 'This document',
     tag: 'Readers',
     responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { text: 'OpenAPI 3.1 document' } } } },
@@ -270,7 +270,7 @@ function allowed(path: string): string {
 }
 
 export function buildRouter() {
-  const router = Router<IRequest, [App, ExecutionContext]>();
+  const router = Router<IRequest, [RequestContext, ExecutionContext]>();
   for (const { method, path, handler } of ROUTES) router[method.toLowerCase() as 'get'](path, handler);
   for (const path of new Set(ROUTES.map((r) => r.path))) {
     router.all(path, () => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
-import { appFrom } from '../../src/config';
+import { contextFrom } from '../../src/config';
 import { parseFrontMatter } from '../../src/domain/front-matter';
 import { IssueInputSchema } from '../../src/domain/issue';
 import { NO_IF_MATCH } from '../../src/domain/preconditions';
@@ -24,7 +24,7 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
   const proxy = await getPlatformProxy<Env>({ configPath: 'wrangler.toml', persist: true, remoteBindings: false });
   try {
     const pending: Promise<unknown>[] = [];
-    const app = appFrom(
+    const context = contextFrom(
       proxy.env,
       { waitUntil: (work) => void pending.push(work) },
       'first-primary',
@@ -35,13 +35,13 @@ export async function loadSeed(directory: string, log: (line: string) => void): 
       const front = parseFrontMatter(await readFile(join(directory, file), 'utf8'));
       const input = front.ok ? parse(IssueInputSchema, front.fields) : front;
       if (!input.ok) throw new Error(`${prefix} ${input.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-      if (input.value.slug !== undefined && (await slugExists(app.db, input.value.slug))) {
+      if (input.value.slug !== undefined && (await slugExists(context.db, input.value.slug))) {
         log(`${prefix} already loaded, left as it is`);
         continue;
       }
-      const { issue } = await createIssue(app, SEEDER, input.value, null);
-      await publishIssue(app, SEEDER, issue.id, undefined, NO_IF_MATCH);
-      log(`${prefix} published at ${app.site.url}/issues/${encodeURIComponent(issue.slug)}`);
+      const { issue } = await createIssue(context, SEEDER, input.value, null);
+      await publishIssue(context, SEEDER, issue.id, undefined, NO_IF_MATCH);
+      log(`${prefix} published at ${context.site.url}/issues/${encodeURIComponent(issue.slug)}`);
     }
     await Promise.all(pending);
   } finally {

@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { encodeCursor } from '../domain/cursor';
 import { parseFrontMatter } from '../domain/front-matter';
 import { sha256Hex } from '../domain/hashing';
@@ -49,82 +49,82 @@ function idempotencyKey(request: Request): string | null {
 }
 
 /** One issue for an editor, with its ETag. */
-function issueResponse(app: App, issue: Issue, status = 200, headers: Record<string, string> = {}): Response {
-  return json(editorIssue(app.site, issue), { status, policy: 'editor', headers: { ETag: versionEtag(issue.version), ...headers } });
+function issueResponse(context: RequestContext, issue: Issue, status = 200, headers: Record<string, string> = {}): Response {
+  return json(editorIssue(context.site, issue), { status, policy: 'editor', headers: { ETag: versionEtag(issue.version), ...headers } });
 }
 
-export async function create(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function create(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   const key = idempotencyKey(request);
   const { input, fingerprintSource } = await readIssueInput(request);
   const idempotency: Idempotency | null = key === null ? null : { key, fingerprint: await sha256Hex(fingerprintSource) };
-  const { issue, replayed } = await createIssue(app, editor, input, idempotency);
-  return issueResponse(app, issue, 201, {
+  const { issue, replayed } = await createIssue(context, editor, input, idempotency);
+  return issueResponse(context, issue, 201, {
     Location: `/api/v1/admin/issues/${issue.id}`,
     ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
   });
 }
 
-export async function list(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function list(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   const query = parseQuery(request, EditorListQuerySchema);
   const { items, next } = await keysetPage(
     query.limit,
-    (limit) => listAllIssues(app, editor, { status: query.status, after: query.cursor ?? null, limit }),
+    (limit) => listAllIssues(context, editor, { status: query.status, after: query.cursor ?? null, limit }),
     (last) => encodeCursor({ at: last.updated_at, id: last.id }),
   );
-  return json({ issues: items.map((issue) => editorIssue(app.site, issue)), next_cursor: next }, { policy: 'editor' });
+  return json({ issues: items.map((issue) => editorIssue(context.site, issue)), next_cursor: next }, { policy: 'editor' });
 }
 
-export async function read(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
-  return issueResponse(app, await getIssue(app, editor, idParam(request)));
+export async function read(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
+  return issueResponse(context, await getIssue(context, editor, idParam(request)));
 }
 
-export async function replace(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function replace(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   const id = idParam(request);
   const { input } = await readIssueInput(request);
-  return issueResponse(app, await replaceIssue(app, editor, id, input, parseIfMatch(request.headers.get('If-Match'))));
+  return issueResponse(context, await replaceIssue(context, editor, id, input, parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function patch(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function patch(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   const id = idParam(request);
   const { text } = await readText(request, PATCH_TYPES);
   const changes = parseBody(parseJsonObject(text), IssuePatchSchema);
-  return issueResponse(app, await patchIssue(app, editor, id, changes, parseIfMatch(request.headers.get('If-Match'))));
+  return issueResponse(context, await patchIssue(context, editor, id, changes, parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function archive(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
-  return issueResponse(app, await archiveIssue(app, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
+export async function archive(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
+  return issueResponse(context, await archiveIssue(context, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function publish(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function publish(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   const id = idParam(request);
   const { at } = parseBody(await readOptionalJson(request), PublishRequestSchema);
-  return issueResponse(app, await publishIssue(app, editor, id, at, parseIfMatch(request.headers.get('If-Match'))));
+  return issueResponse(context, await publishIssue(context, editor, id, at, parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function unpublish(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
-  return issueResponse(app, await unpublishIssue(app, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
+export async function unpublish(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
+  return issueResponse(context, await unpublishIssue(context, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function revisions(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
-  const list = await listRevisions(app, editor, idParam(request));
+export async function revisions(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
+  const list = await listRevisions(context, editor, idParam(request));
   return json({ revisions: list.map(revisionJson) }, { policy: 'editor' });
 }
 
 const RevisionNumber = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
 
-export async function restore(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function restore(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   const id = idParam(request);
   const n = v.safeParse(RevisionNumber, request.params.n ?? '');
   if (!n.success) throw notFound(`Revision numbers are whole numbers from 1.`);
-  return issueResponse(app, await restoreRevision(app, editor, id, n.output, parseIfMatch(request.headers.get('If-Match'))));
+  return issueResponse(context, await restoreRevision(context, editor, id, n.output, parseIfMatch(request.headers.get('If-Match'))));
 }

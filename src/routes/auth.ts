@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { clientAddress } from '../http/client';
 import { HttpError } from '../http/problem';
 import { limiterKey } from '../services/clients';
@@ -15,8 +15,8 @@ function unauthorized(detail: string, error?: string): HttpError {
  * Counts a failed attempt against the client; past AUTH_LIMITER's limit the answer is 429, so
  * guessing tokens is slow as well as hopeless (they hold 256 random bits).
  */
-async function failed(request: Request, app: App, error: HttpError): Promise<HttpError> {
-  const { success } = await app.authLimiter.limit({ key: `auth:${await limiterKey(app, clientAddress(request))}` });
+async function failed(request: Request, context: RequestContext, error: HttpError): Promise<HttpError> {
+  const { success } = await context.authLimiter.limit({ key: `auth:${await limiterKey(context, clientAddress(request))}` });
   if (success) return error;
   return new HttpError(
     429,
@@ -26,14 +26,14 @@ async function failed(request: Request, app: App, error: HttpError): Promise<Htt
 }
 
 /** The editor behind `Authorization: Bearer <token>` (RFC 6750), or a 401 (429 after many failures). */
-export async function requireEditor(request: Request, app: App): Promise<Editor> {
+export async function requireEditor(request: Request, context: RequestContext): Promise<Editor> {
   const header = request.headers.get('Authorization');
   if (header === null)
-    throw await failed(request, app, unauthorized('Send Authorization: Bearer <token>; mint one with `npm run token -- create`.'));
+    throw await failed(request, context, unauthorized('Send Authorization: Bearer <token>; mint one with `npm run token -- create`.'));
   const match = /^Bearer +([\x21-\x7E]+) *$/i.exec(header);
   if (match === null)
-    throw await failed(request, app, unauthorized('The Authorization header must read "Bearer <token>".', 'invalid_request'));
-  const editor = await authenticate(app.db, match[1] ?? '');
-  if (editor === null) throw await failed(request, app, unauthorized('The token is unknown or revoked.', 'invalid_token'));
+    throw await failed(request, context, unauthorized('The Authorization header must read "Bearer <token>".', 'invalid_request'));
+  const editor = await authenticate(context.db, match[1] ?? '');
+  if (editor === null) throw await failed(request, context, unauthorized('The token is unknown or revoked.', 'invalid_token'));
   return editor;
 }

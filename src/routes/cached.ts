@@ -1,5 +1,5 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Representation } from '../domain/representation';
 import { cachedResponse } from '../http/cached-response';
 import { type CacheOptions, cachedOutput, type SkipTiers } from '../services/render-cache';
@@ -25,11 +25,11 @@ function benchSkip(request: Request): SkipTiers {
  */
 export async function serveCached(
   request: IRequest,
-  app: App,
+  context: RequestContext,
   identity: Record<string, unknown>,
-  render: (app: App) => Promise<Representation>,
+  render: (context: RequestContext) => Promise<Representation>,
   options?: CacheOptions,
 ): Promise<Response> {
-  const { output, tier } = await cachedOutput(app, { route: request.route, identity, skip: benchSkip(request) }, render, options);
+  const { output, tier } = await cachedOutput(context, { route: request.route, identity, skip: benchSkip(request) }, render, options);
   return cachedResponse(request, output, tier);
 }

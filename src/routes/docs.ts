@@ -1,14 +1,19 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Representation } from '../domain/representation';
 import { staticResponse } from '../http/respond';
 import { html } from '../render/html';
 import { type DocumentedRoute, openApiDocument } from '../render/openapi/document';
 
 /** `GET /api/v1/openapi.json`: built once per isolate from the route table and its schemas. */
-export async function openApi(request: IRequest, app: App, _ctx: ExecutionContext, routes: readonly DocumentedRoute[]): Promise<Response> {
-  return staticResponse(request, `openapi ${app.site.url}`, () => ({
-    body: JSON.stringify(openApiDocument(app.site, routes)),
+export async function openApi(
+  request: IRequest,
+  context: RequestContext,
+  _ctx: ExecutionContext,
+  routes: readonly DocumentedRoute[],
+): Promise<Response> {
+  return staticResponse(request, `openapi ${context.site.url}`, () => ({
+    body: JSON.stringify(openApiDocument(context.site, routes)),
     contentType: 'application/json; charset=utf-8',
     lastModified: null,
     policy: 'page',
@@ -16,17 +21,17 @@ export async function openApi(request: IRequest, app: App, _ctx: ExecutionContex
 }
 
 /** `GET /docs`: the API reference, rendered by Swagger UI from files this site serves. */
-export async function docs(request: IRequest, app: App): Promise<Response> {
-  return staticResponse(request, `docs ${app.site.name}`, () => docsPage(app));
+export async function docs(request: IRequest, context: RequestContext): Promise<Response> {
+  return staticResponse(request, `docs ${context.site.name}`, () => docsPage(context));
 }
 
-function docsPage(app: App): Representation {
+function docsPage(context: RequestContext): Representation {
   const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${app.site.name} · API reference</title>
+<title>${context.site.name} · API reference</title>
 <link rel="stylesheet" href="/docs/vendor/swagger-ui.css">
 </head>
 <body>

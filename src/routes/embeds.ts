@@ -1,5 +1,5 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { EmbedQuerySchema, OEmbedQuerySchema } from '../domain/queries';
 import { slugFromPath } from '../domain/slug';
 import { HttpError, notFound } from '../http/problem';
@@ -15,20 +15,20 @@ import { serveCached } from './cached';
 import { slugParam } from './params';
 
 /** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */
-export async function embed(request: IRequest, app: App): Promise<Response> {
+export async function embed(request: IRequest, context: RequestContext): Promise<Response> {
   const query = parseQuery(request, EmbedQuerySchema);
   const slug = slugParam(request);
-  return serveCached(request, app, { slug, ...query }, async (app) => {
-    const issue = await getPublishedIssue(app, slug);
+  return serveCached(request, context, { slug, ...query }, async (context) => {
+    const issue = await getPublishedIssue(context, slug);
     // The full embed carries the feedback form; the card stays a card.
     const form =
-      query.view === 'full' ? feedbackForm(app.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
+      query.view === 'full' ? feedbackForm(context.site, issue.slug, { from: 'embed', thanks: query.feedback === 'thanks' }) : undefined;
     return {
-      body: renderEmbed(app.site, issue, query.view, query.theme, form),
+      body: renderEmbed(context.site, issue, query.view, query.theme, form),
       contentType: 'text/html; charset=utf-8',
       lastModified: issue.updated_at,
       policy: 'page',
-      headers: { 'Content-Security-Policy': await embedPolicy(app.site.partners) },
+      headers: { 'Content-Security-Policy': await embedPolicy(context.site.partners) },
     };
   });
 }
@@ -44,28 +44,28 @@ export async function partnerScript(request: IRequest): Promise<Response> {
 }
 
 /** The slug of an issue page URL on this site, or null for any other URL. */
-function slugOfPageUrl(app: App, value: string): string | null {
+function slugOfPageUrl(context: RequestContext, value: string): string | null {
   const url = new URL(value);
-  const site = new URL(app.site.url);
+  const site = new URL(context.site.url);
   const match = /^\/issues\/([^/]+)$/.exec(url.pathname);
   if (url.origin !== site.origin || match === null) return null;
   return slugFromPath(match[1] ?? '');
 }
 
 /** `GET /oembed`: oEmbed 1.0 for issue page URLs, in JSON or XML. */
-export async function oembed(request: IRequest, app: App): Promise<Response> {
+export async function oembed(request: IRequest, context: RequestContext): Promise<Response> {
   const query = parseQuery(request, OEmbedQuerySchema);
   if (query.format !== 'json' && query.format !== 'xml') {
     throw new HttpError(501, { name: 'not-implemented', detail: 'The oEmbed formats here are json and xml.' });
   }
-  const slug = slugOfPageUrl(app, query.url);
-  if (slug === null) throw notFound(`${query.url} is not an issue page of ${app.site.url}.`);
+  const slug = slugOfPageUrl(context, query.url);
+  if (slug === null) throw notFound(`${query.url} is not an issue page of ${context.site.url}.`);
   const size = oembedSize(query);
-  return serveCached(request, app, { slug, format: query.format, ...size }, async (app) => {
-    const issue = await getPublishedIssue(app, slug).catch((error: unknown) => {
+  return serveCached(request, context, { slug, format: query.format, ...size }, async (context) => {
+    const issue = await getPublishedIssue(context, slug).catch((error: unknown) => {
       throw error instanceof HttpError ? notFound(`No published issue is at ${query.url}.`) : error;
     });
-    const data = oembedFor(app.site, issue, size);
+    const data = oembedFor(context.site, issue, size);
     const json = query.format === 'json';
     return {
       body: json ? JSON.stringify(data) : oembedXml(data),

@@ -1,5 +1,5 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { encodeCursor } from '../domain/cursor';
 import { FeedbackInputSchema } from '../domain/feedback';
 import { keysetPage } from '../domain/pages';
@@ -29,20 +29,20 @@ function fromForm(text: string): { fields: Record<string, unknown>; from: string
  * `POST /api/v1/issues/{slug}/feedback`: JSON (201, or 200 when it replaces the same client's
  * feedback of the last minutes), or an HTML form post, answered with a redirect back to a thank-you.
  */
-export async function submit(request: IRequest, app: App): Promise<Response> {
+export async function submit(request: IRequest, context: RequestContext): Promise<Response> {
   const slug = slugParam(request);
-  const client = await clientHash(app, clientAddress(request));
-  await checkFeedbackRate(app, client);
+  const client = await clientHash(context, clientAddress(request));
+  await checkFeedbackRate(context, client);
   const { mediaType, text } = await readText(request, ['application/json', FORM]);
   const { fields, from } = mediaType === FORM ? fromForm(text) : { fields: parseJsonObject(text), from: null };
   const input = parseBody(fields, FeedbackInputSchema);
-  const result = await submitFeedback(app, slug, client, input);
+  const result = await submitFeedback(context, slug, client, input);
   if (from !== null) {
     const back =
       from === 'embed'
         ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks`
         : `/issues/${encodeURIComponent(result.slug)}?feedback=thanks#feedback`;
-    return new Response(null, { status: 303, headers: { Location: `${app.site.url}${back}`, 'Cache-Control': 'no-store' } });
+    return new Response(null, { status: 303, headers: { Location: `${context.site.url}${back}`, 'Cache-Control': 'no-store' } });
   }
   const { id, rating, comment, email, created_at, updated_at } = result.feedback;
   return json({ id, rating, comment, email, created_at, updated_at }, { status: result.created ? 201 : 200, policy: 'editor' });
@@ -51,8 +51,8 @@ export async function submit(request: IRequest, app: App): Promise<Response> {
 const CSV_COLUMNS = ['id', 'issue_id', 'rating', 'comment', 'email', 'created_at', 'updated_at'] as const;
 
 /** `GET /api/v1/admin/feedback?issue=&cursor=&limit=&format=json|csv`: readers' feedback for editors. */
-export async function report(request: IRequest, app: App): Promise<Response> {
-  const editor = await requireEditor(request, app);
+export async function report(request: IRequest, context: RequestContext): Promise<Response> {
+  const editor = await requireEditor(request, context);
   requirePermission(editor, 'read-feedback');
   const query = parseQuery(request, FeedbackReportQuerySchema);
   const limit = query.limit ?? (query.format === 'csv' ? 5000 : 50);
@@ -60,7 +60,7 @@ export async function report(request: IRequest, app: App): Promise<Response> {
   const { items: page, next } = await keysetPage(
     limit,
     async (rows) => {
-      const report = await feedbackReport(app, { issueId: query.issue, after: query.cursor ?? null, limit: rows });
+      const report = await feedbackReport(context, { issueId: query.issue, after: query.cursor ?? null, limit: rows });
       summaries = report.summaries;
       return report.feedback;
     },

@@ -1,5 +1,5 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { FeedQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
 import { type FeedFormat, type FeedScope, feedUrls } from '../render/feed-model';
@@ -10,14 +10,15 @@ import { tagParam } from './params';
 
 /** Serves one feed format, site-wide or for the `:tag` in the path. */
 function feedRoute(format: FeedFormat, perTag: boolean) {
-  return async (request: IRequest, app: App): Promise<Response> => {
+  return async (request: IRequest, context: RequestContext): Promise<Response> => {
     const { archive } = parseQuery(request, FeedQuerySchema);
     const scope: FeedScope = { ...(perTag ? { tag: tagParam(request) } : {}), ...(archive === undefined ? {} : { page: archive }) };
-    const self = feedUrls(app.site, scope)[format];
+    const self = feedUrls(context.site, scope)[format];
     // WebSub discovery (§4): the hub and the topic URL, as Link headers too.
-    const headers: Record<string, string> = app.site.hub === null ? {} : { Link: `<${app.site.hub}>; rel="hub", <${self}>; rel="self"` };
-    return serveCached(request, app, { tag: scope.tag, archive }, async (app) => {
-      const document = await feedDocument(app, scope, format);
+    const headers: Record<string, string> =
+      context.site.hub === null ? {} : { Link: `<${context.site.hub}>; rel="hub", <${self}>; rel="self"` };
+    return serveCached(request, context, { tag: scope.tag, archive }, async (context) => {
+      const document = await feedDocument(context, scope, format);
       return {
         body: document.body,
         contentType: FEED_CONTENT_TYPES[format],

@@ -1,5 +1,5 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
 import { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
@@ -27,38 +27,38 @@ async function htmlRepresentation(body: string, lastModified: string | null): Pr
   };
 }
 
-async function archive(request: IRequest, app: App, tag: string | undefined): Promise<Response> {
+async function archive(request: IRequest, context: RequestContext, tag: string | undefined): Promise<Response> {
   const { cursor } = parseQuery(request, ArchiveQuerySchema);
-  return serveCached(request, app, { tag, cursor: sealedCursorKey(cursor) }, async (app) => {
+  return serveCached(request, context, { tag, cursor: sealedCursorKey(cursor) }, async (context) => {
     const [{ issues, next }, lastModified] = await Promise.all([
-      listPublishedIssues(app, { tag, terms: [], after: cursor, limit: ARCHIVE_PAGE_SIZE }),
-      listsLastModified(app),
+      listPublishedIssues(context, { tag, terms: [], after: cursor, limit: ARCHIVE_PAGE_SIZE }),
+      listsLastModified(context),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-    const here = archiveUrl(app.site, tag);
+    const here = archiveUrl(context.site, tag);
     const older = next === null ? null : `${here}?cursor=${next}`;
-    const body = renderArchivePage(app.site, { ...(tag === undefined ? {} : { tag }), issues, older, isFirst: cursor === undefined });
+    const body = renderArchivePage(context.site, { ...(tag === undefined ? {} : { tag }), issues, older, isFirst: cursor === undefined });
     return htmlRepresentation(body, lastModified);
   });
 }
 
 /** `GET /`: the archive of published issues. */
-export function home(request: IRequest, app: App): Promise<Response> {
-  return archive(request, app, undefined);
+export function home(request: IRequest, context: RequestContext): Promise<Response> {
+  return archive(request, context, undefined);
 }
 
 /** `GET /tags/{tag}`: one tag's archive. */
-export function tagArchive(request: IRequest, app: App): Promise<Response> {
-  return archive(request, app, tagParam(request));
+export function tagArchive(request: IRequest, context: RequestContext): Promise<Response> {
+  return archive(request, context, tagParam(request));
 }
 
 /** `GET /issues/{slug}`: one published issue, with the feedback form. */
-export async function issuePage(request: IRequest, app: App): Promise<Response> {
+export async function issuePage(request: IRequest, context: RequestContext): Promise<Response> {
   const { feedback } = parseQuery(request, FeedbackStateSchema);
   const slug = slugParam(request);
-  return serveCached(request, app, { slug, feedback }, async (app) => {
-    const issue = await getPublishedIssue(app, slug);
-    const form = feedbackForm(app.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
-    return htmlRepresentation(renderIssuePage(app.site, issue, form), issue.updated_at);
+  return serveCached(request, context, { slug, feedback }, async (context) => {
+    const issue = await getPublishedIssue(context, slug);
+    const form = feedbackForm(context.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
+    return htmlRepresentation(renderIssuePage(context.site, issue, form), issue.updated_at);
   });
 }

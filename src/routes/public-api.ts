@@ -1,5 +1,5 @@
 import type { IRequest } from 'itty-router';
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
 import { PublicListQuerySchema } from '../domain/queries';
 import { parseQuery } from '../http/query';
@@ -11,21 +11,21 @@ import { serveCached } from './cached';
 import { slugParam } from './params';
 
 /** `GET /api/v1/issues`: published issues, newest first, by tag and search, a cursor per page. */
-export async function listIssues(request: IRequest, app: App): Promise<Response> {
+export async function listIssues(request: IRequest, context: RequestContext): Promise<Response> {
   const query = parseQuery(request, PublicListQuerySchema);
   const terms = query.q ?? [];
   const identity = { ...query, cursor: sealedCursorKey(query.cursor) };
   // Searches are as many as readers can type: they stay in the isolate and cost no KV write.
   return serveCached(
     request,
-    app,
+    context,
     identity,
-    async (app) => {
+    async (context) => {
       const [{ issues, next }, lastModified] = await Promise.all([
-        listPublishedIssues(app, { tag: query.tag, terms, after: query.cursor, limit: query.limit }),
-        listsLastModified(app),
+        listPublishedIssues(context, { tag: query.tag, terms, after: query.cursor, limit: query.limit }),
+        listsLastModified(context),
       ]);
-      const body = { issues: issues.map((issue) => publicIssue(app.site, issue)), next_cursor: next };
+      const body = { issues: issues.map((issue) => publicIssue(context.site, issue)), next_cursor: next };
       // A tag that no issue has is any string a reader makes up: not worth a shared entry.
       return { ...jsonRepresentation(body, lastModified, 'api'), shared: query.tag === undefined || issues.length > 0 };
     },
@@ -34,19 +34,19 @@ export async function listIssues(request: IRequest, app: App): Promise<Response>
 }
 
 /** `GET /api/v1/issues/{slug}`: one published issue with its HTML. */
-export async function readIssue(request: IRequest, app: App): Promise<Response> {
+export async function readIssue(request: IRequest, context: RequestContext): Promise<Response> {
   const slug = slugParam(request);
-  return serveCached(request, app, { slug }, async (app) => {
-    const issue = await getPublishedIssue(app, slug);
-    return jsonRepresentation(publicIssue(app.site, issue), issue.updated_at, 'api');
+  return serveCached(request, context, { slug }, async (context) => {
+    const issue = await getPublishedIssue(context, slug);
+    return jsonRepresentation(publicIssue(context.site, issue), issue.updated_at, 'api');
   });
 }
 
 /** `GET /api/v1/tags`: tags with their counts of published issues. */
-export async function listTags(request: IRequest, app: App): Promise<Response> {
-  return serveCached(request, app, {}, async (app) => {
-    const [tags, lastModified] = await Promise.all([listPublishedTags(app), listsLastModified(app)]);
-    const body = { tags: tags.map((tag) => ({ ...tag, url: tagUrl(app.site, tag.name) })) };
+export async function listTags(request: IRequest, context: RequestContext): Promise<Response> {
+  return serveCached(request, context, {}, async (context) => {
+    const [tags, lastModified] = await Promise.all([listPublishedTags(context), listsLastModified(context)]);
+    const body = { tags: tags.map((tag) => ({ ...tag, url: tagUrl(context.site, tag.name) })) };
     return jsonRepresentation(body, lastModified, 'api');
   });
 }

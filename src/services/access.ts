@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Issue } from '../domain/issue';
 import { lowestRoleFor, type Permission, roleAllows } from '../domain/status';
 import { forbidden } from '../http/problem';
@@ -18,10 +18,10 @@ export function requirePermission(editor: Editor, permission: Permission): void 
  * Contributors may see and change only the issues they created (as Ghost's contributors), and
  * change them only while they are drafts; editors and admins may see and change any issue.
  */
-export async function requireAccess(app: App, editor: Editor, issue: Issue, intent: 'read' | 'write'): Promise<void> {
+export async function requireAccess(context: RequestContext, editor: Editor, issue: Issue, intent: 'read' | 'write'): Promise<void> {
   if (intent === 'write') requirePermission(editor, issue.status === 'draft' ? 'write-draft' : 'write-any');
   if (roleAllows(editor.role, 'read-any')) return;
-  if ((await creatorOf(app.db, issue.id)) !== editor.name) {
+  if ((await creatorOf(context.db, issue.id)) !== editor.name) {
     throw forbidden(`Contributors may ${intent} only the issues they created; this one was created by someone else.`);
   }
 }

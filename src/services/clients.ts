@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { sha256Hex } from '../domain/hashing';
 import { HttpError } from '../http/problem';
 
@@ -22,16 +22,16 @@ async function hashAddress(salt: string, address: string): Promise<string> {
   return (await sha256Hex(`${salt}:${address}`)).slice(0, 32);
 }
 
-const today = (app: App) => app.now().toISOString().slice(0, 10);
+const today = (context: RequestContext) => context.now().toISOString().slice(0, 10);
 
 /**
  * A stand-in for a client's address (src/http/client.ts) that is never stored or logged raw: a hash with a salt that
  * changes every UTC day, so it can tell a client's requests apart today and links nothing across
  * days. Refuses (503) when FEEDBACK_HASH_SECRET is not set, because the salt must be secret.
  */
-export async function clientHash(app: App, address: string): Promise<string> {
-  if (app.hashSecret === null) throw feedbackSwitchedOff();
-  return hashAddress(await sha256Hex(`${app.hashSecret}:${today(app)}`), address);
+export async function clientHash(context: RequestContext, address: string): Promise<string> {
+  if (context.hashSecret === null) throw feedbackSwitchedOff();
+  return hashAddress(await sha256Hex(`${context.hashSecret}:${today(context)}`), address);
 }
 
 /**
@@ -40,6 +40,6 @@ export async function clientHash(app: App, address: string): Promise<string> {
  * day alone, so that editors keep working (and failed attempts stay limited) on a site whose
  * feedback is switched off.
  */
-export async function limiterKey(app: App, address: string): Promise<string> {
-  return app.hashSecret === null ? hashAddress(`limiter:${today(app)}`, address) : clientHash(app, address);
+export async function limiterKey(context: RequestContext, address: string): Promise<string> {
+  return context.hashSecret === null ? hashAddress(`limiter:${today(context)}`, address) : clientHash(context, address);
 }

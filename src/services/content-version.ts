@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { StorageUnavailable } from '../domain/errors';
 import { type ContentVersion, readContentVersion, readVersionHint, storeVersionHint } from '../storage/content-version';
 import type { IsolateState, KnownVersion } from './isolate-state';
@@ -28,10 +28,10 @@ function learn(state: IsolateState, next: KnownVersion): KnownVersion {
  * announcement can overtake the reply). Each caller waits for its own read: a promise of one
  * request's I/O is not handed to another request.
  */
-async function refresh(app: App): Promise<KnownVersion> {
-  const state = app.isolate;
+async function refresh(context: RequestContext): Promise<KnownVersion> {
+  const state = context.isolate;
   const asked = state.learned;
-  const primary = app.session('first-primary');
+  const primary = context.session('first-primary');
   const version = await readContentVersion(primary.db);
   const next = { ...version, bookmark: primary.bookmark(), checkedAt: Date.now() };
   if (state.learned !== asked && state.known !== null && state.known.epoch === next.epoch && state.known.generation > next.generation) {
@@ -44,51 +44,53 @@ async function refresh(app: App): Promise<KnownVersion> {
  * The version to serve a read at. `confirmed` is false when D1 could not be asked and the version
  * is older than the bound: the caller may serve what it has for it (stale-if-error), never older.
  */
-export async function versionToServe(app: App): Promise<{ version: KnownVersion; confirmed: boolean }> {
-  const known = app.isolate.known;
+export async function versionToServe(context: RequestContext): Promise<{ version: KnownVersion; confirmed: boolean }> {
+  const known = context.isolate.known;
   const age = known === null ? Infinity : Date.now() - known.checkedAt;
   if (known !== null && age < REFRESH_MS) return { version: known, confirmed: true };
   if (known !== null && age < BOUND_MS) {
     // One background refresh at a time per isolate: others in the next REFRESH_MS skip it.
-    if (Date.now() - app.isolate.refreshStartedAt >= REFRESH_MS) {
-      app.isolate.refreshStartedAt = Date.now();
-      app.defer(refresh(app).catch(() => {}));
+    if (Date.now() - context.isolate.refreshStartedAt >= REFRESH_MS) {
+      context.isolate.refreshStartedAt = Date.now();
+      context.defer(refresh(context).catch(() => {}));
     }
     return { version: known, confirmed: true };
   }
   try {
-    return { version: await refresh(app), confirmed: true };
+    return { version: await refresh(context), confirmed: true };
   } catch (error) {
     if (!(error instanceof StorageUnavailable)) throw error;
     // D1 cannot be reached from here: KV may still say what the writers announced since.
     // Only a newer version of the database this isolate serves: a hint from another database (one
     // replaced by an import, in a KV that has not caught up) must not take it back there.
-    const hint = await readVersionHint(app.cache).catch(() => null);
+    const hint = await readVersionHint(context.cache).catch(() => null);
     const newer = hint !== null && (known === null || (hint.epoch === known.epoch && hint.generation > known.generation));
-    if (newer) learn(app.isolate, { ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
-    if (app.isolate.known === null) throw error;
-    return { version: app.isolate.known, confirmed: false };
+    if (newer) learn(context.isolate, { ...hint, bookmark: null, checkedAt: known?.checkedAt ?? 0 });
+    if (context.isolate.known === null) throw error;
+    return { version: context.isolate.known, confirmed: false };
   }
 }
 
 /** After a change readers can see: this isolate serves it at once, and KV's hint is moved on. */
-export function announceVersion(app: App, version: ContentVersion, bookmark: string | null): void {
-  const known = app.isolate.known;
+export function announceVersion(context: RequestContext, version: ContentVersion, bookmark: string | null): void {
+  const known = context.isolate.known;
   // Two writes' announcements can arrive in either order: keep the newer.
   if (known === null || known.epoch !== version.epoch || known.generation < version.generation) {
-    learn(app.isolate, { ...version, bookmark, checkedAt: Date.now() });
+    learn(context.isolate, { ...version, bookmark, checkedAt: Date.now() });
   }
-  app.defer(storeVersionHint(app.cache, version).catch((error: unknown) => console.warn('kv: could not store the version hint', error)));
+  context.defer(
+    storeVersionHint(context.cache, version).catch((error: unknown) => console.warn('kv: could not store the version hint', error)),
+  );
 }
 
 /**
  * The cron's repair: reads the version from the primary and rewrites KV's hint when it differs,
  * so a hint lost, late or overwritten by an older write is right again within a minute.
  */
-export async function reconcileVersionHint(app: App): Promise<boolean> {
-  const truth = await readContentVersion(app.session('first-primary').db);
-  const hint = await readVersionHint(app.cache).catch(() => null);
+export async function reconcileVersionHint(context: RequestContext): Promise<boolean> {
+  const truth = await readContentVersion(context.session('first-primary').db);
+  const hint = await readVersionHint(context.cache).catch(() => null);
   if (hint !== null && hint.epoch === truth.epoch && hint.generation === truth.generation) return false;
-  await storeVersionHint(app.cache, truth);
+  await storeVersionHint(context.cache, truth);
   return true;
 }

@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { type Cursor, encodeCursor, INVALID_CURSOR, type SealedCursor } from '../domain/cursor';
 import { toBase64url } from '../domain/hashing';
 import { invalidInput } from '../http/problem';
@@ -11,8 +11,8 @@ import { readSigningKey } from '../storage/signing-keys';
  */
 let key: Promise<CryptoKey> | null = null;
 
-function cursorKey(app: App): Promise<CryptoKey> {
-  key ??= readSigningKey(app.db, 'cursor')
+function cursorKey(context: RequestContext): Promise<CryptoKey> {
+  key ??= readSigningKey(context.db, 'cursor')
     .then((hex) => {
       const bytes = Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
       return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -24,21 +24,21 @@ function cursorKey(app: App): Promise<CryptoKey> {
   return key;
 }
 
-async function macOf(app: App, payload: string): Promise<string> {
-  const signature = await crypto.subtle.sign('HMAC', await cursorKey(app), new TextEncoder().encode(payload));
+async function macOf(context: RequestContext, payload: string): Promise<string> {
+  const signature = await crypto.subtle.sign('HMAC', await cursorKey(context), new TextEncoder().encode(payload));
   return toBase64url(new Uint8Array(signature).slice(0, 16));
 }
 
 /** The sealed cursor string a reader passes back for the page after `cursor`. */
-export async function sealCursor(app: App, cursor: Cursor): Promise<string> {
+export async function sealCursor(context: RequestContext, cursor: Cursor): Promise<string> {
   const payload = encodeCursor(cursor);
-  return `${payload}.${await macOf(app, payload)}`;
+  return `${payload}.${await macOf(context, payload)}`;
 }
 
 /** The position of a sealed cursor (none: null), or a 400 when this site did not seal it. */
-export async function openCursor(app: App, sealed: SealedCursor | undefined): Promise<Cursor | null> {
+export async function openCursor(context: RequestContext, sealed: SealedCursor | undefined): Promise<Cursor | null> {
   if (sealed === undefined) return null;
-  const expected = await macOf(app, sealed.payload);
+  const expected = await macOf(context, sealed.payload);
   // Both are 22 characters; compare every one, so the time taken says nothing about the MAC.
   let difference = expected.length ^ sealed.mac.length;
   for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ sealed.mac.charCodeAt(i);

@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Cursor } from '../domain/cursor';
 import { type Feedback, type FeedbackInput, type FeedbackSummary, windowStart } from '../domain/feedback';
 import { HttpError } from '../http/problem';
@@ -7,8 +7,8 @@ import { findIssueById } from '../storage/issues';
 import { getPublishedIssue } from './reading';
 
 /** Refuses (429) a client that has sent too much feedback this minute. */
-export async function checkFeedbackRate(app: App, client: string): Promise<void> {
-  const { success } = await app.feedbackLimiter.limit({ key: `feedback:${client}` });
+export async function checkFeedbackRate(context: RequestContext, client: string): Promise<void> {
+  const { success } = await context.feedbackLimiter.limit({ key: `feedback:${client}` });
   if (!success) {
     throw new HttpError(
       429,
@@ -23,14 +23,14 @@ export async function checkFeedbackRate(app: App, client: string): Promise<void>
  * within COLLAPSE_WINDOW_MINUTES replaces its earlier one, so repeats count once.
  */
 export async function submitFeedback(
-  app: App,
+  context: RequestContext,
   slug: string,
   client: string,
   input: FeedbackInput,
 ): Promise<{ feedback: Feedback; created: boolean; slug: string }> {
-  const issue = await getPublishedIssue(app, slug);
-  const now = app.now();
-  const { feedback, created } = await upsertFeedback(app.db, {
+  const issue = await getPublishedIssue(context, slug);
+  const now = context.now();
+  const { feedback, created } = await upsertFeedback(context.db, {
     id: crypto.randomUUID(),
     issue_id: issue.id,
     rating: input.rating,
@@ -46,12 +46,12 @@ export async function submitFeedback(
 
 /** Per-issue summaries and a page of the latest feedback, for editors. */
 export async function feedbackReport(
-  app: App,
+  context: RequestContext,
   options: { issueId?: string; after: Cursor | null; limit: number },
 ): Promise<{ summaries: FeedbackSummary[]; feedback: Feedback[] }> {
-  if (options.issueId !== undefined && (await findIssueById(app.db, options.issueId)) === null) {
+  if (options.issueId !== undefined && (await findIssueById(context.db, options.issueId)) === null) {
     throw new HttpError(404, { name: 'not-found', detail: `No issue has the id ${options.issueId}.` });
   }
-  const [summaries, feedback] = await Promise.all([summarizeFeedback(app.db, options.issueId), listFeedback(app.db, options)]);
+  const [summaries, feedback] = await Promise.all([summarizeFeedback(context.db, options.issueId), listFeedback(context.db, options)]);
   return { summaries, feedback };
 }

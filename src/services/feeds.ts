@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { notFound } from '../http/problem';
 import { buildFeedModel, FEED_SIZE, type FeedFormat, type FeedScope } from '../render/feed-model';
 import { RENDERERS } from '../render/feeds';
@@ -17,8 +17,8 @@ export interface FeedDocument {
  * page. Archive pages are the full pages of FEED_SIZE issues in publishing order; the issues after
  * the last full page are all in the subscription feed, so the whole back catalogue is reachable.
  */
-export async function feedDocument(app: App, scope: FeedScope, format: FeedFormat): Promise<FeedDocument> {
-  const [count, lastModified] = await Promise.all([publishedCount(app.db, scope.tag), lastChange(app.db)]);
+export async function feedDocument(context: RequestContext, scope: FeedScope, format: FeedFormat): Promise<FeedDocument> {
+  const [count, lastModified] = await Promise.all([publishedCount(context.db, scope.tag), lastChange(context.db)]);
   if (scope.tag !== undefined && count === 0) throw notFound(`No published issue has the tag "${scope.tag}".`);
   const lastPage = Math.floor(count / FEED_SIZE);
   if (scope.page !== undefined && scope.page > lastPage) {
@@ -26,8 +26,8 @@ export async function feedDocument(app: App, scope: FeedScope, format: FeedForma
   }
   const issues =
     scope.page === undefined
-      ? await newestPublished(app.db, { tag: scope.tag, limit: FEED_SIZE })
-      : await archivePage(app.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE });
-  const model = buildFeedModel(app.site, scope, issues, { lastPage });
+      ? await newestPublished(context.db, { tag: scope.tag, limit: FEED_SIZE })
+      : await archivePage(context.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE });
+  const model = buildFeedModel(context.site, scope, issues, { lastPage });
   return { body: RENDERERS[format](model), lastModified, isArchive: scope.page !== undefined };
 }

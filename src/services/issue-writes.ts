@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Issue, IssueContent } from '../domain/issue';
 import { type IfMatch, versionEtag } from '../domain/preconditions';
 import type { Action } from '../domain/status';
@@ -13,8 +13,8 @@ import type { Editor } from './tokens';
 import { pingStatements } from './websub';
 
 /** Loads an issue for a write, or 404. */
-export async function loadIssue(app: App, id: string): Promise<Issue> {
-  const issue = await findIssueById(app.db, id);
+export async function loadIssue(context: RequestContext, id: string): Promise<Issue> {
+  const issue = await findIssueById(context.db, id);
   if (issue === null) throw notFound(`No issue has the id ${id}.`);
   return issue;
 }
@@ -100,7 +100,7 @@ export function conflictError(error: StorageConflict, content: Pick<IssueContent
  * the Markdown if the body changed, and writes issue, revision, tags and search row at once.
  */
 export async function commitChange(
-  app: App,
+  context: RequestContext,
   editor: Editor | null,
   current: Issue,
   change: Partial<Issue>,
@@ -108,25 +108,25 @@ export async function commitChange(
   precondition: Precondition,
 ): Promise<Issue> {
   checkPrecondition(precondition, versionEtag(current.version));
-  const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: app.now().toISOString() };
+  const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: context.now().toISOString() };
   const rendered = next.body !== current.body;
   if (rendered) next.html = renderBody(next.body);
   const visibleToReaders = current.status === 'published' || next.status === 'published';
   let version: ContentVersion | null;
   try {
-    version = await writeIssue(app.db, next, {
+    version = await writeIssue(context.db, next, {
       action,
       author: editor?.name ?? null,
       expectedVersion: current.version,
       visibleToReaders,
       affectedTags: [...new Set([...current.tags, ...next.tags])],
-      sameBatch: pingStatements(app, current, next),
+      sameBatch: pingStatements(context, current, next),
       ...(rendered ? { renderer: RENDERER_VERSION } : {}),
     });
   } catch (error) {
     if (error instanceof StorageConflict) throw conflictError(error, next);
     throw error;
   }
-  if (version !== null) announceVersion(app, version, app.bookmark());
+  if (version !== null) announceVersion(context, version, context.bookmark());
   return next;
 }

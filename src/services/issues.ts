@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Cursor } from '../domain/cursor';
 import type { Issue, IssueContent, IssueInput, IssueListItem, IssuePatch } from '../domain/issue';
 import type { IfMatch } from '../domain/preconditions';
@@ -20,7 +20,7 @@ export interface Idempotency {
 }
 
 /** Fills what an input leaves out with the site's defaults; slug and number are decided separately. */
-function contentFrom(input: IssueInput, app: App): Omit<IssueContent, 'slug' | 'number'> {
+function contentFrom(input: IssueInput, context: RequestContext): Omit<IssueContent, 'slug' | 'number'> {
   return {
     title: input.title,
     subtitle: input.subtitle,
@@ -31,17 +31,17 @@ function contentFrom(input: IssueInput, app: App): Omit<IssueContent, 'slug' | '
     authors: input.authors,
     cover_image: input.cover_image,
     canonical_url: input.canonical_url,
-    language: input.language ?? app.site.language,
+    language: input.language ?? context.site.language,
   };
 }
 
-async function replay(app: App, editor: Editor, idempotency: Idempotency): Promise<Issue | null> {
-  const record = await findIdempotencyRecord(app.db, editor.tokenId, idempotency.key);
+async function replay(context: RequestContext, editor: Editor, idempotency: Idempotency): Promise<Issue | null> {
+  const record = await findIdempotencyRecord(context.db, editor.tokenId, idempotency.key);
   if (record === null) return null;
   if (record.fingerprint !== idempotency.fingerprint) {
     throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used for a different request body.');
   }
-  return loadIssue(app, record.issue_id);
+  return loadIssue(context, record.issue_id);
 }
 
 /**
@@ -49,7 +49,7 @@ async function replay(app: App, editor: Editor, idempotency: Idempotency): Promi
  * A slug or number the editor did not choose is picked afresh if another create takes it first.
  */
 export async function createIssue(
-  app: App,
+  context: RequestContext,
   editor: Editor,
   input: IssueInput,
   idempotency: Idempotency | null,
@@ -57,16 +57,16 @@ export async function createIssue(
   requirePermission(editor, 'write-draft');
   for (let attempt = 1; ; attempt++) {
     if (idempotency !== null) {
-      const earlier = await replay(app, editor, idempotency);
+      const earlier = await replay(context, editor, idempotency);
       if (earlier !== null) return { issue: earlier, replayed: true };
     }
-    const now = app.now().toISOString();
+    const now = context.now().toISOString();
     const base = slugify(input.title);
     const issue: Issue = {
       id: crypto.randomUUID(),
-      number: input.number ?? (await nextIssueNumber(app.db)),
-      slug: input.slug ?? firstFreeSlug(base, await slugsLike(app.db, base)),
-      ...contentFrom(input, app),
+      number: input.number ?? (await nextIssueNumber(context.db)),
+      slug: input.slug ?? firstFreeSlug(base, await slugsLike(context.db, base)),
+      ...contentFrom(input, context),
       html: renderBody(input.body),
       status: 'draft',
       publish_at: null,
@@ -79,7 +79,7 @@ export async function createIssue(
       idempotency === null
         ? []
         : [
-            idempotencyInsert(app.db, {
+            idempotencyInsert(context.db, {
               token_id: editor.tokenId,
               key: idempotency.key,
               fingerprint: idempotency.fingerprint,
@@ -88,7 +88,7 @@ export async function createIssue(
             }),
           ];
     try {
-      await writeIssue(app.db, issue, {
+      await writeIssue(context.db, issue, {
         action: 'create',
         author: editor.name,
         expectedVersion: null,
@@ -100,7 +100,7 @@ export async function createIssue(
       if (!(error instanceof StorageConflict)) throw error;
       // A concurrent retry with the same key may have won the race: then this is a replay.
       if (idempotency !== null) {
-        const earlier = await replay(app, editor, idempotency);
+        const earlier = await replay(context, editor, idempotency);
         if (earlier !== null) return { issue: earlier, replayed: true };
       }
       const chosenByServer =
@@ -113,17 +113,23 @@ export async function createIssue(
 }
 
 /** Replaces an issue's content (PUT). An input without slug or number keeps the current ones. */
-export async function replaceIssue(app: App, editor: Editor, id: string, input: IssueInput, ifMatch: IfMatch): Promise<Issue> {
-  const current = await loadIssue(app, id);
-  await requireAccess(app, editor, current, 'write');
-  const change = { ...contentFrom(input, app), slug: input.slug ?? current.slug, number: input.number ?? current.number };
-  return commitChange(app, editor, current, change, 'update', { ifMatch, required: true });
+export async function replaceIssue(
+  context: RequestContext,
+  editor: Editor,
+  id: string,
+  input: IssueInput,
+  ifMatch: IfMatch,
+): Promise<Issue> {
+  const current = await loadIssue(context, id);
+  await requireAccess(context, editor, current, 'write');
+  const change = { ...contentFrom(input, context), slug: input.slug ?? current.slug, number: input.number ?? current.number };
+  return commitChange(context, editor, current, change, 'update', { ifMatch, required: true });
 }
 
 /** Applies a JSON Merge Patch (RFC 7386): absent fields stay, `null` resets an optional one. */
-export async function patchIssue(app: App, editor: Editor, id: string, patch: IssuePatch, ifMatch: IfMatch): Promise<Issue> {
-  const current = await loadIssue(app, id);
-  await requireAccess(app, editor, current, 'write');
+export async function patchIssue(context: RequestContext, editor: Editor, id: string, patch: IssuePatch, ifMatch: IfMatch): Promise<Issue> {
+  const current = await loadIssue(context, id);
+  await requireAccess(context, editor, current, 'write');
   const defaults: Partial<IssueContent> = {
     subtitle: null,
     summary: [],
@@ -132,28 +138,28 @@ export async function patchIssue(app: App, editor: Editor, id: string, patch: Is
     authors: [],
     cover_image: null,
     canonical_url: null,
-    language: app.site.language,
+    language: context.site.language,
   };
   const change: Partial<IssueContent> = {};
   for (const [key, value] of Object.entries(patch) as [keyof IssueContent, unknown][]) {
     if (value === undefined) continue;
     Object.assign(change, { [key]: value === null ? defaults[key] : value });
   }
-  return commitChange(app, editor, current, change, 'update', { ifMatch, required: true });
+  return commitChange(context, editor, current, change, 'update', { ifMatch, required: true });
 }
 
 /** One issue in any status, for editors (contributors: one they created). */
-export async function getIssue(app: App, editor: Editor, id: string): Promise<Issue> {
-  const issue = await loadIssue(app, id);
-  await requireAccess(app, editor, issue, 'read');
+export async function getIssue(context: RequestContext, editor: Editor, id: string): Promise<Issue> {
+  const issue = await loadIssue(context, id);
+  await requireAccess(context, editor, issue, 'read');
   return issue;
 }
 
 /** All issues, drafts included, most recently changed first (contributors: the ones they created). */
 export async function listAllIssues(
-  app: App,
+  context: RequestContext,
   editor: Editor,
   options: { status?: Status; after: Cursor | null; limit: number },
 ): Promise<IssueListItem[]> {
-  return listIssues(app.db, { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) });
+  return listIssues(context.db, { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) });
 }

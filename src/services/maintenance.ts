@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { pruneIdempotencyKeys } from '../storage/idempotency';
 import { reconcileVersionHint } from './content-version';
 import { publishDue } from './publishing';
@@ -10,21 +10,21 @@ import { sendDuePings } from './websub';
 const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /**
- * One run of the cron trigger, at `app.now()`: publishes scheduled issues that are due, renders
+ * One run of the cron trigger, at `context.now()`: publishes scheduled issues that are due, renders
  * again what an older renderer wrote, writes missing gram rows, pings the WebSub hub, heals KV's
  * version hint, and forgets old idempotency keys. Each step says in the log what it did.
  */
-export async function runScheduled(app: App): Promise<void> {
-  const published = await publishDue(app);
+export async function runScheduled(context: RequestContext): Promise<void> {
+  const published = await publishDue(context);
   if (published.length > 0) console.log(`published ${published.length} scheduled issue(s): ${published.join(', ')}`);
-  const rerendered = await rerenderStale(app);
+  const rerendered = await rerenderStale(context);
   if (rerendered > 0) console.log(`rendered ${rerendered} issue(s) again with the current renderer`);
-  const indexed = await indexPendingGrams(app);
+  const indexed = await indexPendingGrams(context);
   if (indexed > 0) console.log(`search: wrote the gram index rows of ${indexed} issue(s)`);
-  const pinged = await sendDuePings(app);
+  const pinged = await sendDuePings(context);
   if (pinged > 0) console.log(`websub: pinged the hub for ${pinged} feed(s)`);
   // Heals KV's version hint from D1 if a write to it was lost, late or overwritten.
-  if (await reconcileVersionHint(app)) console.log('kv: the content version hint was behind D1 and is now set right');
-  const before = new Date(app.now().getTime() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
-  app.defer(pruneIdempotencyKeys(app.db, before));
+  if (await reconcileVersionHint(context)) console.log('kv: the content version hint was behind D1 and is now set right');
+  const before = new Date(context.now().getTime() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
+  context.defer(pruneIdempotencyKeys(context.db, before));
 }

@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Issue } from '../domain/issue';
 import { type IfMatch, NO_IF_MATCH } from '../domain/preconditions';
 import { canTransition, type Status } from '../domain/status';
@@ -20,50 +20,63 @@ const HINTS: Record<Status, string> = {
 };
 
 /** Publishes now, or schedules for `at` when that is in the future (the cron trigger publishes it). */
-export async function publishIssue(app: App, editor: Editor, id: string, at: string | undefined, ifMatch: IfMatch): Promise<Issue> {
+export async function publishIssue(
+  context: RequestContext,
+  editor: Editor,
+  id: string,
+  at: string | undefined,
+  ifMatch: IfMatch,
+): Promise<Issue> {
   requirePermission(editor, 'publish');
-  const current = await loadIssue(app, id);
-  const now = app.now();
+  const current = await loadIssue(context, id);
+  const now = context.now();
   const precondition = { ifMatch, required: false };
   if (at !== undefined && Date.parse(at) > now.getTime()) {
     if (!canTransition('schedule', current.status)) throw invalidTransition(current, 'schedule', HINTS[current.status]);
-    return commitChange(app, editor, current, { status: 'scheduled', publish_at: at }, 'schedule', precondition);
+    return commitChange(context, editor, current, { status: 'scheduled', publish_at: at }, 'schedule', precondition);
   }
   if (!canTransition('publish', current.status)) throw invalidTransition(current, 'publish', HINTS[current.status]);
   const publishedAt = current.published_at ?? now.toISOString();
-  return commitChange(app, editor, current, { status: 'published', publish_at: null, published_at: publishedAt }, 'publish', precondition);
+  return commitChange(
+    context,
+    editor,
+    current,
+    { status: 'published', publish_at: null, published_at: publishedAt },
+    'publish',
+    precondition,
+  );
 }
 
 /** Takes an issue off every reader path and back to draft (also un-archives). */
-export async function unpublishIssue(app: App, editor: Editor, id: string, ifMatch: IfMatch): Promise<Issue> {
+export async function unpublishIssue(context: RequestContext, editor: Editor, id: string, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'publish');
-  const current = await loadIssue(app, id);
+  const current = await loadIssue(context, id);
   if (!canTransition('unpublish', current.status))
     throw invalidTransition(current, 'unpublish', 'it is not published, scheduled or archived.');
-  return commitChange(app, editor, current, { status: 'draft', publish_at: null }, 'unpublish', { ifMatch, required: false });
+  return commitChange(context, editor, current, { status: 'draft', publish_at: null }, 'unpublish', { ifMatch, required: false });
 }
 
 /** Archives an issue (DELETE): it leaves every reader path, and nothing of it is destroyed. */
-export async function archiveIssue(app: App, editor: Editor, id: string, ifMatch: IfMatch): Promise<Issue> {
+export async function archiveIssue(context: RequestContext, editor: Editor, id: string, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'archive');
-  const current = await loadIssue(app, id);
+  const current = await loadIssue(context, id);
   if (!canTransition('archive', current.status)) throw invalidTransition(current, 'archive', 'it is already archived.');
-  return commitChange(app, editor, current, { status: 'archived', publish_at: null }, 'archive', { ifMatch, required: true });
+  return commitChange(context, editor, current, { status: 'archived', publish_at: null }, 'archive', { ifMatch, required: true });
 }
 
 /**
  * Publishes every scheduled issue that is due; run by the cron trigger. An issue keeps its
  * scheduled time as its publish time, however late the trigger runs. Returns the ids published.
  */
-export async function publishDue(app: App): Promise<string[]> {
-  const now = app.now();
+export async function publishDue(context: RequestContext): Promise<string[]> {
+  const now = context.now();
   const published: string[] = [];
-  for (const id of await dueScheduled(app.db, now.toISOString())) {
-    const current = await findIssueById(app.db, id);
+  for (const id of await dueScheduled(context.db, now.toISOString())) {
+    const current = await findIssueById(context.db, id);
     if (current === null || current.status !== 'scheduled') continue;
     const publishedAt = current.published_at ?? current.publish_at ?? now.toISOString();
     try {
-      await commitChange(app, null, current, { status: 'published', publish_at: null, published_at: publishedAt }, 'publish', {
+      await commitChange(context, null, current, { status: 'published', publish_at: null, published_at: publishedAt }, 'publish', {
         ifMatch: NO_IF_MATCH,
         required: false,
       });

@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { SealedCursor } from '../domain/cursor';
 import type { Issue, IssueListItem } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
@@ -9,8 +9,8 @@ import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
 
 /** One published issue by slug, or 404: drafts, scheduled and archived issues do not exist here. */
-export async function getPublishedIssue(app: App, slug: string): Promise<Issue> {
-  const issue = await findPublishedBySlug(app.db, slug);
+export async function getPublishedIssue(context: RequestContext, slug: string): Promise<Issue> {
+  const issue = await findPublishedBySlug(context.db, slug);
   if (issue === null) throw notFound(`No published issue has the slug "${slug}".`);
   return issue;
 }
@@ -28,8 +28,11 @@ export interface PublishedQuery {
  * A page of published issues and the sealed cursor of the next one (null on the last): newest
  * first, by tag; with search terms, most recently published first (see searchPublished).
  */
-export async function listPublishedIssues(app: App, query: PublishedQuery): Promise<{ issues: IssueListItem[]; next: string | null }> {
-  const after = await openCursor(app, query.after);
+export async function listPublishedIssues(
+  context: RequestContext,
+  query: PublishedQuery,
+): Promise<{ issues: IssueListItem[]; next: string | null }> {
+  const after = await openCursor(context, query.after);
   // A list's cursor is a time and an id, a search's also its place in the index: one passed to the
   // other would silently start again at page 1.
   const searching = query.terms.length > 0;
@@ -45,28 +48,28 @@ export async function listPublishedIssues(app: App, query: PublishedQuery): Prom
   if (query.terms.length === 0) {
     const { items, next } = await keysetPage(
       query.limit,
-      (limit) => listPublished(app.db, { tag: query.tag, after, limit }),
-      (last) => (last.published_at ? sealCursor(app, { at: last.published_at, id: last.id }) : null),
+      (limit) => listPublished(context.db, { tag: query.tag, after, limit }),
+      (last) => (last.published_at ? sealCursor(context, { at: last.published_at, id: last.id }) : null),
     );
     return { issues: items, next };
   }
   const { items, next } = await keysetPage(
     query.limit,
-    (limit) => searchPublished(app.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit }),
-    (last) => (last.issue.published_at ? sealCursor(app, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null),
+    (limit) => searchPublished(context.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit }),
+    (last) => (last.issue.published_at ? sealCursor(context, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null),
   );
   return { issues: items.map((hit) => hit.issue), next };
 }
 
 /** Tags with their counts of published issues. */
-export async function listPublishedTags(app: App): Promise<{ name: string; count: number }[]> {
-  return tagCounts(app.db);
+export async function listPublishedTags(context: RequestContext): Promise<{ name: string; count: number }[]> {
+  return tagCounts(context.db);
 }
 
 /**
  * When anything a list shows last changed. It is the latest change to any issue, not just to the
  * listed ones, so that an issue leaving the list (unpublished) also moves it.
  */
-export async function listsLastModified(app: App): Promise<string | null> {
-  return lastChange(app.db);
+export async function listsLastModified(context: RequestContext): Promise<string | null> {
+  return lastChange(context.db);
 }

@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { StorageUnavailable } from '../domain/errors';
 import { contentEtag } from '../domain/hashing';
 import type { Representation } from '../domain/representation';
@@ -74,8 +74,9 @@ export type SkipTiers = 'edge' | 'render' | null;
 /** Where an output came from: the isolate, the location's cache, a render; or stale-if-error. */
 export type CacheTier = 'hit-isolate' | 'hit-edge' | 'miss' | 'stale-if-error';
 
-/** The full key: the deployment and settings (app.cacheScope), the content version, the request. */
-const versioned = (app: App, version: KnownVersion, key: string) => `${app.cacheScope}:${version.epoch}:${version.generation}:${key}`;
+/** The full key: the deployment and settings (context.cacheScope), the content version, the request. */
+const versioned = (context: RequestContext, version: KnownVersion, key: string) =>
+  `${context.cacheScope}:${version.epoch}:${version.generation}:${key}`;
 
 export interface CacheOptions {
   /**
@@ -88,30 +89,30 @@ export interface CacheOptions {
 /**
  * A reader output from the cache, rendered (from D1) only on a miss, with the tier it came from.
  * `route` and `identity` (the parsed values that select the output) make the cache key. `render`
- * is handed an App whose D1 session reads at least as fresh as the version being served.
+ * is handed a RequestContext whose D1 session reads at least as fresh as the version being served.
  */
 export async function cachedOutput(
-  app: App,
+  context: RequestContext,
   request: { route: string; identity: Record<string, unknown>; skip?: SkipTiers },
-  render: (app: App) => Promise<Representation>,
+  render: (context: RequestContext) => Promise<Representation>,
   options: CacheOptions = { shared: true },
 ): Promise<{ output: CachedOutput; tier: CacheTier }> {
-  const { version, confirmed } = await versionToServe(app);
-  const key = versioned(app, version, await cacheKey(request.route, request.identity));
+  const { version, confirmed } = await versionToServe(context);
+  const key = versioned(context, version, await cacheKey(request.route, request.identity));
   const skip = request.skip ?? null;
   // Unconfirmed (D1 unreachable past the bound): what is cached for that version is stale-if-error.
   const label = (tier: CacheTier): CacheTier => (confirmed ? tier : 'stale-if-error');
-  const local = skip === null ? recall(app.isolate, key) : undefined;
+  const local = skip === null ? recall(context.isolate, key) : undefined;
   if (local !== undefined) return { output: local, tier: label('hit-isolate') };
-  const stored = options.shared && skip !== 'render' ? await readEdgeOutput(app.edge, app.site.url, key).catch(() => null) : null;
+  const stored = options.shared && skip !== 'render' ? await readEdgeOutput(context.edge, context.site.url, key).catch(() => null) : null;
   if (stored !== null) {
     const entry = entryOf(stored);
-    if (skip === null) remember(app.isolate, key, entry);
+    if (skip === null) remember(context.isolate, key, entry);
     return { output: entry, tier: label('hit-edge') };
   }
   let representation: Representation;
   try {
-    representation = await render(app.at(version.bookmark ?? 'first-primary'));
+    representation = await render(context.at(version.bookmark ?? 'first-primary'));
   } catch (error) {
     if (error instanceof StorageUnavailable) console.warn(`d1 unavailable: nothing cached for ${key}`);
     throw error;
@@ -126,10 +127,10 @@ export async function cachedOutput(
   };
   const entry = entryOf(output);
   if (skip === 'render') return { output: entry, tier: 'miss' };
-  if (skip === null) remember(app.isolate, key, entry);
+  if (skip === null) remember(context.isolate, key, entry);
   if (options.shared && representation.shared !== false) {
-    app.defer(
-      storeEdgeOutput(app.edge, app.site.url, key, output).catch((error: unknown) =>
+    context.defer(
+      storeEdgeOutput(context.edge, context.site.url, key, output).catch((error: unknown) =>
         console.warn('cache: could not store an output', error),
       ),
     );

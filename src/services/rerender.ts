@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import { RENDERER_VERSION, renderMarkdown } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
 import { escapeHtml } from '../render/text';
@@ -14,9 +14,9 @@ export const RERENDER_BATCH = 25;
  * renderer now refuses is shown as escaped text rather than keep HTML written by an older rule.
  * Returns how many issues were rendered again.
  */
-export async function rerenderStale(app: App): Promise<number> {
+export async function rerenderStale(context: RequestContext): Promise<number> {
   // From the primary: a lagging replica would offer issues already rendered again.
-  const primary = app.session('first-primary');
+  const primary = context.session('first-primary');
   const stale = await staleRendered(primary.db, RENDERER_VERSION, RERENDER_BATCH);
   for (const issue of stale) {
     let html: string;
@@ -27,7 +27,7 @@ export async function rerenderStale(app: App): Promise<number> {
       html = `<pre>${escapeHtml(issue.body)}</pre>`;
     }
     const version = await storeRerendered(primary.db, { ...issue, html }, RENDERER_VERSION);
-    if (version !== null) announceVersion(app, version, primary.bookmark());
+    if (version !== null) announceVersion(context, version, primary.bookmark());
   }
   return stale.length;
 }

@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Issue } from '../domain/issue';
 import { IssueInputSchema } from '../domain/issue';
 import type { IfMatch } from '../domain/preconditions';
@@ -11,19 +11,19 @@ import { commitChange, loadIssue } from './issue-writes';
 import type { Editor } from './tokens';
 
 /** Every saved version of an issue, newest first. */
-export async function listRevisions(app: App, editor: Editor, id: string): Promise<Revision[]> {
-  await requireAccess(app, editor, await loadIssue(app, id), 'read');
-  return listStoredRevisions(app.db, id);
+export async function listRevisions(context: RequestContext, editor: Editor, id: string): Promise<Revision[]> {
+  await requireAccess(context, editor, await loadIssue(context, id), 'read');
+  return listStoredRevisions(context.db, id);
 }
 
 /**
  * Makes revision `n`'s content current again, as a new revision. The status stays as it is:
  * restoring an old text of a published issue republishes that text.
  */
-export async function restoreRevision(app: App, editor: Editor, id: string, n: number, ifMatch: IfMatch): Promise<Issue> {
+export async function restoreRevision(context: RequestContext, editor: Editor, id: string, n: number, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'restore');
-  const current = await loadIssue(app, id);
-  const revision = await findRevision(app.db, id, n);
+  const current = await loadIssue(context, id);
+  const revision = await findRevision(context.db, id, n);
   if (revision === null) throw notFound(`Issue ${id} has no revision ${n}; it has revisions 1 to ${current.version}.`);
   const { status: _status, publish_at: _publishAt, published_at: _publishedAt, ...content } = revision.snapshot;
   // A revision may predate today's checks: it passes the door a create passes (and is composed to NFC).
@@ -37,5 +37,5 @@ export async function restoreRevision(app: App, editor: Editor, id: string, n: n
     number: checked.value.number ?? content.number,
     language: checked.value.language ?? content.language,
   };
-  return commitChange(app, editor, current, restored, 'restore', { ifMatch, required: false });
+  return commitChange(context, editor, current, restored, 'restore', { ifMatch, required: false });
 }

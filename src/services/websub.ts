@@ -1,4 +1,4 @@
-import type { App } from '../config';
+import type { RequestContext } from '../config';
 import type { Issue } from '../domain/issue';
 import { FEED_FORMATS, feedUrls } from '../render/feed-model';
 import { countFailedPing, duePings, queuePings, removePing } from '../storage/websub-outbox';
@@ -34,10 +34,10 @@ async function ping(hub: string, url: string): Promise<boolean> {
 }
 
 /** Every feed an issue appears in: the site's and each of its tags', in all three formats. */
-function feedsOf(app: App, issues: Pick<Issue, 'tags'>[]): string[] {
+function feedsOf(context: RequestContext, issues: Pick<Issue, 'tags'>[]): string[] {
   const tags = new Set(issues.flatMap((issue) => issue.tags));
   const scopes = [{}, ...[...tags].map((tag) => ({ tag }))];
-  return scopes.flatMap((scope) => FEED_FORMATS.map((format) => feedUrls(app.site, scope)[format]));
+  return scopes.flatMap((scope) => FEED_FORMATS.map((format) => feedUrls(context.site, scope)[format]));
 }
 
 /** A ping that failed this many cron runs in a row is dropped (its hub is gone or refuses us). */
@@ -49,28 +49,28 @@ const MAX_PING_RUNS = 10;
  * are due once every location serves the change (PING_DELAY_MS): a hub fetches the feed as soon
  * as it is pinged, and would otherwise read the old one and not come back.
  */
-export function pingStatements(app: App, before: Issue, after: Issue): D1PreparedStatement[] {
-  if (app.site.hub === null || (before.status !== 'published' && after.status !== 'published')) return [];
-  const due = new Date(app.now().getTime() + PING_DELAY_MS).toISOString();
-  return queuePings(app.db, feedsOf(app, [before, after]), due);
+export function pingStatements(context: RequestContext, before: Issue, after: Issue): D1PreparedStatement[] {
+  if (context.site.hub === null || (before.status !== 'published' && after.status !== 'published')) return [];
+  const due = new Date(context.now().getTime() + PING_DELAY_MS).toISOString();
+  return queuePings(context.db, feedsOf(context, [before, after]), due);
 }
 
 /** The cron's part: sends the pings that are due (three tries each), and keeps the failed ones. */
-export async function sendDuePings(app: App): Promise<number> {
-  const hub = app.site.hub;
+export async function sendDuePings(context: RequestContext): Promise<number> {
+  const hub = context.site.hub;
   if (hub === null) return 0;
-  const due = await duePings(app.db, app.now().toISOString());
+  const due = await duePings(context.db, context.now().toISOString());
   let sent = 0;
   await Promise.all(
     due.map(async (queued) => {
       if (await ping(hub, queued.topic)) {
         sent++;
-        await removePing(app.db, queued);
+        await removePing(context.db, queued);
       } else if (queued.attempts + 1 >= MAX_PING_RUNS) {
         console.warn(`websub: dropping the ping for ${queued.topic} after ${MAX_PING_RUNS} failed runs`);
-        await removePing(app.db, queued);
+        await removePing(context.db, queued);
       } else {
-        await countFailedPing(app.db, queued);
+        await countFailedPing(context.db, queued);
       }
     }),
   );

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type App, appFrom } from '../../src/config';
+import { contextFrom, type RequestContext } from '../../src/config';
 import { StorageUnavailable } from '../../src/domain/errors';
 import { HttpError } from '../../src/http/problem';
 import { buildRouter } from '../../src/router';
@@ -74,11 +74,14 @@ async function serve(
 ): Promise<Response> {
   const here = world.locations[location]!;
   const ctx = createExecutionContext();
-  const app: App = { ...appFrom(envAt(world, location), ctx, start, here.edge), isolate: here.isolates[isolate]! };
-  app.at = ((at) => ({ ...appFrom(envAt(world, location), ctx, at, here.edge), isolate: here.isolates[isolate]! })) as App['at'];
+  const context: RequestContext = { ...contextFrom(envAt(world, location), ctx, start, here.edge), isolate: here.isolates[isolate]! };
+  context.at = ((at) => ({
+    ...contextFrom(envAt(world, location), ctx, at, here.edge),
+    isolate: here.isolates[isolate]!,
+  })) as RequestContext['at'];
   let response: Response;
   try {
-    response = (await router.fetch(request, app, ctx)) as Response;
+    response = (await router.fetch(request, context, ctx)) as Response;
   } catch (error) {
     if (error instanceof HttpError) response = new Response(null, { status: error.status });
     else if (error instanceof StorageUnavailable) response = new Response(null, { status: 503 });
@@ -244,7 +247,7 @@ async function cron(world: World): Promise<void> {
   const l = world.locations.findIndex((x) => !x.d1.state.down);
   if (l < 0) return;
   const ctx = createExecutionContext();
-  await reconcileVersionHint(appFrom(envAt(world, l), ctx, 'first-primary', world.locations[l]!.edge));
+  await reconcileVersionHint(contextFrom(envAt(world, l), ctx, 'first-primary', world.locations[l]!.edge));
   await waitOnExecutionContext(ctx);
 }
 
