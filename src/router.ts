@@ -1,6 +1,6 @@
 import { type IRequest, Router } from 'itty-router';
 import type { RequestContext } from './config';
-import { FeedbackInputSchema } from './domain/feedback';
+import { FeedbackFormSchema, FeedbackInputSchema } from './domain/feedback';
 import { IssuePatchSchema, PublishRequestSchema } from './domain/issue';
 import {
   ArchiveQuerySchema,
@@ -23,7 +23,7 @@ import {
   TagListSchema,
 } from './domain/responses';
 import { HttpError } from './http/problem';
-import { EDIT_ERRORS, feedDoc, html, ifMatch, issueBodies, json, type Operation, one } from './render/openapi/operation';
+import { EDIT_ERRORS, feedDoc, html, ifMatch, issueBodies, json, one } from './render/openapi/operation';
 import * as admin from './routes/admin-issues';
 import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
@@ -32,23 +32,11 @@ import * as feeds from './routes/feeds';
 import * as pages from './routes/pages';
 import { describeProblem } from './routes/problems';
 import * as publicApi from './routes/public-api';
+import { checked, type Handler, type Route, route } from './routes/route';
 import { staticFile } from './routes/static-files';
 
-export type Handler = (request: IRequest, context: RequestContext, ctx: ExecutionContext) => Promise<Response>;
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** A route: its method and path (itty-router's `:param`s), its handler, and what the API document says of it. */
-export interface Route {
-  method: Method;
-  path: string;
-  handler: Handler;
-  doc: Operation;
-}
-
-const route = (method: Method, path: string, handler: Handler, doc: Operation): Route => ({ method, path, handler, doc });
-
 /** The three feeds of a scope (the site's, or one tag's at `/tags/:tag`). */
-function feedRoutes(base: string, handlers: { rss: Handler; atom: Handler; json: Handler }): Route[] {
+function feedRoutes(base: string, handlers: Record<'rss' | 'atom' | 'json', Handler<ReturnType<typeof feedDoc>>>): Route[] {
   const perTag = base !== '';
   return [
     route('GET', `${base}/feed.xml`, handlers.rss, feedDoc(perTag, 'RSS 2.0', 'application/rss+xml')),
@@ -58,7 +46,8 @@ function feedRoutes(base: string, handlers: { rss: Handler; atom: Handler; json:
 }
 
 /**
- * Every route Masthead serves, declared once: the router, its 405 answers and the API document
+ * Every route Masthead serves, declared once: the router, its 405 answers, the checks made before
+ * a handler runs (token and role, query, body; see routes/route.ts) and the API document
  * (/api/v1/openapi.json, rendered at /docs) are all built from this table.
  */
 export const ROUTES: readonly Route[] = [
@@ -136,7 +125,7 @@ export const ROUTES: readonly Route[] = [
     description:
       'JSON answers 201 (200 when it replaces the same client’s feedback of the last 10 minutes); an HTML form post is answered with a 303 back to a thank-you. 5 a minute per client.',
     tag: 'Feedback',
-    body: { 'application/json': FeedbackInputSchema, 'application/x-www-form-urlencoded': FeedbackInputSchema },
+    body: { 'application/json': FeedbackInputSchema, 'application/x-www-form-urlencoded': FeedbackFormSchema },
     bodyRequired: true,
     responses: {
       201: { description: 'Recorded', content: json(FeedbackSchema) },
@@ -184,7 +173,7 @@ export const ROUTES: readonly Route[] = [
     summary: 'Change some fields (JSON Merge Patch)',
     tag: 'Editors',
     role: 'contributor',
-    body: { 'application/merge-patch+json': IssuePatchSchema },
+    body: { 'application/merge-patch+json': IssuePatchSchema, 'application/json': IssuePatchSchema },
     bodyRequired: true,
     headers: [ifMatch(true)],
     responses: one('The new version'),
@@ -243,7 +232,7 @@ export const ROUTES: readonly Route[] = [
     },
     errors: [401, 403, 404],
   }),
-  route('GET', '/api/v1/openapi.json', (request, context, ctx) => apiDocs.openApi(request, context, ctx, ROUTES), {
+  route('GET', '/api/v1/openapi.json', (request, context) => apiDocs.openApi(request, context, ROUTES), {
     summary: 'This document',
     tag: 'Readers',
     responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { text: 'OpenAPI 3.1 document' } } } },
@@ -271,7 +260,7 @@ function allowed(path: string): string {
 
 export function buildRouter() {
   const router = Router<IRequest, [RequestContext, ExecutionContext]>();
-  for (const { method, path, handler } of ROUTES) router[method.toLowerCase() as 'get'](path, handler);
+  for (const r of ROUTES) router[r.method.toLowerCase() as 'get'](r.path, checked(r));
   for (const path of new Set(ROUTES.map((r) => r.path))) {
     router.all(path, () => {
       throw new HttpError(405, { name: 'method-not-allowed', detail: `${path} answers ${allowed(path)}.` }, { Allow: allowed(path) });

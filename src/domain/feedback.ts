@@ -7,14 +7,16 @@ export const COMMENT_MAX_LENGTH = 2000;
 /** Optional text fields: an empty string (an untouched form field) counts as absent. */
 const emptyAsNull = (value: string) => (value.trim() === '' ? null : value.trim());
 
-/** A reader's feedback: a 1–5 rating, an optional comment and an optional address for an answer. */
-export const FeedbackInputSchema = strictObject({
-  rating: v.pipe(
-    v.number('must be a number from 1 to 5'),
-    v.integer('must be a whole number from 1 to 5'),
-    v.minValue(1, 'must be a whole number from 1 to 5'),
-    v.maxValue(5, 'must be a whole number from 1 to 5'),
-  ),
+const RATING_MESSAGE = 'must be a whole number from 1 to 5';
+const rating = v.pipe(
+  v.number('must be a number from 1 to 5'),
+  v.integer(RATING_MESSAGE),
+  v.minValue(1, RATING_MESSAGE),
+  v.maxValue(5, RATING_MESSAGE),
+);
+
+const FEEDBACK_FIELDS = {
+  rating,
   comment: v.optional(
     v.nullable(
       v.pipe(
@@ -36,6 +38,24 @@ export const FeedbackInputSchema = strictObject({
     ),
     null,
   ),
+};
+
+/** A reader's feedback: a 1–5 rating, an optional comment and an optional address for an answer. */
+export const FeedbackInputSchema = strictObject(FEEDBACK_FIELDS);
+
+/**
+ * The same, posted by an HTML form: every field is text (the rating a digit), and our own forms add
+ * `from` (page or embed), which says where the thank-you goes.
+ */
+export const FeedbackFormSchema = strictObject({
+  ...FEEDBACK_FIELDS,
+  rating: v.pipe(
+    v.string('must be a number from 1 to 5'),
+    v.regex(/^\d{1,2}$/, 'must be a number from 1 to 5'),
+    v.transform(Number),
+    rating,
+  ),
+  from: v.optional(v.string('must be a string')),
 });
 export type FeedbackInput = v.InferOutput<typeof FeedbackInputSchema>;
 

@@ -27,14 +27,17 @@ const LOWEST_ROLE = {
   'read-any': 'editor',
   publish: 'editor',
   restore: 'editor',
-  'read-feedback': 'editor',
   archive: 'admin',
-  'manage-tokens': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof LOWEST_ROLE;
 
+/** Whether `role` is `lowest` or above it. */
+export function roleAtLeast(role: Role, lowest: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(lowest);
+}
+
 export function roleAllows(role: Role, permission: Permission): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(LOWEST_ROLE[permission]);
+  return roleAtLeast(role, LOWEST_ROLE[permission]);
 }
 
 export function lowestRoleFor(permission: Permission): Role {

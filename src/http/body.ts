@@ -151,11 +151,3 @@ function repeatedKeys(text: string): FieldError[] {
   );
   return errors;
 }
-
-/** Reads an optional JSON object body: an empty body is `{}`. */
-export async function readOptionalJson(request: Request): Promise<Record<string, unknown>> {
-  const hasBody = request.headers.has('Content-Type') || Number(request.headers.get('Content-Length') ?? 0) > 0;
-  if (!hasBody) return {};
-  const { text } = await readText(request, ['application/json']);
-  return text.trim() === '' ? {} : parseJsonObject(text);
-}

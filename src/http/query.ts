@@ -21,10 +21,3 @@ export function parseQuery<S extends v.GenericSchema>(request: Request, schema: 
   if (errors.length > 0 || !result.ok) throw invalidInput(errors, 'The query string has invalid parameters.');
   return result.value;
 }
-
-/** The body checked against `schema`, or a 400 with one error per bad field. */
-export function parseBody<S extends v.GenericSchema>(input: unknown, schema: S): v.InferOutput<S> {
-  const result = parse(schema, input);
-  if (!result.ok) throw invalidInput(result.errors);
-  return result.value;
-}

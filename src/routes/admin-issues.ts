@@ -2,40 +2,28 @@ import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { encodeCursor } from '../domain/cursor';
-import { parseFrontMatter } from '../domain/front-matter';
 import { sha256Hex } from '../domain/hashing';
-import { type Issue, IssueInputSchema, IssuePatchSchema, PublishRequestSchema } from '../domain/issue';
+import type { Issue, IssueInput, IssuePatchSchema, PublishRequestSchema } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
 import { versionEtag } from '../domain/preconditions';
-import { EditorListQuerySchema } from '../domain/queries';
-import { parseJsonObject, readOptionalJson, readText } from '../http/body';
+import type { EditorListQuerySchema } from '../domain/queries';
+import type { RequestText } from '../http/body';
 import { parseIfMatch } from '../http/conditional';
 import { invalidInput, notFound } from '../http/problem';
-import { parseBody, parseQuery } from '../http/query';
 import { json } from '../http/respond';
 import { editorIssue, revisionJson } from '../render/issue-json';
 import { createIssue, getIssue, type Idempotency, listAllIssues, patchIssue, replaceIssue } from '../services/issues';
 import { archiveIssue, publishIssue, unpublishIssue } from '../services/publishing';
 import { listRevisions, restoreRevision } from '../services/revisions';
-import { requireEditor } from './auth';
+import type { Editor } from '../services/tokens';
 import { idParam } from './params';
 
-const ISSUE_TYPES = ['application/json', 'text/markdown'];
-const PATCH_TYPES = ['application/merge-patch+json', 'application/json'];
-
-/** Decodes an issue document: JSON, or YAML front matter + Markdown; then the schema checks it. */
-async function readIssueInput(request: Request) {
-  const { mediaType, text } = await readText(request, ISSUE_TYPES);
-  let fields: Record<string, unknown>;
-  if (mediaType === 'text/markdown') {
-    const parsed = parseFrontMatter(text);
-    if (!parsed.ok) throw invalidInput(parsed.errors, 'The Markdown document’s front matter is not valid.');
-    fields = parsed.fields;
-  } else {
-    fields = parseJsonObject(text);
-  }
-  return { input: parseBody(fields, IssueInputSchema), fingerprintSource: `${mediaType}\n${text}` };
-}
+/** What the router hands these handlers (src/router.ts declares each route's role, query and body). */
+type Editing = { editor: Editor };
+type WithIssue = Editing & { body: IssueInput; received: RequestText | null };
+type WithPatch = Editing & { body: v.InferOutput<typeof IssuePatchSchema> };
+type WithPublish = Editing & { body: v.InferOutput<typeof PublishRequestSchema> };
+type ListInput = Editing & { query: v.InferOutput<typeof EditorListQuerySchema> };
 
 function idempotencyKey(request: Request): string | null {
   const key = request.headers.get('Idempotency-Key');
@@ -53,21 +41,18 @@ function issueResponse(context: RequestContext, issue: Issue, status = 200, head
   return json(editorIssue(context.site, issue), { status, policy: 'editor', headers: { ETag: versionEtag(issue.version), ...headers } });
 }
 
-export async function create(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function create(request: IRequest, context: RequestContext, { editor, body, received }: WithIssue): Promise<Response> {
   const key = idempotencyKey(request);
-  const { input, fingerprintSource } = await readIssueInput(request);
-  const idempotency: Idempotency | null = key === null ? null : { key, fingerprint: await sha256Hex(fingerprintSource) };
-  const { issue, replayed } = await createIssue(context, editor, input, idempotency);
+  const idempotency: Idempotency | null =
+    key === null || received === null ? null : { key, fingerprint: await sha256Hex(`${received.mediaType}\n${received.text}`) };
+  const { issue, replayed } = await createIssue(context, editor, body, idempotency);
   return issueResponse(context, issue, 201, {
     Location: `/api/v1/admin/issues/${issue.id}`,
     ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
   });
 }
 
-export async function list(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
-  const query = parseQuery(request, EditorListQuerySchema);
+export async function list(_request: IRequest, context: RequestContext, { editor, query }: ListInput): Promise<Response> {
   const { items, next } = await keysetPage(
     query.limit,
     (limit) => listAllIssues(context, editor, { status: query.status, after: query.cursor ?? null, limit }),
@@ -76,53 +61,42 @@ export async function list(request: IRequest, context: RequestContext): Promise<
   return json({ issues: items.map((issue) => editorIssue(context.site, issue)), next_cursor: next }, { policy: 'editor' });
 }
 
-export async function read(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function read(request: IRequest, context: RequestContext, { editor }: Editing): Promise<Response> {
   return issueResponse(context, await getIssue(context, editor, idParam(request)));
 }
 
-export async function replace(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function replace(request: IRequest, context: RequestContext, { editor, body }: WithIssue): Promise<Response> {
   const id = idParam(request);
-  const { input } = await readIssueInput(request);
-  return issueResponse(context, await replaceIssue(context, editor, id, input, parseIfMatch(request.headers.get('If-Match'))));
+  return issueResponse(context, await replaceIssue(context, editor, id, body, parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function patch(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function patch(request: IRequest, context: RequestContext, { editor, body }: WithPatch): Promise<Response> {
   const id = idParam(request);
-  const { text } = await readText(request, PATCH_TYPES);
-  const changes = parseBody(parseJsonObject(text), IssuePatchSchema);
-  return issueResponse(context, await patchIssue(context, editor, id, changes, parseIfMatch(request.headers.get('If-Match'))));
+  return issueResponse(context, await patchIssue(context, editor, id, body, parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function archive(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function archive(request: IRequest, context: RequestContext, { editor }: Editing): Promise<Response> {
   return issueResponse(context, await archiveIssue(context, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function publish(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function publish(request: IRequest, context: RequestContext, { editor, body }: WithPublish): Promise<Response> {
   const id = idParam(request);
-  const { at } = parseBody(await readOptionalJson(request), PublishRequestSchema);
+  const { at } = body;
   return issueResponse(context, await publishIssue(context, editor, id, at, parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function unpublish(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function unpublish(request: IRequest, context: RequestContext, { editor }: Editing): Promise<Response> {
   return issueResponse(context, await unpublishIssue(context, editor, idParam(request), parseIfMatch(request.headers.get('If-Match'))));
 }
 
-export async function revisions(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function revisions(request: IRequest, context: RequestContext, { editor }: Editing): Promise<Response> {
   const list = await listRevisions(context, editor, idParam(request));
   return json({ revisions: list.map(revisionJson) }, { policy: 'editor' });
 }
 
 const RevisionNumber = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
 
-export async function restore(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
+export async function restore(request: IRequest, context: RequestContext, { editor }: Editing): Promise<Response> {
   const id = idParam(request);
   const n = v.safeParse(RevisionNumber, request.params.n ?? '');
   if (!n.success) throw notFound(`Revision numbers are whole numbers from 1.`);

@@ -6,12 +6,7 @@ import { html } from '../render/html';
 import { type DocumentedRoute, openApiDocument } from '../render/openapi/document';
 
 /** `GET /api/v1/openapi.json`: built once per isolate from the route table and its schemas. */
-export async function openApi(
-  request: IRequest,
-  context: RequestContext,
-  _ctx: ExecutionContext,
-  routes: readonly DocumentedRoute[],
-): Promise<Response> {
+export async function openApi(request: IRequest, context: RequestContext, routes: readonly DocumentedRoute[]): Promise<Response> {
   return staticResponse(request, `openapi ${context.site.url}`, () => ({
     body: JSON.stringify(openApiDocument(context.site, routes)),
     contentType: 'application/json; charset=utf-8',

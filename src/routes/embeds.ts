@@ -1,9 +1,9 @@
 import type { IRequest } from 'itty-router';
+import type * as v from 'valibot';
 import type { RequestContext } from '../config';
-import { EmbedQuerySchema, OEmbedQuerySchema } from '../domain/queries';
+import type { EmbedQuerySchema, OEmbedQuerySchema } from '../domain/queries';
 import { slugFromPath } from '../domain/slug';
 import { HttpError, notFound } from '../http/problem';
-import { parseQuery } from '../http/query';
 import { staticResponse } from '../http/respond';
 import { oembedFor, oembedSize, oembedXml } from '../render/oembed';
 import { PARTNER_SCRIPT } from '../render/pages/assets';
@@ -15,8 +15,11 @@ import { serveCached } from './cached';
 import { slugParam } from './params';
 
 /** `GET /embed/{slug}`: the issue for a partner's iframe; only partner origins may frame it. */
-export async function embed(request: IRequest, context: RequestContext): Promise<Response> {
-  const query = parseQuery(request, EmbedQuerySchema);
+export async function embed(
+  request: IRequest,
+  context: RequestContext,
+  { query }: { query: v.InferOutput<typeof EmbedQuerySchema> },
+): Promise<Response> {
   const slug = slugParam(request);
   return serveCached(request, context, { slug, ...query }, async (context) => {
     const issue = await getPublishedIssue(context, slug);
@@ -53,8 +56,11 @@ function slugOfPageUrl(context: RequestContext, value: string): string | null {
 }
 
 /** `GET /oembed`: oEmbed 1.0 for issue page URLs, in JSON or XML. */
-export async function oembed(request: IRequest, context: RequestContext): Promise<Response> {
-  const query = parseQuery(request, OEmbedQuerySchema);
+export async function oembed(
+  request: IRequest,
+  context: RequestContext,
+  { query }: { query: v.InferOutput<typeof OEmbedQuerySchema> },
+): Promise<Response> {
   if (query.format !== 'json' && query.format !== 'xml') {
     throw new HttpError(501, { name: 'not-implemented', detail: 'The oEmbed formats here are json and xml.' });
   }

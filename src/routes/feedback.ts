@@ -1,43 +1,32 @@
 import type { IRequest } from 'itty-router';
+import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { encodeCursor } from '../domain/cursor';
-import { FeedbackInputSchema } from '../domain/feedback';
+import type { FeedbackFormSchema, FeedbackInput } from '../domain/feedback';
 import { keysetPage } from '../domain/pages';
-import { FeedbackReportQuerySchema } from '../domain/queries';
-import { parseJsonObject, readText } from '../http/body';
+import type { FeedbackReportQuerySchema } from '../domain/queries';
 import { clientAddress } from '../http/client';
-import { parseBody, parseQuery } from '../http/query';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
-import { requirePermission } from '../services/access';
 import { clientHash } from '../services/clients';
 import { checkFeedbackRate, feedbackReport, submitFeedback } from '../services/feedback';
-import { requireEditor } from './auth';
 import { slugParam } from './params';
-
-const FORM = 'application/x-www-form-urlencoded';
-
-/** A form post's fields as the JSON schema expects them: the rating as a number, `from` apart. */
-function fromForm(text: string): { fields: Record<string, unknown>; from: string | null } {
-  const form = new URLSearchParams(text);
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of form) if (key !== 'from') fields[key] = key === 'rating' && /^\d{1,2}$/.test(value) ? Number(value) : value;
-  return { fields, from: form.get('from') };
-}
 
 /**
  * `POST /api/v1/issues/{slug}/feedback`: JSON (201, or 200 when it replaces the same client's
  * feedback of the last minutes), or an HTML form post, answered with a redirect back to a thank-you.
  */
-export async function submit(request: IRequest, context: RequestContext): Promise<Response> {
+export async function submit(
+  request: IRequest,
+  context: RequestContext,
+  { body }: { body: FeedbackInput | v.InferOutput<typeof FeedbackFormSchema> },
+): Promise<Response> {
   const slug = slugParam(request);
   const client = await clientHash(context, clientAddress(request));
   await checkFeedbackRate(context, client);
-  const { mediaType, text } = await readText(request, ['application/json', FORM]);
-  const { fields, from } = mediaType === FORM ? fromForm(text) : { fields: parseJsonObject(text), from: null };
-  const input = parseBody(fields, FeedbackInputSchema);
+  const { from, ...input } = { from: undefined, ...body };
   const result = await submitFeedback(context, slug, client, input);
-  if (from !== null) {
+  if (from !== undefined) {
     const back =
       from === 'embed'
         ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks`
@@ -51,10 +40,11 @@ export async function submit(request: IRequest, context: RequestContext): Promis
 const CSV_COLUMNS = ['id', 'issue_id', 'rating', 'comment', 'email', 'created_at', 'updated_at'] as const;
 
 /** `GET /api/v1/admin/feedback?issue=&cursor=&limit=&format=json|csv`: readers' feedback for editors. */
-export async function report(request: IRequest, context: RequestContext): Promise<Response> {
-  const editor = await requireEditor(request, context);
-  requirePermission(editor, 'read-feedback');
-  const query = parseQuery(request, FeedbackReportQuerySchema);
+export async function report(
+  request: IRequest,
+  context: RequestContext,
+  { query }: { query: v.InferOutput<typeof FeedbackReportQuerySchema> },
+): Promise<Response> {
   const limit = query.limit ?? (query.format === 'csv' ? 5000 : 50);
   let summaries: Awaited<ReturnType<typeof feedbackReport>>['summaries'] = [];
   const { items: page, next } = await keysetPage(

@@ -1,7 +1,7 @@
 import type { IRequest } from 'itty-router';
+import type * as v from 'valibot';
 import type { RequestContext } from '../config';
-import { FeedQuerySchema } from '../domain/queries';
-import { parseQuery } from '../http/query';
+import type { FeedQuerySchema } from '../domain/queries';
 import { type FeedFormat, type FeedScope, feedUrls } from '../render/feed-model';
 import { FEED_CONTENT_TYPES } from '../render/feeds';
 import { feedDocument } from '../services/feeds';
@@ -10,8 +10,11 @@ import { tagParam } from './params';
 
 /** Serves one feed format, site-wide or for the `:tag` in the path. */
 function feedRoute(format: FeedFormat, perTag: boolean) {
-  return async (request: IRequest, context: RequestContext): Promise<Response> => {
-    const { archive } = parseQuery(request, FeedQuerySchema);
+  return async (
+    request: IRequest,
+    context: RequestContext,
+    { query: { archive } }: { query: v.InferOutput<typeof FeedQuerySchema> },
+  ): Promise<Response> => {
     const scope: FeedScope = { ...(perTag ? { tag: tagParam(request) } : {}), ...(archive === undefined ? {} : { page: archive }) };
     const self = feedUrls(context.site, scope)[format];
     // WebSub discovery (§4): the hub and the topic URL, as Link headers too.

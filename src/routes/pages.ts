@@ -1,10 +1,10 @@
 import type { IRequest } from 'itty-router';
+import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
-import { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
+import type { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
 import { notFound } from '../http/problem';
-import { parseQuery } from '../http/query';
 import { renderArchivePage } from '../render/pages/archive-page';
 import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
@@ -27,8 +27,14 @@ async function htmlRepresentation(body: string, lastModified: string | null): Pr
   };
 }
 
-async function archive(request: IRequest, context: RequestContext, tag: string | undefined): Promise<Response> {
-  const { cursor } = parseQuery(request, ArchiveQuerySchema);
+type ArchiveInput = { query: v.InferOutput<typeof ArchiveQuerySchema> };
+
+async function archive(
+  request: IRequest,
+  context: RequestContext,
+  tag: string | undefined,
+  { cursor }: ArchiveInput['query'],
+): Promise<Response> {
   return serveCached(request, context, { tag, cursor: sealedCursorKey(cursor) }, async (context) => {
     const [{ issues, next }, lastModified] = await Promise.all([
       listPublishedIssues(context, { tag, terms: [], after: cursor, limit: ARCHIVE_PAGE_SIZE }),
@@ -43,18 +49,21 @@ async function archive(request: IRequest, context: RequestContext, tag: string |
 }
 
 /** `GET /`: the archive of published issues. */
-export function home(request: IRequest, context: RequestContext): Promise<Response> {
-  return archive(request, context, undefined);
+export function home(request: IRequest, context: RequestContext, { query }: ArchiveInput): Promise<Response> {
+  return archive(request, context, undefined, query);
 }
 
 /** `GET /tags/{tag}`: one tag's archive. */
-export function tagArchive(request: IRequest, context: RequestContext): Promise<Response> {
-  return archive(request, context, tagParam(request));
+export function tagArchive(request: IRequest, context: RequestContext, { query }: ArchiveInput): Promise<Response> {
+  return archive(request, context, tagParam(request), query);
 }
 
 /** `GET /issues/{slug}`: one published issue, with the feedback form. */
-export async function issuePage(request: IRequest, context: RequestContext): Promise<Response> {
-  const { feedback } = parseQuery(request, FeedbackStateSchema);
+export async function issuePage(
+  request: IRequest,
+  context: RequestContext,
+  { query: { feedback } }: { query: v.InferOutput<typeof FeedbackStateSchema> },
+): Promise<Response> {
   const slug = slugParam(request);
   return serveCached(request, context, { slug, feedback }, async (context) => {
     const issue = await getPublishedIssue(context, slug);

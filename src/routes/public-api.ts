@@ -1,8 +1,8 @@
 import type { IRequest } from 'itty-router';
+import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
-import { PublicListQuerySchema } from '../domain/queries';
-import { parseQuery } from '../http/query';
+import type { PublicListQuerySchema } from '../domain/queries';
 import { jsonRepresentation } from '../http/respond';
 import { publicIssue } from '../render/issue-json';
 import { tagUrl } from '../render/urls';
@@ -11,8 +11,11 @@ import { serveCached } from './cached';
 import { slugParam } from './params';
 
 /** `GET /api/v1/issues`: published issues, newest first, by tag and search, a cursor per page. */
-export async function listIssues(request: IRequest, context: RequestContext): Promise<Response> {
-  const query = parseQuery(request, PublicListQuerySchema);
+export async function listIssues(
+  request: IRequest,
+  context: RequestContext,
+  { query }: { query: v.InferOutput<typeof PublicListQuerySchema> },
+): Promise<Response> {
   const terms = query.q ?? [];
   const identity = { ...query, cursor: sealedCursorKey(query.cursor) };
   // Searches are as many as readers can type: they stay in the isolate and cost no KV write.

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../config';
 import type { Issue } from '../domain/issue';
-import { lowestRoleFor, type Permission, roleAllows } from '../domain/status';
+import { lowestRoleFor, type Permission, type Role, roleAllows, roleAtLeast } from '../domain/status';
 import { forbidden } from '../http/problem';
 import { creatorOf } from '../storage/revisions';
 import type { Editor } from './tokens';
@@ -9,9 +9,12 @@ import type { Editor } from './tokens';
 
 /** Refuses (403) an editor whose role is below the permission's. */
 export function requirePermission(editor: Editor, permission: Permission): void {
-  if (!roleAllows(editor.role, permission)) {
-    throw forbidden(`This needs the ${lowestRoleFor(permission)} role; the token's role is ${editor.role}.`);
-  }
+  requireRole(editor, lowestRoleFor(permission));
+}
+
+/** Refuses (403) an editor whose role is below `lowest`: what a route declares it needs. */
+export function requireRole(editor: Editor, lowest: Role): void {
+  if (!roleAtLeast(editor.role, lowest)) throw forbidden(`This needs the ${lowest} role; the token's role is ${editor.role}.`);
 }
 
 /**

@@ -25,7 +25,7 @@ export interface Operation {
   errors: number[];
 }
 
-export const json = (schema: v.GenericSchema) => ({ 'application/json': schema });
+export const json = <S extends v.GenericSchema>(schema: S) => ({ 'application/json': schema });
 export const html = { 'text/html': { text: 'An HTML document' } };
 export const feeds = (type: string) => ({ [type]: { text: 'A feed document' } });
 export const ifMatch = (required: boolean) => ({
@@ -38,7 +38,7 @@ export const one = (description: string) => ({ 200: { description, content: json
 export const EDIT_ERRORS = [401, 403, 404, 409, 412, 413, 415];
 
 /** The description of one feed: RSS, Atom or JSON Feed, of the site or of one tag. */
-export function feedDoc(perTag: boolean, format: string, type: string): Operation {
+export function feedDoc(perTag: boolean, format: string, type: string) {
   const what = perTag ? "one tag's" : "the site's";
   return {
     summary: `${format} of ${what} newest issues`,
@@ -47,5 +47,5 @@ export function feedDoc(perTag: boolean, format: string, type: string): Operatio
     query: FeedQuerySchema,
     responses: { 200: { description: `${format} document`, content: feeds(type) }, 304: { description: 'Not modified' } },
     errors: [404],
-  };
+  } satisfies Operation;
 }
