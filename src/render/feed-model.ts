@@ -1,6 +1,7 @@
 import type { Issue } from '../domain/issue';
 import type { Site } from '../domain/site';
-import { absoluteUrls, summaryLine, xmlSafe } from './text';
+import { sanitizeHtml } from './sanitize';
+import { summaryLine, xmlSafe } from './text';
 import { archiveUrl, issueUrl, tagUrl } from './urls';
 
 /** Issues per feed document: the subscription feeds and each RFC 5005 archive page. */
@@ -68,7 +69,7 @@ function entryOf(site: Site, issue: Issue): FeedEntry {
     title: xmlSafe(issue.title),
     url,
     summary: xmlSafe(summary),
-    html: xmlSafe(absoluteUrls(issue.html, url)),
+    html: xmlSafe(sanitizeHtml(issue.html, { base: url })),
     authors: issue.authors.map((a) => ({ name: xmlSafe(a.name), url: a.url })),
     tags: issue.tags,
     image: issue.cover_image,

@@ -91,13 +91,45 @@ function keptValue(name: string, value: string): string | null {
   }
 }
 
-function openTag(tag: string, attributes: Record<string, string>, allowed: ReadonlySet<string>): string {
-  let markup = `<${tag}`;
+/**
+ * How sanitized HTML is written for a place away from the issue page: the stored HTML is written
+ * once with the defaults, and feeds and embeds sanitize it again with their own policy.
+ */
+export interface OutputPolicy {
+  /** Resolves relative `href`, `src` and `cite` against this URL (feeds and embeds are read elsewhere). */
+  base?: string;
+  /** `links`: each image becomes a link to it, its alt text the label (embeds make no request of their own). */
+  images?: 'keep' | 'links';
+}
+
+const URL_ATTRIBUTES = new Set(['href', 'src', 'cite']);
+
+/** A URL attribute's (decoded) value, absolute against `base` when it is relative; fragments and empty values stay. */
+function resolved(value: string, base: string | undefined): string {
+  if (base === undefined || value === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(value)) return value;
+  return URL.canParse(value, base) ? new URL(value, base).href : value;
+}
+
+/** The attributes of an allowed tag that survive, decoded and judged (and resolved, by the policy). */
+function keptAttributes(attributes: Record<string, string>, allowed: ReadonlySet<string>, policy: OutputPolicy): Map<string, string> {
+  const kept = new Map<string, string>();
   for (const [name, value] of Object.entries(attributes)) {
     if (!allowed.has(name)) continue;
-    const kept = keptValue(name, value);
-    if (kept !== null) markup += ` ${name}="${escapeDecoded(kept)}"`;
+    const judged = keptValue(name, value);
+    if (judged !== null) kept.set(name, URL_ATTRIBUTES.has(name) ? resolved(judged, policy.base) : judged);
   }
+  return kept;
+}
+
+function openTag(tag: string, attributes: Record<string, string>, allowed: ReadonlySet<string>, policy: OutputPolicy): string {
+  const kept = keptAttributes(attributes, allowed, policy);
+  if (tag === 'img' && policy.images === 'links') {
+    const src = kept.get('src');
+    if (src === undefined) return '';
+    return `<a href="${escapeDecoded(src)}">🖼 ${escapeDecoded(kept.get('alt') || '이미지')}</a>`;
+  }
+  let markup = `<${tag}`;
+  for (const [name, value] of kept) markup += ` ${name}="${escapeDecoded(value)}"`;
   return `${markup}>`;
 }
 
@@ -138,11 +170,12 @@ class LimitCounter {
 }
 
 /**
- * Sanitized HTML: allowed tags and attributes only, every element closed, no comments. Throws
+ * Sanitized HTML: allowed tags and attributes only, every element closed, no comments, written by
+ * `policy` (by default as the issue page shows it). Sanitizing its own output again changes nothing. Throws
  * MarkupLimitError past MARKUP_LIMITS: the parser's own work per element grows with the depth of
  * its stack, and js-xss's grew with the square of the attributes on a tag.
  */
-export function sanitizeHtml(html: string): string {
+export function sanitizeHtml(html: string, policy: OutputPolicy = {}): string {
   const out: string[] = [];
   const limits = new LimitCounter();
   // Above zero while inside an element that is dropped with its content.
@@ -161,7 +194,7 @@ export function sanitizeHtml(html: string): string {
         if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) dropping++;
         else {
           const allowed = ALLOWED.get(tag);
-          if (allowed !== undefined) out.push(openTag(tag, attributes, allowed));
+          if (allowed !== undefined) out.push(openTag(tag, attributes, allowed, policy));
         }
       },
       ontext(text) {

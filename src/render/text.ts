@@ -1,4 +1,3 @@
-import { decodeHTMLAttribute } from 'entities';
 /** Escapes text for HTML and XML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -10,20 +9,6 @@ export function escapeHtml(text: string): string {
  */
 export function xmlSafe(text: string): string {
   return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-}
-
-/**
- * Makes every `href` and `src` in sanitized HTML absolute against `base`, for feeds and embeds
- * that are read away from the site. The sanitizer writes every attribute as name="value", which is
- * what the pattern relies on.
- */
-export function absoluteUrls(html: string, base: string): string {
-  return html.replace(/(\s(?:href|src|cite))="([^"]*)"/g, (whole, attribute: string, value: string) => {
-    // The value as the browser reads it (every character reference decoded, once), then resolved.
-    const decoded = decodeHTMLAttribute(value);
-    if (decoded === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(decoded)) return whole;
-    return URL.canParse(decoded, base) ? `${attribute}="${escapeHtml(new URL(decoded, base).href)}"` : whole;
-  });
 }
 
 /** An issue in one line of plain text: its subtitle and summary points, or '' when it has neither. */

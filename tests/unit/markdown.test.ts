@@ -261,6 +261,42 @@ describe('the sanitizer, for any body', () => {
   });
 });
 
+describe('output policies (feeds and embeds sanitize the stored HTML again, for where they are read)', () => {
+  const base = 'https://news.example/issues/a-b';
+
+  it('resolves relative URLs as the browser decodes them, and keeps fragments and absolute URLs', () => {
+    const html = sanitizeHtml(
+      '<p><a href="&#x2F;x?a=1&amp;b=2">x</a> <a href="#top">t</a> <a href="https://o.example/">o</a> <img src="img/c.png" alt="c"></p>',
+      {
+        base,
+      },
+    );
+    expect(html).toBe(
+      '<p><a href="https://news.example/x?a=1&amp;b=2">x</a> <a href="#top">t</a> <a href="https://o.example/">o</a> <img src="https://news.example/issues/img/c.png" alt="c"></p>',
+    );
+  });
+
+  it('writes images as links labelled by their alt text, escaped once, and drops one without a safe source', () => {
+    const html = sanitizeHtml('<img src="/a.png" alt="&quot;&lt;b&gt;&quot;"><img src="javascript:alert(1)" alt="x"><img src="/b.png">', {
+      base,
+      images: 'links',
+    });
+    expect(html).toBe('<a href="https://news.example/a.png">🖼 &quot;&lt;b&gt;&quot;</a><a href="https://news.example/b.png">🖼 이미지</a>');
+  });
+
+  it('for any body: no image, no violation, and no relative URL left', () => {
+    fc.assert(
+      fc.property(fragments, (body) => {
+        const html = sanitizeHtml(renderMarkdown(body), { base, images: 'links' });
+        expect(violations(html)).toEqual([]);
+        expect(html).not.toMatch(/<img/);
+        for (const [, value] of html.matchAll(/ (?:href|src|cite)="([^"]*)"/g)) expect(value).toMatch(/^(?:[a-z][a-z0-9+.-]*:|#|$)/i);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 const nestedLists = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item ${i}\n`).join('');
 
 describe('rendering limits', () => {

@@ -1,7 +1,7 @@
 import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html, raw, type SafeHtml } from '../html';
-import { absoluteUrls, escapeHtml } from '../text';
+import { sanitizeHtml } from '../sanitize';
 import { issueUrl } from '../urls';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
 import { issueMeta, summaryBox, teaserCards } from './issue-parts';
@@ -10,16 +10,10 @@ export type EmbedView = 'full' | 'card';
 export type EmbedTheme = 'light' | 'dark' | 'auto';
 
 /**
- * Embeds make no request of their own, so images in the issue become links to them (the reader
- * opens them in a new tab, like every link in an embed).
+ * The issue's HTML for an embed: links absolute, and images as links to them, since an embed makes
+ * no request of its own (the reader opens them in a new tab, like every link in an embed).
  */
-function imagesAsLinks(issueHtml: string): string {
-  return issueHtml.replace(/<img\s[^>]*>/g, (tag) => {
-    const src = /\ssrc="([^"]*)"/.exec(tag)?.[1];
-    const alt = /\salt="([^"]*)"/.exec(tag)?.[1];
-    return src === undefined ? '' : `<a href="${src}">🖼 ${alt === undefined || alt === '' ? escapeHtml('이미지') : alt}</a>`;
-  });
-}
+const embedBody = (issueHtml: string, url: string) => sanitizeHtml(issueHtml, { base: url, images: 'links' });
 
 /** `/embed/{slug}`: a self-contained document for a partner's iframe, the full issue or a card. */
 export function renderEmbed(site: Site, issue: Issue, view: EmbedView, theme: EmbedTheme, afterArticle: SafeHtml = html``): string {
@@ -32,7 +26,7 @@ ${issue.summary.length === 0 ? '' : html`<ol>${issue.summary.map((p) => html`<li
       : html`<article>${issueMeta(site, issue)}<h1>${issue.title}</h1>
 ${issue.subtitle === null ? '' : html`<p class="subtitle">${issue.subtitle}</p>`}
 ${summaryBox(issue)}
-<div class="body">${raw(imagesAsLinks(absoluteUrls(issue.html, url)))}</div>
+<div class="body">${raw(embedBody(issue.html, url))}</div>
 ${teaserCards(issue)}
 <a class="more" href="${url}">${site.name}에서 보기 →</a></article>
 ${afterArticle}`;
