@@ -53,6 +53,7 @@ function feedRoutes(base: string, handlers: Record<'rss' | 'atom' | 'json', Hand
 export const ROUTES: readonly Route[] = [
   route('GET', '/', pages.home, {
     summary: 'Archive of published issues (HTML)',
+    description: 'Newest first, 20 a page; the head links the feeds (`<link rel="alternate">`).',
     tag: 'Pages and embeds',
     query: ArchiveQuerySchema,
     responses: { 200: { description: 'HTML page', content: html } },
@@ -67,6 +68,7 @@ export const ROUTES: readonly Route[] = [
   }),
   route('GET', '/issues/:slug', pages.issuePage, {
     summary: 'One issue (HTML), with its feedback form',
+    description: 'With oEmbed discovery, Open Graph tags and JSON-LD.',
     tag: 'Pages and embeds',
     query: FeedbackStateSchema,
     responses: { 200: { description: 'HTML page', content: html } },
@@ -233,13 +235,13 @@ export const ROUTES: readonly Route[] = [
     errors: [401, 403, 404],
   }),
   route('GET', '/api/v1/openapi.json', (request, context) => apiDocs.openApi(request, context, ROUTES), {
-    summary: 'This document',
+    summary: 'The OpenAPI 3.1 document of this API',
     tag: 'Readers',
     responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { text: 'OpenAPI 3.1 document' } } } },
     errors: [],
   }),
   route('GET', '/docs', apiDocs.docs, {
-    summary: 'A readable reference of this document',
+    summary: 'The OpenAPI document as a readable reference',
     tag: 'Readers',
     responses: { 200: { description: 'HTML page', content: html } },
     errors: [],

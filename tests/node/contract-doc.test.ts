@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { withRouteTables } from '../../scripts/lib/api-doc';
 import { openApiPath } from '../../src/render/openapi/document';
 import { ROUTES } from '../../src/router';
 
@@ -14,6 +15,10 @@ describe('docs/API.md', async () => {
   it('names every route', () => {
     const missing = ROUTES.map((r) => `${r.method} ${openApiPath(r.path)}`).filter((route) => !named.has(route));
     expect(missing).toEqual([]);
+  });
+
+  it('holds the route tables exactly as `npm run docs:api` writes them from the route table', () => {
+    expect(text).toBe(withRouteTables(text, ROUTES));
   });
 
   it('names no route that is not served', () => {
