@@ -61,6 +61,8 @@ export interface RequestContext {
    */
   hashSecret: string | null;
   now: () => Date;
+  /** One Durable Object per partner key, counting its widgets' usage (src/objects/usage-counter.ts). */
+  usage: Env['USAGE'];
   /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
   defer: (work: Promise<unknown>) => void;
 }
@@ -130,6 +132,7 @@ export function contextFrom(
     feedbackLimiter: env.FEEDBACK_LIMITER,
     authLimiter: env.AUTH_LIMITER,
     hashSecret: hashSecretOf(env),
+    usage: env.USAGE,
     now: () => new Date(),
     defer: (work: Promise<unknown>) => ctx.waitUntil(work),
   };

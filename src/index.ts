@@ -8,6 +8,9 @@ import { securityHeaders } from './http/security-headers';
 import { buildRouter } from './router';
 import { runScheduled } from './services/maintenance';
 
+/** Durable Object classes this Worker defines (wrangler.toml binds them). */
+export { UsageCounter } from './objects/usage-counter';
+
 const router = buildRouter();
 
 const EDITOR_PREFIX = '/api/v1/admin/';

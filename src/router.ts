@@ -3,11 +3,21 @@ import type { RequestContext } from './config';
 import { FeedbackFormSchema, FeedbackInputSchema } from './domain/feedback';
 import { IssuePatchSchema, PublishRequestSchema } from './domain/issue';
 import {
+  PartnerInputSchema,
+  PartnerListQuerySchema,
+  PartnerListSchema,
+  PartnerPatchSchema,
+  PartnerSchema,
+  SnippetQuerySchema,
+} from './domain/partner';
+import {
   ArchiveQuerySchema,
   EditorListQuerySchema,
   EmbedQuerySchema,
   FeedbackReportQuerySchema,
-  FeedbackStateSchema,
+  IssuePageQuerySchema,
+  LatestEmbedQuerySchema,
+  ListEmbedQuerySchema,
   OEmbedQuerySchema,
   PublicListQuerySchema,
 } from './domain/queries';
@@ -22,6 +32,7 @@ import {
   RevisionListSchema,
   TagListSchema,
 } from './domain/responses';
+import { PartnerUsageSchema, UsageQuerySchema, UsageSummarySchema } from './domain/usage';
 import { HttpError } from './http/problem';
 import { EDIT_ERRORS, feedDoc, html, ifMatch, issueBodies, json, one } from './render/openapi/operation';
 import * as admin from './routes/admin-issues';
@@ -30,6 +41,7 @@ import * as embeds from './routes/embeds';
 import * as feedback from './routes/feedback';
 import * as feeds from './routes/feeds';
 import * as pages from './routes/pages';
+import * as partners from './routes/partners';
 import { describeProblem } from './routes/problems';
 import * as publicApi from './routes/public-api';
 import { checked, type Handler, type Route, route } from './routes/route';
@@ -70,13 +82,31 @@ export const ROUTES: readonly Route[] = [
     summary: 'One issue (HTML), with its feedback form',
     description: 'With oEmbed discovery, Open Graph tags and JSON-LD.',
     tag: 'Pages and embeds',
-    query: FeedbackStateSchema,
+    query: IssuePageQuerySchema,
     responses: { 200: { description: 'HTML page', content: html } },
+    errors: [404],
+  }),
+  // Before /embed/:slug, which would take "latest" and "list" for slugs (no issue may have them).
+  route('GET', '/embed/latest', embeds.latest, {
+    summary: 'The newest published issue (of a tag), for a partner iframe',
+    description:
+      'Moves with each publish. `partner` is the key from the partner’s snippet: views are counted for it, and its links carry it. Framable only by the partners’ origins and `PARTNER_ORIGINS`.',
+    tag: 'Pages and embeds',
+    query: LatestEmbedQuerySchema,
+    responses: { 200: { description: 'Self-contained HTML document', content: html } },
+    errors: [404],
+  }),
+  route('GET', '/embed/list', embeds.list, {
+    summary: 'The newest published issues (of a tag) as a compact list, for a partner iframe',
+    description: 'Title, date, first summary point and link of each. `partner` as for `/embed/latest`.',
+    tag: 'Pages and embeds',
+    query: ListEmbedQuerySchema,
+    responses: { 200: { description: 'Self-contained HTML document', content: html } },
     errors: [404],
   }),
   route('GET', '/embed/:slug', embeds.embed, {
     summary: 'An issue for a partner iframe',
-    description: 'Framable only by `PARTNER_ORIGINS`.',
+    description: 'Framable only by the partners’ origins and `PARTNER_ORIGINS`. `partner` as for `/embed/latest`.',
     tag: 'Pages and embeds',
     query: EmbedQuerySchema,
     responses: { 200: { description: 'Self-contained HTML document', content: html } },
@@ -89,7 +119,7 @@ export const ROUTES: readonly Route[] = [
     errors: [],
   }),
   route('GET', '/oembed', embeds.oembed, {
-    summary: 'oEmbed 1.0 provider for issue page URLs',
+    summary: 'oEmbed 1.0 provider for issue pages (the issue), the home page and tag pages (the list widget)',
     tag: 'Pages and embeds',
     query: OEmbedQuerySchema,
     responses: {
@@ -230,6 +260,84 @@ export const ROUTES: readonly Route[] = [
       200: {
         description: 'The report',
         content: { 'application/json': FeedbackReportSchema, 'text/csv': { text: 'CSV with a header row' } },
+      },
+    },
+    errors: [401, 403, 404],
+  }),
+  route('POST', '/api/v1/admin/partners', partners.create, {
+    summary: 'Add a partner site',
+    description: 'Its origins may frame the embeds within the consistency bound; the answer holds its generated public key.',
+    tag: 'Partners',
+    role: 'admin',
+    body: json(PartnerInputSchema),
+    bodyRequired: true,
+    responses: { 201: { description: 'Created; Location set', content: json(PartnerSchema) } },
+    errors: [401, 403, 413, 415],
+  }),
+  route('GET', '/api/v1/admin/partners', partners.list, {
+    summary: 'Partner sites, by name',
+    tag: 'Partners',
+    role: 'admin',
+    query: PartnerListQuerySchema,
+    responses: { 200: { description: 'Partners', content: json(PartnerListSchema) } },
+    errors: [401, 403],
+  }),
+  // Before /api/v1/admin/partners/:id, which would take "usage" for an id.
+  route('GET', '/api/v1/admin/partners/usage', partners.summary, {
+    summary: 'Usage across partners: totals per partner, and the unattributed',
+    description: 'UTC days, `from` to `to` inclusive (the last 30 by default, at most 366); `format=csv` for a spreadsheet.',
+    tag: 'Partners',
+    role: 'admin',
+    query: UsageQuerySchema,
+    responses: {
+      200: {
+        description: 'The summary',
+        content: { 'application/json': UsageSummarySchema, 'text/csv': { text: 'CSV with a header row' } },
+      },
+    },
+    errors: [401, 403],
+  }),
+  route('GET', '/api/v1/admin/partners/:id', partners.read, {
+    summary: 'One partner',
+    tag: 'Partners',
+    role: 'admin',
+    responses: { 200: { description: 'The partner', content: json(PartnerSchema) } },
+    errors: [401, 403, 404],
+  }),
+  route('PATCH', '/api/v1/admin/partners/:id', partners.patch, {
+    summary: 'Change a partner’s name, origins or notes',
+    tag: 'Partners',
+    role: 'admin',
+    body: { 'application/merge-patch+json': PartnerPatchSchema, 'application/json': PartnerPatchSchema },
+    bodyRequired: true,
+    responses: { 200: { description: 'The partner', content: json(PartnerSchema) } },
+    errors: [401, 403, 404, 413, 415],
+  }),
+  route('DELETE', '/api/v1/admin/partners/:id', partners.remove, {
+    summary: 'Remove a partner: it frames nothing and is counted no more; its usage stays readable',
+    tag: 'Partners',
+    role: 'admin',
+    responses: { 200: { description: 'The removed partner', content: json(PartnerSchema) } },
+    errors: [401, 403, 404],
+  }),
+  route('GET', '/api/v1/admin/partners/:id/snippet', partners.snippet, {
+    summary: 'The HTML the partner pastes: the widget’s iframe, carrying its key, and /embed.js',
+    tag: 'Partners',
+    role: 'admin',
+    query: SnippetQuerySchema,
+    responses: { 200: { description: 'The snippet', content: { 'text/plain': { text: 'HTML to paste' } } } },
+    errors: [401, 403, 404],
+  }),
+  route('GET', '/api/v1/admin/partners/:id/usage', partners.usage, {
+    summary: 'One partner’s usage by UTC day: widget views, distinct readers, click-throughs',
+    description: '`from` to `to` inclusive (the last 30 days by default, at most 366); `format=csv` for a spreadsheet.',
+    tag: 'Partners',
+    role: 'admin',
+    query: UsageQuerySchema,
+    responses: {
+      200: {
+        description: 'The usage',
+        content: { 'application/json': PartnerUsageSchema, 'text/csv': { text: 'CSV with a header row' } },
       },
     },
     errors: [401, 403, 404],

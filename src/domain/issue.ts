@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { IssueRecordSchema } from './responses';
-import { foldCompatibility, normalizeTag, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
+import { foldCompatibility, normalizeTag, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 import { STATUSES } from './status';
 import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject } from './validation';
 
@@ -51,6 +51,7 @@ const SlugSchema = v.pipe(
       `must be written in plain letters and digits, not compatibility forms: "${foldCompatibility(String(issue.input)).toLowerCase()}"`,
   ),
   v.regex(SLUG_PATTERN, 'must be lowercase letters and digits joined by single hyphens (no "/", "." or "%")'),
+  v.check((slug) => !RESERVED_SLUGS.has(slug), `must not be ${[...RESERVED_SLUGS].join(' or ')}: those are widget addresses (/embed/…)`),
 );
 
 export const TagSchema = v.pipe(

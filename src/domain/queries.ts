@@ -75,11 +75,35 @@ export const ArchiveQuerySchema = v.object({ cursor: SealedCursorSchema });
 /** `?feedback=thanks`: where a feedback form post comes back to. */
 export const FeedbackStateSchema = v.object({ feedback: v.optional(v.picklist(['thanks'], 'must be thanks')) });
 
-/** `GET /embed/{slug}?view=&theme=` */
-export const EmbedQuerySchema = v.object({
-  view: v.optional(v.picklist(['full', 'card'], 'must be full or card'), 'full'),
-  theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto'), 'auto'),
+/**
+ * `GET /issues/{slug}?feedback=&ref=`: `ref` is the referral marker of a partner widget's link (the
+ * partner's key); it is counted as a click-through and does not select a different page.
+ */
+export const IssuePageQuerySchema = v.object({
   ...FeedbackStateSchema.entries,
+  ref: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'))),
+});
+
+/**
+ * `?partner=`: the partner key a widget's snippet carries. Not checked here: a key that is not a
+ * current partner's is counted as unattributed, and the widget works all the same.
+ */
+const partner = v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters')));
+const view = v.optional(v.picklist(['full', 'card'], 'must be full or card'), 'full');
+const theme = v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto'), 'auto');
+
+/** `GET /embed/{slug}?view=&theme=&partner=` */
+export const EmbedQuerySchema = v.object({ view, theme, partner, ...FeedbackStateSchema.entries });
+
+/** `GET /embed/latest?tag=&view=&theme=&partner=`: the newest published issue (of a tag). */
+export const LatestEmbedQuerySchema = v.object({ tag: v.optional(TagSchema), view, theme, partner });
+
+/** `GET /embed/list?tag=&limit=&theme=&partner=`: the newest published issues (of a tag), as a list. */
+export const ListEmbedQuerySchema = v.object({
+  tag: v.optional(TagSchema),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^(?:[1-9]|10)$/, 'must be a whole number from 1 to 10'), v.transform(Number)), '5'),
+  theme,
+  partner,
 });
 
 const pixels = (name: string) =>

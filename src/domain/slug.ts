@@ -46,12 +46,16 @@ export function slugify(title: string): string {
   return lastHyphen > 0 ? cut.slice(0, lastHyphen) : cut;
 }
 
-/** The first of `base`, `base-2`, `base-3`, ... that `taken` does not hold. */
+/** Slugs no issue may have: `/embed/latest` and `/embed/list` are widgets, not issues. */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['latest', 'list']);
+
+/** The first of `base`, `base-2`, `base-3`, ... that `taken` does not hold and is not reserved. */
 export function firstFreeSlug(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
+  const free = (slug: string) => !taken.has(slug) && !RESERVED_SLUGS.has(slug);
+  if (free(base)) return base;
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`;
-    if (!taken.has(candidate)) return candidate;
+    if (free(candidate)) return candidate;
   }
 }
 

@@ -2,6 +2,7 @@ import type * as v from 'valibot';
 import type { Issue } from '../domain/issue';
 import type { OEmbedSchema } from '../domain/responses';
 import type { Site } from '../domain/site';
+import { widgetSnippet, widgetUrl } from './snippet';
 import { escapeHtml, xmlSafe } from './text';
 
 /** The width and height an embed is offered at before a consumer's maxwidth/maxheight. */
@@ -25,25 +26,30 @@ export function oembedSize(limits: { maxwidth?: number; maxheight?: number }): {
   };
 }
 
-/** An oEmbed 1.0 `rich` response: an iframe of the embed at `size` (see oembedSize). */
+/** An oEmbed 1.0 `rich` response for an issue page: an iframe of its embed at `size` (see oembedSize). */
 export function oembedFor(site: Site, issue: Issue, size: { width: number; height: number }): OEmbed {
-  const { width, height } = size;
-  const src = `${site.url}/embed/${encodeURIComponent(issue.slug)}`;
-  const iframe =
-    `<iframe data-masthead src="${escapeHtml(src)}" width="${width}" height="${height}" title="${escapeHtml(issue.title)}" ` +
-    `sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox" loading="lazy" style="border:0;max-width:100%"></iframe>` +
-    `<script async src="${escapeHtml(`${site.url}/embed.js`)}"></script>`;
+  const author = issue.authors[0] === undefined ? undefined : issue.authors.map((a) => a.name).join(', ');
+  return richResponse(site, issue.title, widgetUrl(site, { widget: 'issue', slug: issue.slug }), size, author);
+}
+
+/** An oEmbed 1.0 `rich` response for the home page or a tag page: the list widget of its newest issues. */
+export function oembedForList(site: Site, tag: string | undefined, size: { width: number; height: number }): OEmbed {
+  const title = tag === undefined ? site.name : `${site.name} · ${tag}`;
+  return richResponse(site, title, widgetUrl(site, { widget: 'list', ...(tag === undefined ? {} : { tag }) }), size);
+}
+
+function richResponse(site: Site, title: string, src: string, size: { width: number; height: number }, author?: string): OEmbed {
   return {
     version: '1.0',
     type: 'rich',
-    title: issue.title,
-    ...(issue.authors[0] === undefined ? {} : { author_name: issue.authors.map((a) => a.name).join(', ') }),
+    title,
+    ...(author === undefined ? {} : { author_name: author }),
     provider_name: site.name,
     provider_url: `${site.url}/`,
     cache_age: 3600,
-    html: iframe,
-    width,
-    height,
+    html: widgetSnippet(site, src, { title, ...size }),
+    width: size.width,
+    height: size.height,
   };
 }
 

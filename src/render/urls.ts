@@ -14,3 +14,12 @@ export function tagUrl(site: Site, tag: string): string {
 export function archiveUrl(site: Site, tag: string | undefined): string {
   return tag === undefined ? `${site.url}/` : tagUrl(site, tag);
 }
+
+/** The query parameter that marks a click-through from a partner's widget (pages ignore it for caching). */
+export const REFERRAL_PARAMETER = 'ref';
+
+/** An issue page URL as a widget links to it: with the partner's key as the referral marker, when there is one. */
+export function referredIssueUrl(site: Site, slug: string, partnerKey: string | null): string {
+  const url = issueUrl(site, slug);
+  return partnerKey === null ? url : `${url}?${REFERRAL_PARAMETER}=${encodeURIComponent(partnerKey)}`;
+}

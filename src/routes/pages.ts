@@ -2,15 +2,18 @@ import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
-import type { ArchiveQuerySchema, FeedbackStateSchema } from '../domain/queries';
+import type { ArchiveQuerySchema, IssuePageQuerySchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
+import { clientAddress } from '../http/client';
 import { notFound } from '../http/problem';
 import { renderArchivePage } from '../render/pages/archive-page';
 import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
 import { archiveUrl } from '../render/urls';
+import { knownPartnerKey } from '../services/partners';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
+import { recordUsage } from '../services/usage';
 import { serveCached } from './cached';
 import { slugParam, tagParam } from './params';
 
@@ -62,9 +65,12 @@ export function tagArchive(request: IRequest, context: RequestContext, { query }
 export async function issuePage(
   request: IRequest,
   context: RequestContext,
-  { query: { feedback } }: { query: v.InferOutput<typeof FeedbackStateSchema> },
+  { query: { feedback, ref } }: { query: v.InferOutput<typeof IssuePageQuerySchema> },
 ): Promise<Response> {
   const slug = slugParam(request);
+  // A click through a partner's widget: counted for the partner whose key the link carries.
+  const referrer = ref === undefined ? null : await knownPartnerKey(context, ref);
+  if (referrer !== null && request.method === 'GET') recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
   return serveCached(request, context, { slug, feedback }, async (context) => {
     const issue = await getPublishedIssue(context, slug);
     const form = feedbackForm(context.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });

@@ -6,10 +6,10 @@ import { notFound } from '../http/problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The `{id}` path parameter; anything not shaped like an issue id is a 404, not a query. */
-export function idParam(request: IRequest): string {
+/** The `{id}` path parameter; anything not shaped like an id (of an issue, or a partner) is a 404, not a query. */
+export function idParam(request: IRequest, of: 'issue' | 'partner' = 'issue'): string {
   const id = request.params.id ?? '';
-  if (!UUID.test(id)) throw notFound(`No issue has the id ${id}.`);
+  if (!UUID.test(id)) throw notFound(`No ${of} has the id ${id}.`);
   return id;
 }
 

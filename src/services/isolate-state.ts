@@ -28,10 +28,12 @@ export interface IsolateState {
   /** Least recently used first: a Map keeps insertion order, and a hit moves its entry to the end. */
   outputs: Map<string, CachedOutput>;
   bytes: number;
+  /** The current partners' public keys, as read at one content version (services/partners.ts). */
+  partnerKeys: { epoch: number; generation: number; keys: ReadonlySet<string> } | null;
 }
 
 export function newIsolateState(): IsolateState {
-  return { known: null, learned: 0, refreshStartedAt: 0, outputs: new Map(), bytes: 0 };
+  return { known: null, learned: 0, refreshStartedAt: 0, outputs: new Map(), bytes: 0, partnerKeys: null };
 }
 
 export const THIS_ISOLATE: IsolateState = newIsolateState();

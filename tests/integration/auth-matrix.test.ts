@@ -61,6 +61,7 @@ const EDITOR_OPERATIONS = ROUTES.filter((r) => r.doc.role !== undefined).map((r)
  */
 async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
   const admin = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
+  if (key.includes('/partners')) return partnerTarget(key, admin);
   const created = await callModule('/api/v1/admin/issues', {
     method: 'POST',
     body: JSON.stringify(makeIssue()),
@@ -78,6 +79,20 @@ async function target(key: string): Promise<{ method: string; path: string; body
         : method === 'PATCH'
           ? '{"subtitle":"x"}'
           : undefined;
+  return { method, path, ...(body === undefined ? {} : { body }) };
+}
+
+/** A fresh partner for one partner operation, created by an admin. */
+async function partnerTarget(key: string, admin: Record<string, string>): Promise<{ method: string; path: string; body?: string }> {
+  const created = await callModule('/api/v1/admin/partners', {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: 'Matrix partner', origins: ['https://matrix.example'] }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  const [method = 'GET', template = '/'] = key.split(' ');
+  const path = template.replace('{id}', id);
+  const body = method === 'POST' ? JSON.stringify({ name: 'Another', origins: [] }) : method === 'PATCH' ? '{"notes":"x"}' : undefined;
   return { method, path, ...(body === undefined ? {} : { body }) };
 }
 

@@ -34,6 +34,8 @@ describe('bodies come from the route table', () => {
       'PUT /api/v1/admin/issues/{id}',
       'PATCH /api/v1/admin/issues/{id}',
       'POST /api/v1/admin/issues/{id}/publish',
+      'POST /api/v1/admin/partners',
+      'PATCH /api/v1/admin/partners/{id}',
     ]);
   });
 

@@ -18,7 +18,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   routes: ['domain', 'http', 'render', 'services', 'routes', 'config'],
   router: ['routes', 'http', 'render', 'config', 'domain'],
   config: ['domain', 'storage', 'services/isolate-state'],
-  index: ['config', 'http', 'router', 'services'],
+  // Durable Object classes: entry points of their own, over their own storage.
+  objects: ['domain', 'storage'],
+  index: ['config', 'http', 'router', 'services', 'objects'],
 };
 
 /** The layer of a file under src/: its folder, or the file's own name at the top. */

@@ -142,6 +142,7 @@ export function openApiDocument(site: Site, routes: readonly DocumentedRoute[]) 
       { name: 'Pages and embeds' },
       { name: 'Feedback' },
       { name: 'Editors', description: 'Bearer token from `npm run token -- create`. Roles: contributor < editor < admin.' },
+      { name: 'Partners', description: 'Partner sites that embed the widgets: who may frame them, and what each brings (admins).' },
     ],
     paths,
     components: {

@@ -58,6 +58,12 @@ body{padding:1em 1.1em;font-size:16px}
 .card h1{font-size:1.3em}
 .card ol{padding-left:1.3em;margin:.4em 0}
 .more{display:inline-block;margin-top:.6em;font-weight:600}
+.widget h1{font-size:1.1em;margin:0 0 .3em}
+.widget h1 a{color:inherit;text-decoration:none}
+.widget ul{list-style:none;padding:0;margin:0}
+.widget li{padding:.5em 0;border-top:1px solid var(--line)}
+.widget li p{margin:.2em 0 0;color:var(--muted);font-size:.9em}
+.widget time{color:var(--muted);font-size:.85em;white-space:nowrap}
 `.replace(/\n/g, '');
 
 /** Inside an embed: tells the parent page the content's height, whenever it changes. */

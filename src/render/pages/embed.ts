@@ -2,7 +2,7 @@ import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html, raw, type SafeHtml } from '../html';
 import { sanitizeHtml } from '../sanitize';
-import { issueUrl } from '../urls';
+import { issueUrl, referredIssueUrl } from '../urls';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
 import { issueMeta, summaryBox, teaserCards } from './issue-parts';
 
@@ -15,28 +15,46 @@ export type EmbedTheme = 'light' | 'dark' | 'auto';
  */
 const embedBody = (issueHtml: string, url: string) => sanitizeHtml(issueHtml, { base: url, images: 'links' });
 
-/** `/embed/{slug}`: a self-contained document for a partner's iframe, the full issue or a card. */
-export function renderEmbed(site: Site, issue: Issue, view: EmbedView, theme: EmbedTheme, afterArticle: SafeHtml = html``): string {
+/**
+ * `/embed/{slug}` and `/embed/latest`: a self-contained document for a partner's iframe, the full
+ * issue or a card. Its links to the issue page carry the partner's key, when the widget has one.
+ */
+export function renderEmbed(
+  site: Site,
+  issue: Issue,
+  options: { view: EmbedView; theme: EmbedTheme; partnerKey: string | null },
+  afterArticle: SafeHtml = html``,
+): string {
+  const { view, theme } = options;
   const url = issueUrl(site, issue.slug);
+  const page = referredIssueUrl(site, issue.slug, options.partnerKey);
   const body =
     view === 'card'
       ? html`<article class="card">${issueMeta(site, issue)}<h1>${issue.title}</h1>
 ${issue.summary.length === 0 ? '' : html`<ol>${issue.summary.map((p) => html`<li>${p}</li>`)}</ol>`}
-<a class="more" href="${url}">${site.name}에서 읽기 →</a></article>`
+<a class="more" href="${page}">${site.name}에서 읽기 →</a></article>`
       : html`<article>${issueMeta(site, issue)}<h1>${issue.title}</h1>
 ${issue.subtitle === null ? '' : html`<p class="subtitle">${issue.subtitle}</p>`}
 ${summaryBox(issue)}
 <div class="body">${raw(embedBody(issue.html, url))}</div>
 ${teaserCards(issue)}
-<a class="more" href="${url}">${site.name}에서 보기 →</a></article>
+<a class="more" href="${page}">${site.name}에서 보기 →</a></article>
 ${afterArticle}`;
+  return embedDocument({ language: issue.language, title: issue.title, theme }, body);
+}
+
+/**
+ * The frame every widget shares: no request of its own, every link opening in a new tab
+ * (`<base target="_blank">`), and the script that tells the partner's page its height.
+ */
+export function embedDocument(head: { language: string; title: string; theme: EmbedTheme }, body: SafeHtml): string {
   return html`<!doctype html>
-<html lang="${issue.language}"${theme === 'auto' ? '' : html` class="${theme}"`}>
+<html lang="${head.language}"${head.theme === 'auto' ? '' : html` class="${head.theme}"`}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${issue.title}</title>
+<title>${head.title}</title>
 <base target="_blank">
 <style>${raw(EMBED_CSS)}</style>
 </head>
