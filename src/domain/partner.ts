@@ -35,7 +35,7 @@ export function partnerOrigin(value: string): { ok: true; origin: string } | { o
   }
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'must not carry credentials' };
   if (value.includes('*')) return { ok: false, reason: 'must name one origin: wildcards are not accepted' };
-  if (url.origin !== value.replace(/\/$/, '') || url.search !== '' || url.hash !== '') {
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
     return { ok: false, reason: `must be the origin alone (${url.origin}), without a path, query or fragment` };
   }
   return { ok: true, origin: url.origin };

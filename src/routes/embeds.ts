@@ -7,6 +7,7 @@ import type { EmbedQuerySchema, LatestEmbedQuerySchema, ListEmbedQuerySchema, OE
 import type { Representation } from '../domain/representation';
 import { slugFromPath } from '../domain/slug';
 import { clientAddress } from '../http/client';
+import { isHead } from '../http/head';
 import { HttpError, notFound } from '../http/problem';
 import { staticResponse } from '../http/respond';
 import { type OEmbed, oembedFor, oembedForList, oembedSize, oembedXml } from '../render/oembed';
@@ -25,7 +26,7 @@ type Query<S extends v.GenericSchema> = { query: v.InferOutput<S> };
 
 /** A view of a widget, counted for its partner (or as unattributed) after the answer has gone. */
 function counted(request: IRequest, context: RequestContext, partnerKey: string | null, widget: Widget, response: Response): Response {
-  if (request.method === 'GET' && response.status < 400) recordUsage(context, partnerKey, { kind: 'view', widget }, clientAddress(request));
+  if (!isHead(request) && response.status < 400) recordUsage(context, partnerKey, { kind: 'view', widget }, clientAddress(request));
   return response;
 }
 

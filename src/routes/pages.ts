@@ -5,6 +5,7 @@ import { sealedCursorKey } from '../domain/cursor';
 import type { ArchiveQuerySchema, IssuePageQuerySchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
 import { clientAddress } from '../http/client';
+import { isHead } from '../http/head';
 import { notFound } from '../http/problem';
 import { renderArchivePage } from '../render/pages/archive-page';
 import { pagePolicy } from '../render/pages/csp';
@@ -70,7 +71,7 @@ export async function issuePage(
   const slug = slugParam(request);
   // A click through a partner's widget: counted for the partner whose key the link carries.
   const referrer = ref === undefined ? null : await knownPartnerKey(context, ref);
-  if (referrer !== null && request.method === 'GET') recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
+  if (referrer !== null && !isHead(request)) recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
   return serveCached(request, context, { slug, feedback }, async (context) => {
     const issue = await getPublishedIssue(context, slug);
     const form = feedbackForm(context.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
