@@ -88,6 +88,8 @@ export async function startLocalWorker(
       },
       d1Databases: ['DB'],
       kvNamespaces: ['CACHE'],
+      // The partners' usage counters (wrangler.toml's [[durable_objects.bindings]]), SQLite-backed.
+      durableObjects: { USAGE: { className: 'UsageCounter', useSQLite: true } },
       ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
       // Bindings' state (D1, KV, the Cache API) lives in SQLite files on disk: in a temporary
       // directory removed on dispose, or in `persist`, kept across restarts.

@@ -18,6 +18,12 @@ export const CACHE_POLICY = {
   feedArchive: 'public, max-age=86400, stale-while-revalidate=604800',
   /** HTML pages and embeds: a minute fresh, then revalidated. */
   page: 'public, max-age=60, must-revalidate',
+  /**
+   * The widgets that move with each publish (`/embed/latest`, `/embed/list`): revalidated at every
+   * load (a 304 from the ETag when nothing changed), so a partner's page shows a new issue on its
+   * next load within the consistency bound, and each load is a view that can be counted.
+   */
+  widget: 'public, no-cache',
   /** Our static scripts (the partner snippet): a day, revalidated after. */
   asset: 'public, max-age=86400',
   /** Error answers: not cached, so a fixed problem is seen at once. */

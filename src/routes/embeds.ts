@@ -31,12 +31,17 @@ function counted(request: IRequest, context: RequestContext, partnerKey: string 
 }
 
 /** An embed document's representation: framable by the partners' origins at the rendered version. */
-async function embedRepresentation(context: RequestContext, body: string, lastModified: string | null): Promise<Representation> {
+async function embedRepresentation(
+  context: RequestContext,
+  body: string,
+  lastModified: string | null,
+  policy: 'page' | 'widget' = 'page',
+): Promise<Representation> {
   return {
     body,
     contentType: 'text/html; charset=utf-8',
     lastModified,
-    policy: 'page',
+    policy,
     headers: { 'Content-Security-Policy': await embedPolicy(await frameOrigins(context)) },
   };
 }
@@ -68,7 +73,7 @@ export async function latest(
     const newest = issues[0];
     if (newest === undefined) throw notFound(tag === undefined ? 'No issue is published yet.' : `No published issue has the tag "${tag}".`);
     const issue = await getPublishedIssue(context, newest.slug);
-    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey }), issue.updated_at);
+    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey }), issue.updated_at, 'widget');
   });
   return counted(request, context, partnerKey, 'latest', response);
 }
@@ -83,7 +88,7 @@ export async function list(request: IRequest, context: RequestContext, { query }
       listsLastModified(context),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-    return embedRepresentation(context, renderEmbedList(context.site, issues, { tag, theme, partnerKey }), lastModified);
+    return embedRepresentation(context, renderEmbedList(context.site, issues, { tag, theme, partnerKey }), lastModified, 'widget');
   });
   return counted(request, context, partnerKey, 'list', response);
 }

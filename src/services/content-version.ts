@@ -1,5 +1,6 @@
 import type { RequestContext } from '../config';
 import { StorageUnavailable } from '../domain/errors';
+import { BOUND_MS, REFRESH_MS } from '../domain/freshness';
 import { type ContentVersion, readContentVersion, readVersionHint, storeVersionHint } from '../storage/content-version';
 import type { IsolateState, KnownVersion } from './isolate-state';
 
@@ -11,8 +12,6 @@ import type { IsolateState, KnownVersion } from './isolate-state';
  * answer is BOUND_MS old, so no reader is served a version older than BOUND_MS plus one round
  * trip to the primary (see README, "Caching and freshness").
  */
-export const REFRESH_MS = 2_000;
-export const BOUND_MS = 5_000;
 
 /** Sets what the isolate serves. */
 function learn(state: IsolateState, next: KnownVersion): KnownVersion {

@@ -1,8 +1,8 @@
 import type { RequestContext } from '../config';
+import { BOUND_MS } from '../domain/freshness';
 import type { Issue } from '../domain/issue';
 import { FEED_FORMATS, feedUrls } from '../render/feed-model';
 import { countFailedPing, duePings, queuePings, removePing } from '../storage/websub-outbox';
-import { BOUND_MS } from './content-version';
 
 /** Delays before each retry of a hub ping that failed: three attempts in all. */
 const PING_RETRY_DELAYS_MS = [500, 2000];

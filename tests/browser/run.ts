@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
+import { BOUND_MS } from '../../src/domain/freshness';
 import { XSS_PAYLOADS } from './xss-payloads';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,6 +37,8 @@ const partnerHtml = (src: string) => `<!doctype html><meta charset="utf-8"><titl
 <script src="${new URL('/embed.js', src).href}" async></script>`;
 const partner = await serve(partnerHtml);
 const stranger = await serve(partnerHtml);
+/** A partner on the managed list (added through the admin API below), not in PARTNER_ORIGINS. */
+const listed = await serve(partnerHtml);
 
 await mkdir(SHOTS, { recursive: true });
 const worker = await startLocalWorker({ bindings: { PARTNER_ORIGINS: partner.origin } });
@@ -164,12 +167,12 @@ try {
   check(origin === 'null', `the sandboxed embed's origin reads "${origin}", and the snippet still found its frame`);
 
   // 3. Framing: a stranger cannot frame the embed, and no one can frame the issue page.
-  const blocked = async (site: string, src: string) => {
+  const blocked = async (site: string, src: string, shows = 'OpenAI') => {
     await page.goto(framing(site, src), { waitUntil: 'load' });
     await page.waitForTimeout(300);
     const frame = await (await page.$('#embed'))!.contentFrame();
     const title = await frame!.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');
-    return { shown: title.includes('OpenAI'), url: frame!.url() };
+    return { shown: title.includes(shows), url: frame!.url() };
   };
   const byStranger = await blocked(stranger.origin, embedUrl);
   check(!byStranger.shown, `an origin not on the partner list cannot frame the embed (frame shows ${byStranger.url})`);
@@ -194,7 +197,44 @@ try {
     "the embed's feedback form posts from inside the sandboxed iframe and shows the thank-you there",
   );
 
-  // 5. The API reference renders every operation from files this site serves.
+  // 5. A partner added through the admin API (not PARTNER_ORIGINS) frames the latest-issue
+  // widget on its own origin; a publish shows on reload within the consistency bound; once the
+  // partner is removed, its page cannot frame the widget any more.
+  const adminToken = await worker.token('admin');
+  const adminApi = (path: string, method: string, body?: unknown) =>
+    fetch(`${worker.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const listedPartner = (await (await adminApi('/api/v1/admin/partners', 'POST', { name: 'Listed', origins: [listed.origin] })).json()) as {
+    id: string;
+    key: string;
+  };
+  const latestUrl = `${worker.url}/embed/latest?partner=${listedPartner.key}`;
+  const widgetTitle = async () => {
+    await page.goto(framing(listed.origin, latestUrl), { waitUntil: 'load' });
+    await page.waitForTimeout(100);
+    const frame = await (await page.$('#embed'))!.contentFrame();
+    return frame!.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');
+  };
+  const before = await widgetTitle();
+  const newTitle = `파트너 위젯이 따라오는 새 이슈 ${Date.now()}`;
+  await publish(JSON.stringify({ title: newTitle, body: '새 이슈', summary: ['위젯 확인'] }));
+  const publishedAt = Date.now();
+  let after = await widgetTitle();
+  while (after !== newTitle && Date.now() - publishedAt < BOUND_MS + 1_500) after = await widgetTitle();
+  check(
+    before !== '' && before !== newTitle && after === newTitle,
+    `a listed partner's page shows the latest-issue widget ("${before.slice(0, 30)}"), and after a publish the new issue ("${after.slice(0, 30)}") within ${Date.now() - publishedAt} ms (bound ${BOUND_MS} ms)`,
+  );
+  await adminApi(`/api/v1/admin/partners/${listedPartner.id}`, 'DELETE');
+  const removedAt = Date.now();
+  let gone = await blocked(listed.origin, latestUrl, newTitle);
+  while (gone.shown && Date.now() - removedAt < BOUND_MS + 1_500) gone = await blocked(listed.origin, latestUrl, newTitle);
+  check(!gone.shown, `once removed, the partner's page cannot frame the widget (after ${Date.now() - removedAt} ms)`);
+
+  // 6. The API reference renders every operation from files this site serves.
   const external: string[] = [];
   page.on('request', (r) => {
     if (!r.url().startsWith(worker.url)) external.push(r.url());
@@ -212,7 +252,7 @@ try {
   );
   await page.screenshot({ path: `${SHOTS}/api-docs-desktop.png` });
 
-  // 6. Screenshots of the seed issue, at phone and desktop widths.
+  // 7. Screenshots of the seed issue, at phone and desktop widths.
   const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
   const views = {
     page: `/issues/${encodeURIComponent(seedSlug)}`,
@@ -240,6 +280,7 @@ try {
   await worker.dispose();
   partner.server.close();
   stranger.server.close();
+  listed.server.close();
 }
 
 if (failures.length > 0) {

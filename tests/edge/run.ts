@@ -12,7 +12,7 @@ import { mintLocalToken } from '../../scripts/lib/local-token';
 import { freePort } from '../../scripts/lib/local-worker';
 import { applyMigrations, type D1Target, d1Runner, targetFlags, wrangler } from '../../scripts/lib/wrangler';
 import { type DevProcess, startDev } from '../../scripts/lib/wrangler-dev';
-import { BOUND_MS, REFRESH_MS } from '../../src/services/content-version';
+import { BOUND_MS, REFRESH_MS } from '../../src/domain/freshness';
 import { type Expected, GIVE_UP_MS, look, newTally, OUTPUTS, staleness } from './staleness';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BOUND_MS } from '../../src/services/content-version';
+import { BOUND_MS } from '../../src/domain/freshness';
 import { forgetIsolateCache, ISOLATE_MAX_BYTES, isolateCacheBytes } from '../../src/services/render-cache';
 import { makeIssue } from '../fixtures/issues';
 import { callModule, mintToken } from '../helpers';

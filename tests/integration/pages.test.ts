@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import seed from '../../seed/001-openai-google-cloud.md?raw';
-import { BOUND_MS } from '../../src/services/content-version';
+import { BOUND_MS } from '../../src/domain/freshness';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken, ORIGIN } from '../helpers';
 

@@ -2,8 +2,9 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contextFrom, type RequestContext } from '../../src/config';
+import { BOUND_MS } from '../../src/domain/freshness';
+import { CACHE_POLICY } from '../../src/http/cache-policy';
 import { buildRouter } from '../../src/router';
-import { BOUND_MS } from '../../src/services/content-version';
 import { newIsolateState } from '../../src/services/isolate-state';
 import { XSS_PAYLOADS } from '../browser/xss-payloads';
 import { makeIssue } from '../fixtures/issues';
@@ -155,7 +156,11 @@ describe('framing follows the list', () => {
 describe('widgets', () => {
   it('/embed/latest follows publish and unpublish', async () => {
     const newer = await publishIssue({ title: '가장 새로운 이슈', tags: ['partners'] });
-    const latest = await (await read('/embed/latest?tag=partners')).text();
+    const answer = await read('/embed/latest?tag=partners');
+    // Revalidated at every load, so the partner's page shows a new issue on its next load.
+    expect(answer.headers.get('Cache-Control')).toBe(CACHE_POLICY.widget);
+    expect((await read('/embed/list')).headers.get('Cache-Control')).toBe(CACHE_POLICY.widget);
+    const latest = await answer.text();
     expect(latest).toContain('가장 새로운 이슈');
     expect((await adminCall(`/api/v1/admin/issues/${newer.id}/unpublish`, 'POST')).status).toBe(200);
     const after = await (await read('/embed/latest?tag=partners')).text();

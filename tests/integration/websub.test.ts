@@ -1,8 +1,8 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BOUND_MS } from '../../src/domain/freshness';
 import worker from '../../src/index';
-import { BOUND_MS } from '../../src/services/content-version';
 import { PING_DELAY_MS } from '../../src/services/websub';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, mintToken, ORIGIN } from '../helpers';
