@@ -1,3 +1,4 @@
+import { isFrameAncestor } from './domain/partner';
 import type { Site } from './domain/site';
 import { type IsolateState, THIS_ISOLATE } from './services/isolate-state';
 import { type Db, guarded } from './storage/db';
@@ -19,13 +20,14 @@ export function siteFrom(env: SiteVars): Site {
   };
 }
 
-/** Space- or comma-separated origins; anything that is not exactly an http(s) origin is dropped. */
+/**
+ * Space- or comma-separated origins; anything that is not exactly an http(s) origin that CSP can
+ * name (domain/partner.ts, isFrameAncestor) is dropped.
+ */
 function parseOrigins(value: string): string[] {
   return value
     .split(/[\s,]+/)
-    .filter(
-      (entry) => URL.canParse(entry) && /^https?:$/.test(new URL(entry).protocol) && new URL(entry).origin === entry.replace(/\/$/, ''),
-    )
+    .filter((entry) => URL.canParse(entry) && new URL(entry).origin === entry.replace(/\/$/, '') && isFrameAncestor(new URL(entry).origin))
     .map((entry) => new URL(entry).origin);
 }
 

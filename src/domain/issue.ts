@@ -42,7 +42,7 @@ const httpUrl = v.pipe(
 const list = <S extends v.GenericSchema>(item: S, max: number) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(max, `must have at most ${max} items`));
 
-const SlugSchema = v.pipe(
+export const SlugSchema = v.pipe(
   string(),
   v.maxLength(SLUG_MAX_LENGTH, `must be at most ${SLUG_MAX_LENGTH} characters`),
   v.check(

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { toBase64url } from './hashing';
-import { TagSchema } from './issue';
+import { SlugSchema, TagSchema } from './issue';
 import { CONTROL_CHARS, strictObject } from './validation';
 
 /** The widgets a partner embeds: one issue by slug, the newest issue, or a list of the newest. */
@@ -19,7 +19,22 @@ export function generatePartnerKey(): string {
 
 export const isPartnerKey = (value: string) => PARTNER_KEY.test(value);
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK = new Set(['localhost', '127.0.0.1']);
+
+/**
+ * A host name as CSP host-sources can hold it: ASCII labels of letters, digits and hyphens (an IDN
+ * in its punycode form, as the URL parser writes it), or an IPv4 address; no trailing dot. Not an
+ * IPv6 literal (CSP cannot express one), and nothing the URL parser lets through that CSP reads
+ * as syntax: `*` (from `%2A`), `;`, `,`, quotes.
+ */
+const CSP_HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Whether a serialized origin is one CSP `frame-ancestors` can name, and names exactly. */
+export function isFrameAncestor(origin: string): boolean {
+  if (!URL.canParse(origin)) return false;
+  const url = new URL(origin);
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin && CSP_HOST.test(url.hostname);
+}
 
 /**
  * An origin that may frame our embeds, as CSP `frame-ancestors` takes it: `https://host[:port]`,
@@ -34,7 +49,10 @@ export function partnerOrigin(value: string): { ok: true; origin: string } | { o
     return { ok: false, reason: 'must use https: (http: only for localhost and 127.0.0.1)' };
   }
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'must not carry credentials' };
-  if (value.includes('*')) return { ok: false, reason: 'must name one origin: wildcards are not accepted' };
+  if (value.includes('*') || url.hostname.includes('*')) return { ok: false, reason: 'must name one origin: wildcards are not accepted' };
+  if (!isFrameAncestor(url.origin)) {
+    return { ok: false, reason: 'must have a host name of letters, digits, hyphens and dots, or an IPv4 address' };
+  }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
     return { ok: false, reason: `must be the origin alone (${url.origin}), without a path, query or fragment` };
   }
@@ -103,7 +121,7 @@ export const PartnerListSchema = v.object({ partners: v.array(PartnerSchema) });
 /** `GET /api/v1/admin/partners/{id}/snippet?widget=&slug=&tag=&view=&theme=&limit=`: what to paste. */
 export const SnippetQuerySchema = v.object({
   widget: v.optional(v.picklist(WIDGETS, `must be one of ${WIDGETS.join(', ')}`), 'latest'),
-  slug: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'))),
+  slug: v.optional(SlugSchema),
   tag: v.optional(TagSchema),
   view: v.optional(v.picklist(['full', 'card'], 'must be full or card')),
   theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto')),

@@ -58,7 +58,10 @@ export function totalsOf(days: readonly UsageDay[]): UsageTotals {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (value: string) =>
   DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-const DaySchema = v.pipe(v.string(), v.check(isDay, 'must be a date, YYYY-MM-DD'));
+const DaySchema = v.pipe(
+  v.string(),
+  v.check((day) => isDay(day) && day >= '2000-01-01', 'must be a date, YYYY-MM-DD, from 2000'),
+);
 
 /** At most this many days in one usage answer. */
 export const MAX_USAGE_DAYS = 366;
@@ -71,11 +74,15 @@ export const UsageQuerySchema = v.object({
 });
 
 /** The days a usage query asks for, with the defaults filled in from `today`. */
-export function usageRange(query: { from?: string; to?: string }, today: string): { from: string; to: string } | { error: string } {
+export function usageRange(
+  query: { from?: string; to?: string },
+  today: string,
+): { from: string; to: string } | { error: { path: '/from' | '/to'; message: string } } {
   const shift = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
   const to = query.to ?? (query.from === undefined ? today : shift(query.from, 29) < today ? shift(query.from, 29) : today);
   const from = query.from ?? shift(to, -29);
-  if (from > to) return { error: 'from must not be after to' };
-  if (shift(from, MAX_USAGE_DAYS - 1) < to) return { error: `must span at most ${MAX_USAGE_DAYS} days` };
+  if (from > to) return { error: { path: '/from', message: `must not be after to (${to})` } };
+  if (shift(from, MAX_USAGE_DAYS - 1) < to)
+    return { error: { path: '/to', message: `must be at most ${MAX_USAGE_DAYS - 1} days after from` } };
   return { from, to };
 }

@@ -19,9 +19,9 @@ export const CACHE_POLICY = {
   /** HTML pages and embeds: a minute fresh, then revalidated. */
   page: 'public, max-age=60, must-revalidate',
   /**
-   * The widgets that move with each publish (`/embed/latest`, `/embed/list`): revalidated at every
-   * load (a 304 from the ETag when nothing changed), so a partner's page shows a new issue on its
-   * next load within the consistency bound, and each load is a view that can be counted.
+   * Embeds and widgets (`/embed/…`): revalidated at every load (a 304 from the ETag when nothing
+   * changed), so a partner's page shows a new issue on its next load, and a removed partner's page
+   * loses the right to frame, within the consistency bound; and each load is a view to count.
    */
   widget: 'public, no-cache',
   /** Our static scripts (the partner snippet): a day, revalidated after. */

@@ -37,8 +37,24 @@ export function isNotModified(request: Request, etag: string, lastModified: stri
   return Math.floor(Date.parse(lastModified) / 1000) <= Math.floor(since / 1000);
 }
 
-/** Headers RFC 9110 §15.4.5 says a 304 must carry when the 200 would have. */
-const KEPT_ON_304 = ['cache-control', 'content-location', 'date', 'etag', 'expires', 'vary', 'last-modified'];
+/**
+ * Headers RFC 9110 §15.4.5 says a 304 must carry when the 200 would have, and the representation's
+ * own security policy: a browser updates its stored response with the 304's headers (Chromium
+ * does so for Content-Security-Policy), so a 304 without them would get the default policy added
+ * (nothing may frame it: a partner's widget breaks on reload), and one that kept the stored policy
+ * would let a removed partner keep framing an unchanged body.
+ */
+const KEPT_ON_304 = [
+  'cache-control',
+  'content-location',
+  'date',
+  'etag',
+  'expires',
+  'vary',
+  'last-modified',
+  'content-security-policy',
+  'x-frame-options',
+];
 
 /** The 304 for `response`: no body, only the headers a 304 keeps. */
 export function notModified(response: Response): Response {

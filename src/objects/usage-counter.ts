@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { UsageDay, UsageEvent } from '../domain/usage';
-import { addUsage, createUsageTables, readUsage } from '../storage/usage';
+import { addUsage, collapseReaders, createUsageTables, readUsage } from '../storage/usage';
 
 /** How long counts gather in memory before they are written, in one transaction. */
 export const FLUSH_MS = 10_000;
@@ -50,7 +50,13 @@ export class UsageCounter extends DurableObject<Env> {
   private flush(): void {
     if (this.counts.size === 0 && this.readers.size === 0) return;
     const { counts, readers } = this;
-    this.ctx.storage.transactionSync(() => addUsage(this.ctx.storage.sql, counts, readers));
+    // Readers of the day before yesterday and older are kept as a count only (a day's late events
+    // have a day's slack to arrive before their hashes go).
+    const before = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    this.ctx.storage.transactionSync(() => {
+      addUsage(this.ctx.storage.sql, counts, readers);
+      collapseReaders(this.ctx.storage.sql, before);
+    });
     this.counts = new Map();
     this.readers = new Map();
   }

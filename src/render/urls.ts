@@ -18,8 +18,13 @@ export function archiveUrl(site: Site, tag: string | undefined): string {
 /** The query parameter that marks a click-through from a partner's widget (pages ignore it for caching). */
 export const REFERRAL_PARAMETER = 'ref';
 
-/** An issue page URL as a widget links to it: with the partner's key as the referral marker, when there is one. */
-export function referredIssueUrl(site: Site, slug: string, partnerKey: string | null): string {
-  const url = issueUrl(site, slug);
+/**
+ * An issue page URL as a widget links to it: with the partner's key as the referral marker, when
+ * there is one. `readable` keeps a slug's letters as they are (an IRI, which browsers encode when
+ * they follow it): a Korean slug is a third of its percent-encoded length, which keeps the list
+ * widget small; only what is not a letter, mark, digit or hyphen is encoded.
+ */
+export function referredIssueUrl(site: Site, slug: string, partnerKey: string | null, readable = false): string {
+  const url = readable ? `${site.url}/issues/${slug.replace(/[^\p{L}\p{M}\p{N}-]/gu, (c) => encodeURIComponent(c))}` : issueUrl(site, slug);
   return partnerKey === null ? url : `${url}?${REFERRAL_PARAMETER}=${encodeURIComponent(partnerKey)}`;
 }

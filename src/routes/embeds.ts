@@ -24,9 +24,13 @@ import { slugParam } from './params';
 
 type Query<S extends v.GenericSchema> = { query: v.InferOutput<S> };
 
-/** A view of a widget, counted for its partner (or as unattributed) after the answer has gone. */
+/**
+ * A view of a widget, counted for its partner (or as unattributed) after the answer has gone. Not
+ * a view: a HEAD, an error, or the thank-you an embed's own feedback form comes back to.
+ */
 function counted(request: IRequest, context: RequestContext, partnerKey: string | null, widget: Widget, response: Response): Response {
-  if (!isHead(request) && response.status < 400) recordUsage(context, partnerKey, { kind: 'view', widget }, clientAddress(request));
+  if (!isHead(request) && response.status < 400 && !new URL(request.url).searchParams.has('feedback'))
+    recordUsage(context, partnerKey, { kind: 'view', widget }, clientAddress(request));
   return response;
 }
 
@@ -35,14 +39,14 @@ async function embedRepresentation(
   context: RequestContext,
   body: string,
   lastModified: string | null,
-  policy: 'page' | 'widget' = 'page',
+  stylesheet: 'embed' | 'list' = 'embed',
 ): Promise<Representation> {
   return {
     body,
     contentType: 'text/html; charset=utf-8',
     lastModified,
-    policy,
-    headers: { 'Content-Security-Policy': await embedPolicy(await frameOrigins(context)) },
+    policy: 'widget',
+    headers: { 'Content-Security-Policy': await embedPolicy(await frameOrigins(context), stylesheet) },
   };
 }
 
@@ -73,7 +77,7 @@ export async function latest(
     const newest = issues[0];
     if (newest === undefined) throw notFound(tag === undefined ? 'No issue is published yet.' : `No published issue has the tag "${tag}".`);
     const issue = await getPublishedIssue(context, newest.slug);
-    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey }), issue.updated_at, 'widget');
+    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey }), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'latest', response);
 }
@@ -88,7 +92,7 @@ export async function list(request: IRequest, context: RequestContext, { query }
       listsLastModified(context),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-    return embedRepresentation(context, renderEmbedList(context.site, issues, { tag, theme, partnerKey }), lastModified, 'widget');
+    return embedRepresentation(context, renderEmbedList(context.site, issues, { tag, theme, partnerKey }), lastModified, 'list');
   });
   return counted(request, context, partnerKey, 'list', response);
 }

@@ -11,7 +11,7 @@ import { renderArchivePage } from '../render/pages/archive-page';
 import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
-import { archiveUrl } from '../render/urls';
+import { archiveUrl, REFERRAL_PARAMETER } from '../render/urls';
 import { knownPartnerKey } from '../services/partners';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
 import { recordUsage } from '../services/usage';
@@ -69,9 +69,18 @@ export async function issuePage(
   { query: { feedback, ref } }: { query: v.InferOutput<typeof IssuePageQuerySchema> },
 ): Promise<Response> {
   const slug = slugParam(request);
-  // A click through a partner's widget: counted for the partner whose key the link carries.
-  const referrer = ref === undefined ? null : await knownPartnerKey(context, ref);
-  if (referrer !== null && !isHead(request)) recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
+  if (ref !== undefined) {
+    // A click through a partner's widget: counted for the partner whose key the link carries, then
+    // sent on to the page's own address, so a reload, a bookmark or a shared link counts no more.
+    const referrer = await knownPartnerKey(context, ref);
+    if (referrer !== null && !isHead(request)) recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
+    const clean = new URL(request.url);
+    clean.searchParams.delete(REFERRAL_PARAMETER);
+    return new Response(null, {
+      status: 303,
+      headers: { Location: `${context.site.url}${clean.pathname}${clean.search}`, 'Cache-Control': 'no-store' },
+    });
+  }
   return serveCached(request, context, { slug, feedback }, async (context) => {
     const issue = await getPublishedIssue(context, slug);
     const form = feedbackForm(context.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });

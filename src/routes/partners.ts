@@ -3,7 +3,7 @@ import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import type { PartnerInput, PartnerListQuerySchema, PartnerPatch, SnippetQuerySchema } from '../domain/partner';
 import { totalsOf, type UsageDay, type UsageQuerySchema, usageRange } from '../domain/usage';
-import { invalidInput } from '../http/problem';
+import { invalidInput, notFound } from '../http/problem';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
 import { widgetSnippet, widgetUrl } from '../render/snippet';
@@ -45,13 +45,17 @@ export async function remove(request: IRequest, context: RequestContext): Promis
 /** `GET /api/v1/admin/partners/{id}/snippet`: the HTML the partner pastes, as text, carrying its key. */
 export async function snippet(request: IRequest, context: RequestContext, { query }: Query<typeof SnippetQuerySchema>): Promise<Response> {
   const partner = await getPartner(context, idParam(request, 'partner'));
+  if (partner.removed_at !== null)
+    throw notFound(`The partner ${partner.id} was removed on ${partner.removed_at}: its snippet would frame nothing.`);
   if (query.widget === 'issue' && query.slug === undefined) {
     throw invalidInput([{ path: '/slug', message: 'is required for the issue widget' }]);
   }
+  if (query.widget !== 'issue' && query.slug !== undefined)
+    throw invalidInput([{ path: '/slug', message: 'is for the issue widget only' }]);
   if (query.widget !== 'list' && query.limit !== undefined)
     throw invalidInput([{ path: '/limit', message: 'is for the list widget only' }]);
   if (query.widget === 'list' && query.view !== undefined) throw invalidInput([{ path: '/view', message: 'is not for the list widget' }]);
-  const src = widgetUrl(context.site, { ...query, partnerKey: partner.removed_at === null ? partner.key : null });
+  const src = widgetUrl(context.site, { ...query, partnerKey: partner.key });
   const height = query.widget === 'list' ? 360 : query.view === 'card' ? 320 : 600;
   const html = `${widgetSnippet(context.site, src, { title: context.site.name, height })}\n`;
   return new Response(html, { headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'private, no-store' } });
@@ -62,7 +66,7 @@ const SUMMARY_COLUMNS = ['partner', 'key', 'views_issue', 'views_latest', 'views
 
 function range(context: RequestContext, query: v.InferOutput<typeof UsageQuerySchema>) {
   const days = usageRange(query, context.now().toISOString().slice(0, 10));
-  if ('error' in days) throw invalidInput([{ path: '/from', message: days.error }], 'The usage range is not valid.');
+  if ('error' in days) throw invalidInput([days.error], 'The usage range is not valid.');
   return days;
 }
 

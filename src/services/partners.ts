@@ -83,8 +83,9 @@ export async function knownPartnerKey(context: RequestContext, candidate: string
     }
     return memo.keys.has(candidate) ? candidate : null;
   } catch (error) {
-    // A view is never refused for want of its attribution: D1 unreachable means unattributed.
+    // A view is never refused for want of its attribution: with D1 out of reach, the keys this
+    // isolate read last decide; with none, the view is unattributed.
     console.warn('partners: could not read the partner keys', error);
-    return null;
+    return context.isolate.partnerKeys?.keys.has(candidate) ? candidate : null;
   }
 }

@@ -36,6 +36,20 @@ export function addUsage(sql: SqlStorage, counts: Map<string, Map<string, number
   }
 }
 
+/**
+ * Replaces the client hashes of days before `before` by their count (kind `readers`): the hashes
+ * are needed only while their day's readers may still come, and are not kept after it.
+ */
+export function collapseReaders(sql: SqlStorage, before: string): void {
+  sql.exec(
+    `INSERT INTO usage_counts (day, kind, count)
+     SELECT day, 'readers', COUNT(*) FROM usage_readers WHERE day < ? GROUP BY day
+     ON CONFLICT (day, kind) DO UPDATE SET count = count + excluded.count`,
+    before,
+  );
+  sql.exec('DELETE FROM usage_readers WHERE day < ?', before);
+}
+
 /** Every day from `from` to `to` (inclusive, YYYY-MM-DD) that has any usage, oldest first. */
 export function readUsage(sql: SqlStorage, from: string, to: string): UsageDay[] {
   const days = new Map<string, UsageDay>();
@@ -54,6 +68,7 @@ export function readUsage(sql: SqlStorage, from: string, to: string): UsageDay[]
   )) {
     const entry = dayOf(row.day);
     if (row.kind === 'click') entry.clicks = row.count;
+    else if (row.kind === 'readers') entry.readers += row.count;
     else if ((WIDGETS as readonly string[]).includes(row.kind)) entry.views[row.kind as Widget] = row.count;
   }
   for (const row of sql.exec<{ day: string; readers: number }>(
@@ -61,7 +76,7 @@ export function readUsage(sql: SqlStorage, from: string, to: string): UsageDay[]
     from,
     to,
   )) {
-    dayOf(row.day).readers = row.readers;
+    dayOf(row.day).readers += row.readers;
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }

@@ -81,6 +81,17 @@ describe('the partner list', () => {
     ['https://user:pw@p.example'],
     ["'self'"],
     ['p.example'],
+    // What the URL parser lets through and CSP would read as syntax or a wildcard.
+    ['https://%2A'],
+    ['https://%2A.example.com'],
+    ['https://evil.example;sandbox'],
+    ['https://a,b.example'],
+    ["https://a'self'"],
+    ['https://a b.example'],
+    // What CSP cannot name exactly: an IPv6 literal, a trailing dot.
+    ['https://[::1]'],
+    ['http://[::1]:8080'],
+    ['https://p.example.'],
   ])('refuses the origin %s, naming the field', async (origin) => {
     const response = await adminCall('/api/v1/admin/partners', 'POST', { name: 'Bad', origins: [origin] });
     expect(response.status).toBe(400);
@@ -131,6 +142,22 @@ describe('framing follows the list', () => {
     for (const path of widgets) expect(frameAncestors(await read(path)), path).not.toContain('https://framer.example');
   });
 
+  it('answers a revalidation (304) with the policy of now, so a browser’s stored copy follows the list', async () => {
+    const first304 = await read('/embed/latest');
+    const etag = first304.headers.get('ETag')!;
+    const partner = await addPartner('Revalidated', ['https://revalidated.example']);
+    const revalidate = () => callModule('/embed/latest', { headers: { 'If-None-Match': etag, 'CF-Connecting-IP': '192.0.2.50' } });
+    const withPartner = await revalidate();
+    expect(withPartner.status).toBe(304);
+    expect(frameAncestors(withPartner)).toContain('https://revalidated.example');
+    expect(withPartner.headers.get('X-Frame-Options')).toBeNull();
+    await adminCall(`/api/v1/admin/partners/${partner.id}`, 'DELETE');
+    const without = await revalidate();
+    expect(without.status).toBe(304);
+    expect(frameAncestors(without)).not.toContain('https://revalidated.example');
+    expect(frameAncestors(without)).toContain('https://partner.example');
+  });
+
   it('reaches another isolate within the bound: a removed partner cannot keep framing a cached embed', async () => {
     const partner = await addPartner('Elsewhere', ['https://elsewhere.example']);
     const router = buildRouter();
@@ -168,7 +195,22 @@ describe('widgets', () => {
     expect((await read('/embed/latest?tag=nothing-has-this')).status).toBe(404);
   });
 
-  it('/embed/list stays under 10 KB for 5 items, escapes every field, and marks its links with the partner key', async () => {
+  it('/embed/list stays under 10 KB for 5 items of the longest titles, slugs and summary points', async () => {
+    for (let i = 0; i < 5; i++) {
+      await publishIssue({
+        title: '&'.repeat(200),
+        slug: `${'가'.repeat(99)}${'나다라마바'[i]}`,
+        summary: ['<'.repeat(500)],
+        tags: ['heavy'],
+      });
+    }
+    const partner = await addPartner('Heavy', ['https://heavy.example']);
+    const page = await (await read(`/embed/list?tag=heavy&limit=5&partner=${partner.key}`)).text();
+    expect(page.match(/<li>/g)).toHaveLength(5);
+    expect(new TextEncoder().encode(page).byteLength).toBeLessThan(10 * 1024);
+  });
+
+  it('/embed/list escapes every field, and marks its links with the partner key', async () => {
     const partner = await addPartner('Lister', ['https://lister.example']);
     for (const payload of XSS_PAYLOADS.slice(0, 6)) {
       await publishIssue({
@@ -208,9 +250,19 @@ describe('widgets', () => {
     expect((await read(`/oembed?url=${encodeURIComponent(`${ORIGIN}/tags/nothing-has-this`)}`)).status).toBe(404);
   });
 
-  it('refuses the slugs the widgets use', async () => {
-    const response = await adminCall('/api/v1/admin/issues', 'POST', makeIssue({ slug: 'latest' }));
-    expect(response.status).toBe(400);
+  it('refuses the slugs the widgets use, and gives a title that makes one another slug', async () => {
+    for (const slug of ['latest', 'list']) expect((await adminCall('/api/v1/admin/issues', 'POST', makeIssue({ slug }))).status).toBe(400);
+    const created = (await (await adminCall('/api/v1/admin/issues', 'POST', makeIssue({ slug: undefined, title: 'List' }))).json()) as {
+      id: string;
+      slug: string;
+    };
+    expect(created.slug).toBe('list-2');
+    const patched = await callModule(`/api/v1/admin/issues/${created.id}`, {
+      method: 'PATCH',
+      headers: { ...admin, 'Content-Type': 'application/merge-patch+json', 'If-Match': '"v1"' },
+      body: JSON.stringify({ slug: 'latest' }),
+    });
+    expect(patched.status).toBe(400);
   });
 });
 
@@ -223,9 +275,13 @@ describe('the snippet', () => {
     expect(html).toContain(`src="${ORIGIN}/embed/latest?tag=partners&#38;view=card&#38;theme=dark&#38;partner=${partner.key}"`);
     expect(html).toContain('<iframe data-masthead');
     expect(html).toContain(`<script async src="${ORIGIN}/embed.js"></script>`);
-    expect((await adminCall(`/api/v1/admin/partners/${partner.id}/snippet?widget=issue`)).status).toBe(400);
+    for (const bad of ['widget=issue', 'widget=issue&slug=..', 'widget=issue&slug=a%2Fb', 'widget=list&slug=x', 'widget=latest&limit=3']) {
+      expect((await adminCall(`/api/v1/admin/partners/${partner.id}/snippet?${bad}`)).status, bad).toBe(400);
+    }
     const list = await (await adminCall(`/api/v1/admin/partners/${partner.id}/snippet?widget=list&limit=3`)).text();
     expect(list).toContain(`/embed/list?limit=3&#38;partner=${partner.key}`);
+    await adminCall(`/api/v1/admin/partners/${partner.id}`, 'DELETE');
+    expect((await adminCall(`/api/v1/admin/partners/${partner.id}/snippet`)).status).toBe(404);
   });
 });
 
@@ -233,6 +289,7 @@ describe('usage per partner', () => {
   it('counts views by widget, distinct readers and click-throughs exactly; others as unattributed', async () => {
     const partner = await addPartner('Counted', ['https://counted.example']);
     const key = partner.key;
+    const today = new Date().toISOString().slice(0, 10);
     const before = (await (await adminCall('/api/v1/admin/partners/usage')).json()) as {
       unattributed: { views: Record<'issue' | 'latest' | 'list', number> };
     };
@@ -241,8 +298,17 @@ describe('usage per partner', () => {
       await read(`/embed/latest?partner=${key}`, address);
     for (const address of ['203.0.113.4', '203.0.113.5']) await read(`/embed/list?partner=${key}`, address);
     await read(`/embed/${first.slug}?partner=${key}`, '203.0.113.6');
-    // 2 click-throughs, from a reader seen already.
-    for (let i = 0; i < 2; i++) expect((await read(`/issues/${first.slug}?ref=${key}`, '203.0.113.2')).status).toBe(200);
+    // 2 click-throughs, from a reader seen already; each is sent on to the page's own address.
+    for (let i = 0; i < 2; i++) {
+      const click = await read(`/issues/${first.slug}?ref=${key}`, '203.0.113.2');
+      expect(click.status).toBe(303);
+      expect(click.headers.get('Location')).toBe(`${ORIGIN}/issues/${first.slug}`);
+    }
+    // Not click-throughs: the page itself, and a ref that is no partner's.
+    await read(`/issues/${first.slug}`, '203.0.113.2');
+    expect((await read(`/issues/${first.slug}?ref=pk_CCCCCCCCCCCCCCCCCCCCCC&feedback=thanks`, '203.0.113.2')).headers.get('Location')).toBe(
+      `${ORIGIN}/issues/${first.slug}?feedback=thanks`,
+    );
     // Unattributed: no key, and an unknown key.
     await read('/embed/latest', '203.0.113.7');
     await read('/embed/latest?partner=pk_BBBBBBBBBBBBBBBBBBBBBB', '203.0.113.8');
@@ -254,7 +320,6 @@ describe('usage per partner', () => {
       days: { day: string; views: Record<string, number>; readers: number; clicks: number }[];
       totals: { views: Record<string, number>; readers: number; clicks: number };
     };
-    const today = new Date().toISOString().slice(0, 10);
     expect(usage.days).toEqual([{ day: today, views: { issue: 1, latest: 5, list: 2 }, readers: 6, clicks: 2 }]);
     expect(usage.totals).toEqual({ views: { issue: 1, latest: 5, list: 2 }, readers: 6, clicks: 2 });
     // Read again (each read writes what is pending first): nothing is counted twice.

@@ -1,17 +1,18 @@
 import { sha256, toBase64 } from '../../domain/hashing';
-import { AUTO_HEIGHT_SCRIPT, EMBED_CSS, PAGE_CSS } from './assets';
+import { isFrameAncestor } from '../../domain/partner';
+import { AUTO_HEIGHT_SCRIPT, EMBED_CSS, LIST_CSS, PAGE_CSS } from './assets';
 
 /** A CSP hash source for an inline block. */
 async function hashSource(text: string): Promise<string> {
   return `'sha256-${toBase64(await sha256(text))}'`;
 }
 
-let hashes: Promise<{ pageCss: string; embedCss: string; autoHeight: string }> | undefined;
+let hashes: Promise<{ pageCss: string; embedCss: string; listCss: string; autoHeight: string }> | undefined;
 
 /** The hashes of our inline CSS and script, computed once per isolate. */
 function assetHashes() {
-  hashes ??= Promise.all([hashSource(PAGE_CSS), hashSource(EMBED_CSS), hashSource(AUTO_HEIGHT_SCRIPT)]).then(
-    ([pageCss, embedCss, autoHeight]) => ({ pageCss, embedCss, autoHeight }),
+  hashes ??= Promise.all([hashSource(PAGE_CSS), hashSource(EMBED_CSS), hashSource(LIST_CSS), hashSource(AUTO_HEIGHT_SCRIPT)]).then(
+    ([pageCss, embedCss, listCss, autoHeight]) => ({ pageCss, embedCss, listCss, autoHeight }),
   );
   return hashes;
 }
@@ -37,15 +38,18 @@ export async function pagePolicy(): Promise<string> {
  * The policy of an embed: its hashed CSS and auto-height script only, no requests anywhere (images
  * included), and framing only by the configured partner origins.
  */
-export async function embedPolicy(partners: readonly string[]): Promise<string> {
-  const { embedCss, autoHeight } = await assetHashes();
+export async function embedPolicy(partners: readonly string[], stylesheet: 'embed' | 'list' = 'embed'): Promise<string> {
+  const { embedCss, listCss, autoHeight } = await assetHashes();
+  // Checked where they are stored too; here again, because a header is where a stray character
+  // would become a directive of its own.
+  const framers = partners.filter(isFrameAncestor);
   return [
     "default-src 'none'",
-    `style-src ${embedCss}`,
+    `style-src ${stylesheet === 'list' ? listCss : embedCss}`,
     `script-src ${autoHeight}`,
     'img-src data:',
     "form-action 'self'",
     "base-uri 'none'",
-    `frame-ancestors ${partners.length === 0 ? "'none'" : partners.join(' ')}`,
+    `frame-ancestors ${framers.length === 0 ? "'none'" : framers.join(' ')}`,
   ].join('; ');
 }

@@ -47,7 +47,7 @@ ${afterArticle}`;
  * The frame every widget shares: no request of its own, every link opening in a new tab
  * (`<base target="_blank">`), and the script that tells the partner's page its height.
  */
-export function embedDocument(head: { language: string; title: string; theme: EmbedTheme }, body: SafeHtml): string {
+export function embedDocument(head: { language: string; title: string; theme: EmbedTheme; css?: string }, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="${head.language}"${head.theme === 'auto' ? '' : html` class="${head.theme}"`}>
 <head>
@@ -56,7 +56,7 @@ export function embedDocument(head: { language: string; title: string; theme: Em
 <meta name="robots" content="noindex">
 <title>${head.title}</title>
 <base target="_blank">
-<style>${raw(EMBED_CSS)}</style>
+<style>${raw(head.css ?? EMBED_CSS)}</style>
 </head>
 <body>
 ${body}
