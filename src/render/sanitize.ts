@@ -104,9 +104,17 @@ export interface OutputPolicy {
 
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite']);
 
-/** A URL attribute's (decoded) value, absolute against `base` when it is relative; fragments and empty values stay. */
+/** A URL as the WHATWG URL parser starts on it: tabs and newlines removed, controls and spaces trimmed. */
+const asParsed = (value: string) => value.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+
+/**
+ * A URL attribute's (decoded) value, absolute against `base` when it is relative; fragments and
+ * empty values stay. Whether it has a scheme is judged as the WHATWG URL parser reads it: with
+ * tabs and newlines removed, and leading and trailing controls and spaces trimmed.
+ */
 function resolved(value: string, base: string | undefined): string {
-  if (base === undefined || value === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(value)) return value;
+  const bare = asParsed(value);
+  if (base === undefined || bare === '' || /^(?:[a-z][a-z0-9+.-]*:|#)/i.test(bare)) return value;
   return URL.canParse(value, base) ? new URL(value, base).href : value;
 }
 
@@ -121,12 +129,22 @@ function keptAttributes(attributes: Record<string, string>, allowed: ReadonlySet
   return kept;
 }
 
-function openTag(tag: string, attributes: Record<string, string>, allowed: ReadonlySet<string>, policy: OutputPolicy): string {
+function openTag(
+  tag: string,
+  attributes: Record<string, string>,
+  allowed: ReadonlySet<string>,
+  policy: OutputPolicy,
+  insideLink: boolean,
+): string {
   const kept = keptAttributes(attributes, allowed, policy);
   if (tag === 'img' && policy.images === 'links') {
     const src = kept.get('src');
     if (src === undefined) return '';
-    return `<a href="${escapeDecoded(src)}">🖼 ${escapeDecoded(kept.get('alt') || '이미지')}</a>`;
+    const label = `🖼 ${escapeDecoded(kept.get('alt') || '이미지')}`;
+    // Only the label where a link cannot be: inside a link (links do not nest), or for an inline
+    // data: image (a page cannot navigate to one).
+    if (insideLink || /^data:/i.test(asParsed(src))) return label;
+    return `<a href="${escapeDecoded(src)}">${label}</a>`;
   }
   let markup = `<${tag}`;
   for (const [name, value] of kept) markup += ` ${name}="${escapeDecoded(value)}"`;
@@ -182,6 +200,8 @@ export function sanitizeHtml(html: string, policy: OutputPolicy = {}): string {
   let dropping = 0;
   // A start tag that the source ends inside of: the parser still closes its element at the end.
   let unfinished = false;
+  // How many written <a> elements are open (an image written as a link must not nest in one).
+  let links = 0;
   const parser = new Parser(
     {
       onopentagname(tag) {
@@ -194,7 +214,8 @@ export function sanitizeHtml(html: string, policy: OutputPolicy = {}): string {
         if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) dropping++;
         else {
           const allowed = ALLOWED.get(tag);
-          if (allowed !== undefined) out.push(openTag(tag, attributes, allowed, policy));
+          if (allowed !== undefined) out.push(openTag(tag, attributes, allowed, policy, links > 0));
+          if (tag === 'a') links++;
         }
       },
       ontext(text) {
@@ -205,7 +226,10 @@ export function sanitizeHtml(html: string, policy: OutputPolicy = {}): string {
         limits.close();
         if (unfinished) unfinished = false;
         else if (dropping > 0) dropping--;
-        else if (ALLOWED.has(tag) && !VOID.has(tag)) out.push(`</${tag}>`);
+        else if (ALLOWED.has(tag) && !VOID.has(tag)) {
+          out.push(`</${tag}>`);
+          if (tag === 'a') links--;
+        }
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
