@@ -63,6 +63,8 @@ export interface RequestContext {
    */
   hashSecret: string | null;
   now: () => Date;
+  /** Uploaded media (R2), under their SHA-256 (src/services/media.ts). */
+  media: R2Bucket;
   /** One Durable Object per partner key, counting its widgets' usage (src/objects/usage-counter.ts). */
   usage: Env['USAGE'];
   /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
@@ -135,6 +137,7 @@ export function contextFrom(
     authLimiter: env.AUTH_LIMITER,
     hashSecret: hashSecretOf(env),
     usage: env.USAGE,
+    media: env.MEDIA,
     now: () => new Date(),
     defer: (work: Promise<unknown>) => ctx.waitUntil(work),
   };

@@ -1,17 +1,22 @@
 import { contextFrom, type RequestContext } from './config';
+import { MAX_MEDIA_BYTES } from './domain/media';
+import { MAX_BODY_BYTES } from './http/body';
 import { bodyLimit } from './http/body-limit';
 import { corsHeaders, corsPreflight } from './http/cors';
 import { errorBoundary } from './http/error-boundary';
 import { headAsGet } from './http/head';
 import { compose } from './http/middleware';
 import { securityHeaders } from './http/security-headers';
-import { buildRouter } from './router';
+import { buildRouter, MEDIA_UPLOAD_PATH } from './router';
 import { runScheduled } from './services/maintenance';
 
 /** Durable Object classes this Worker defines (wrangler.toml binds them). */
 export { UsageCounter } from './objects/usage-counter';
 
 const router = buildRouter();
+
+/** The largest body a request may send: media uploads have their own limit. */
+const limitFor = (request: Request) => (new URL(request.url).pathname === MEDIA_UPLOAD_PATH ? MAX_MEDIA_BYTES : MAX_BODY_BYTES);
 
 const EDITOR_PREFIX = '/api/v1/admin/';
 /** The D1 Sessions API bookmark an editor sends back to read their own writes. */
@@ -23,8 +28,9 @@ const BOOKMARK_HEADER = 'Masthead-Bookmark';
  * into problem+json; the body limit at the door; CORS preflights; then the router.
  */
 function handle(request: Request, context: RequestContext, ctx: ExecutionContext): Promise<Response> {
-  const chain = compose([headAsGet, securityHeaders, corsHeaders, errorBoundary(context.site.url), bodyLimit, corsPreflight], (routed) =>
-    router.fetch(routed, context, ctx),
+  const chain = compose(
+    [headAsGet, securityHeaders, corsHeaders, errorBoundary(context.site.url), bodyLimit(limitFor), corsPreflight],
+    (routed) => router.fetch(routed, context, ctx),
   );
   return chain(request);
 }

@@ -2,6 +2,7 @@ import { type IRequest, Router } from 'itty-router';
 import type { RequestContext } from './config';
 import { FeedbackFormSchema, FeedbackInputSchema } from './domain/feedback';
 import { IssuePatchSchema, PublishRequestSchema } from './domain/issue';
+import { MediaListSchema, MediaSchema } from './domain/media';
 import {
   PartnerInputSchema,
   PartnerListQuerySchema,
@@ -18,6 +19,7 @@ import {
   IssuePageQuerySchema,
   LatestEmbedQuerySchema,
   ListEmbedQuerySchema,
+  MediaListQuerySchema,
   OEmbedQuerySchema,
   PublicListQuerySchema,
 } from './domain/queries';
@@ -40,6 +42,7 @@ import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
 import * as feedback from './routes/feedback';
 import * as feeds from './routes/feeds';
+import * as media from './routes/media';
 import * as pages from './routes/pages';
 import * as partners from './routes/partners';
 import { describeProblem } from './routes/problems';
@@ -56,6 +59,9 @@ function feedRoutes(base: string, handlers: Record<'rss' | 'atom' | 'json', Hand
     route('GET', `${base}/feed.json`, handlers.json, feedDoc(perTag, 'JSON Feed 1.1', 'application/feed+json')),
   ];
 }
+
+/** Where editors upload media: its body limit is MAX_MEDIA_BYTES, not the 1 MiB of the rest (index.ts). */
+export const MEDIA_UPLOAD_PATH = '/api/v1/admin/media';
 
 /**
  * Every route Masthead serves, declared once: the router, its 405 answers, the checks made before
@@ -264,6 +270,34 @@ export const ROUTES: readonly Route[] = [
     },
     errors: [401, 403, 404],
   }),
+  route('POST', MEDIA_UPLOAD_PATH, media.upload, {
+    summary: 'Upload an image, a PDF or an audio file',
+    description:
+      'PNG, JPEG, GIF, WebP, AVIF, PDF, MP3 or M4A, decided from the bytes (SVG and HTML are refused), up to 25 MiB. Stored under its SHA-256: the same file again answers 200 with the same URL.',
+    tag: 'Editors',
+    role: 'contributor',
+    upload: { description: 'The file: the raw bytes (any Content-Type), or the `file` field of multipart/form-data.' },
+    responses: {
+      201: { description: 'Stored; Location is its URL', content: json(MediaSchema) },
+      200: { description: 'The same bytes were stored before', content: json(MediaSchema) },
+    },
+    errors: [400, 401, 403, 413],
+  }),
+  route('GET', MEDIA_UPLOAD_PATH, media.list, {
+    summary: 'Uploads, newest first, each with the issues that mention it',
+    tag: 'Editors',
+    role: 'contributor',
+    query: MediaListQuerySchema,
+    responses: { 200: { description: 'A page of uploads', content: json(MediaListSchema) } },
+    errors: [401, 403],
+  }),
+  route('DELETE', '/api/v1/admin/media/:sha256', media.remove, {
+    summary: 'Delete an upload that no issue mentions, in its content or any revision',
+    tag: 'Editors',
+    role: 'admin',
+    responses: { 200: { description: 'The deleted upload', content: json(MediaSchema) } },
+    errors: [401, 403, 404, 409],
+  }),
   route('POST', '/api/v1/admin/partners', partners.create, {
     summary: 'Add a partner site',
     description: 'Its origins may frame the embeds within the consistency bound; the answer holds its generated public key.',
@@ -341,6 +375,17 @@ export const ROUTES: readonly Route[] = [
       },
     },
     errors: [401, 403, 404],
+  }),
+  route('GET', '/media/:name', media.serve, {
+    summary: 'An uploaded file, at its content address',
+    description: 'Cached for a year (immutable), strong ETag, Range requests (206) for every file; a PDF is sent as a download.',
+    tag: 'Readers',
+    responses: {
+      200: { description: 'The file', content: { 'application/octet-stream': { text: 'The file, with its own Content-Type' } } },
+      206: { description: 'The range asked for' },
+      304: { description: 'Not modified' },
+    },
+    errors: [404, 416],
   }),
   route('GET', '/api/v1/openapi.json', (request, context) => apiDocs.openApi(request, context, ROUTES), {
     summary: 'The OpenAPI 3.1 document of this API',

@@ -18,17 +18,19 @@ function call({ method, path, doc }: Route): string {
 
 function answers(doc: Operation): string {
   const success = Object.keys(doc.responses).join(', ');
-  const errors = [...new Set([...(doc.query || doc.body ? [400] : []), ...doc.errors])].sort((a, b) => a - b);
+  const errors = [...new Set([...(doc.query || doc.body || doc.upload ? [400] : []), ...doc.errors])].sort((a, b) => a - b);
   return errors.length === 0 ? success : `${success}; ${errors.join(', ')}`;
 }
 
 function what(doc: Operation): string {
   const bodies =
-    doc.body === undefined
-      ? ''
-      : ` Body: ${Object.keys(doc.body)
-          .map((type) => `\`${type}\``)
-          .join(' or ')}.`;
+    doc.upload !== undefined
+      ? ` Body: ${doc.upload.description}`
+      : doc.body === undefined
+        ? ''
+        : ` Body: ${Object.keys(doc.body)
+            .map((type) => `\`${type}\``)
+            .join(' or ')}.`;
   const headers = (doc.headers ?? []).map((h) => ` \`${h.name}\`${h.required ? ' (required)' : ''}: ${h.description}`).join('');
   return `${doc.summary}.${doc.description === undefined ? '' : ` ${doc.description}`}${bodies}${headers}`;
 }

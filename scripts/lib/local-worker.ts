@@ -90,6 +90,7 @@ export async function startLocalWorker(
       kvNamespaces: ['CACHE'],
       // The partners' usage counters (wrangler.toml's [[durable_objects.bindings]]), SQLite-backed.
       durableObjects: { USAGE: { className: 'UsageCounter', useSQLite: true } },
+      r2Buckets: ['MEDIA'],
       ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
       // Bindings' state (D1, KV, the Cache API) lives in SQLite files on disk: in a temporary
       // directory removed on dispose, or in `persist`, kept across restarts.

@@ -134,3 +134,6 @@ export const FeedbackReportQuerySchema = v.object({
   ),
   format: v.optional(v.picklist(['json', 'csv'], 'must be json or csv'), 'json'),
 });
+
+/** `GET /api/v1/admin/media?limit=&cursor=` */
+export const MediaListQuerySchema = v.object({ limit: LimitSchema, cursor: CursorSchema });

@@ -34,8 +34,8 @@ function mediaTypeOf(request: Request, accepted: readonly string[]): string {
 }
 
 /** The 413 problem for a body over MAX_BODY_BYTES. */
-export const payloadTooLarge = () =>
-  new HttpError(413, { name: 'payload-too-large', detail: `The request body must be at most ${MAX_BODY_BYTES} bytes.` });
+export const payloadTooLarge = (limit = MAX_BODY_BYTES) =>
+  new HttpError(413, { name: 'payload-too-large', detail: `The request body must be at most ${limit} bytes.` });
 
 /**
  * Reads the body up to MAX_BODY_BYTES, counting as it goes: a declared Content-Length over the

@@ -62,6 +62,7 @@ const EDITOR_OPERATIONS = ROUTES.filter((r) => r.doc.role !== undefined).map((r)
 async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
   const admin = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
   if (key.includes('/partners')) return partnerTarget(key, admin);
+  if (key.includes('/media')) return mediaTarget(key);
   const created = await callModule('/api/v1/admin/issues', {
     method: 'POST',
     body: JSON.stringify(makeIssue()),
@@ -80,6 +81,22 @@ async function target(key: string): Promise<{ method: string; path: string; body
           ? '{"subtitle":"x"}'
           : undefined;
   return { method, path, ...(body === undefined ? {} : { body }) };
+}
+
+/**
+ * A fresh file for one media operation: uploaded once by an admin first, so an upload of it
+ * answers its documented 200 (the same bytes again), and a delete finds it unused.
+ */
+async function mediaTarget(key: string): Promise<{ method: string; path: string; body?: string }> {
+  const file = `%PDF-1.4\n${crypto.randomUUID()}\n%%EOF\n`;
+  const uploaded = await callModule('/api/v1/admin/media', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tokens.admin}` },
+    body: file,
+  });
+  const { sha256 } = (await uploaded.json()) as { sha256: string };
+  const [method = 'GET', template = '/'] = key.split(' ');
+  return { method, path: template.replace('{sha256}', sha256), ...(method === 'POST' ? { body: file } : {}) };
 }
 
 /** A fresh partner for one partner operation, created by an admin. */

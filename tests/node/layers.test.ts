@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['domain', 'storage', 'services/isolate-state'],
   // Durable Object classes: entry points of their own, over their own storage.
   objects: ['domain', 'storage'],
-  index: ['config', 'http', 'router', 'services', 'objects'],
+  index: ['config', 'domain', 'http', 'router', 'services', 'objects'],
 };
 
 /** The layer of a file under src/: its folder, or the file's own name at the top. */

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { StorageUnavailable } from '../../src/domain/errors';
+import { MAX_BODY_BYTES } from '../../src/http/body';
 import { bodyLimit } from '../../src/http/body-limit';
 import { corsHeaders, corsPreflight } from '../../src/http/cors';
 import { errorBoundary } from '../../src/http/error-boundary';
@@ -120,7 +121,7 @@ describe('bodyLimit', () => {
   it('refuses a declared body over the limit before the rest runs', async () => {
     const handler = vi.fn(ok);
     const response = await compose(
-      [errorBoundary(SITE), bodyLimit],
+      [errorBoundary(SITE), bodyLimit(() => MAX_BODY_BYTES)],
       handler,
     )(req('/api/v1/admin/issues', { method: 'POST', headers: { 'Content-Length': '99999999' }, body: 'x' }));
     expect(response.status).toBe(413);

@@ -83,6 +83,20 @@ function operationObject(method: string, path: string, op: Operation) {
     tags: [op.tag],
     ...(op.role === undefined ? {} : { security: [{ bearer: [] }], 'x-required-role': op.role }),
     ...(parameters.length === 0 ? {} : { parameters }),
+    ...(op.upload === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: true,
+            description: op.upload.description,
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+              'multipart/form-data': {
+                schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+              },
+            },
+          },
+        }),
     ...(op.body === undefined
       ? {}
       : {

@@ -17,6 +17,8 @@ export interface Operation {
   query?: v.ObjectSchema<v.ObjectEntries, undefined>;
   /** Request bodies by media type. */
   body?: Record<string, v.GenericSchema>;
+  /** A file upload instead (the handler reads it): any raw bytes, or the `file` field of a multipart form. */
+  upload?: { description: string };
   bodyRequired?: boolean;
   headers?: { name: string; required: boolean; description: string }[];
   /** Success responses by status, each by media type. */

@@ -1,0 +1,79 @@
+import type { RequestContext } from '../config';
+import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
+import { conflict, invalidInput, notFound } from '../http/problem';
+import { deleteMediaRecord, findMedia, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
+import type { Editor } from './tokens';
+
+const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Stores an upload: its type and (for an image) its size decided from its bytes, its key its
+ * SHA-256. The same bytes uploaded again are the same file: nothing is written twice and the URL
+ * is the first one. The bytes go to R2 first (which checks them against the hash), then the index
+ * row, so a row always has its bytes.
+ */
+export async function uploadMedia(
+  context: RequestContext,
+  editor: Editor,
+  bytes: Uint8Array,
+): Promise<{ record: MediaRecord; created: boolean }> {
+  const detected = detectMedia(bytes);
+  if (!detected.ok) throw invalidInput([{ path: '', message: detected.reason }], detected.reason);
+  const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
+  const existing = await findMedia(context.db, sha256);
+  if (existing !== null) return { record: existing, created: false };
+  const record: MediaRecord = {
+    sha256,
+    ext: detected.ext,
+    content_type: MEDIA_TYPES[detected.ext].contentType,
+    bytes: bytes.byteLength,
+    width: detected.width,
+    height: detected.height,
+    created_at: context.now().toISOString(),
+    created_by: editor.name,
+  };
+  await context.media.put(mediaKey(record), bytes, { httpMetadata: { contentType: record.content_type }, sha256 });
+  const created = await insertMedia(context.db, record);
+  return { record: created ? record : ((await findMedia(context.db, sha256)) ?? record), created };
+}
+
+/** Uploads, newest first, each with the issues whose content or history mentions it. */
+export async function listUploads(context: RequestContext, after: { at: string; id: string } | null, limit: number) {
+  const records = await listMedia(context.db, { after, limit });
+  return Promise.all(
+    records.map(async (record) => ({ record, issues: await issuesReferencing(context.db, mediaPath(record.sha256, record.ext)) })),
+  );
+}
+
+/** Deletes an upload that no issue mentions, in its content or in any revision (409 otherwise). */
+export async function deleteUpload(context: RequestContext, sha256: string): Promise<MediaRecord> {
+  const record = await findMedia(context.db, sha256);
+  if (record === null) throw notFound(`No upload has the hash ${sha256}.`);
+  const issues = await issuesReferencing(context.db, mediaPath(record.sha256, record.ext));
+  if (issues.length > 0) {
+    throw conflict(
+      'media-in-use',
+      `${issues.length} issue(s) mention this file in their content or history (${issues
+        .slice(0, 5)
+        .map((i) => i.slug)
+        .join(', ')}); it is kept.`,
+    );
+  }
+  await context.media.delete(mediaKey(record));
+  await deleteMediaRecord(context.db, sha256);
+  return record;
+}
+
+/** The stored bytes of a file, or of one range of it. */
+export async function readMedia(
+  context: RequestContext,
+  name: { sha256: string; ext: string },
+  range: { offset: number; length: number } | null,
+): Promise<R2ObjectBody | null> {
+  return context.media.get(`${name.sha256}.${name.ext}`, range === null ? {} : { range });
+}
+
+/** A stored file's size, or null when there is none. */
+export async function mediaSize(context: RequestContext, name: { sha256: string; ext: string }): Promise<number | null> {
+  return (await context.media.head(`${name.sha256}.${name.ext}`))?.size ?? null;
+}

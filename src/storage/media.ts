@@ -1,0 +1,53 @@
+import type { MediaRecord } from '../domain/media';
+import type { Db } from './db';
+
+const COLUMNS = 'sha256, ext, content_type, bytes, width, height, created_at, created_by';
+
+/** The R2 key of a file: its name on the site. */
+export const mediaKey = (record: Pick<MediaRecord, 'sha256' | 'ext'>) => `${record.sha256}.${record.ext}`;
+
+export async function findMedia(db: Db, sha256: string): Promise<MediaRecord | null> {
+  return db.prepare(`SELECT ${COLUMNS} FROM media WHERE sha256 = ?`).bind(sha256).first<MediaRecord>();
+}
+
+/** Records an upload; a second upload of the same bytes keeps the first record. True when it is new. */
+export async function insertMedia(db: Db, record: MediaRecord): Promise<boolean> {
+  const result = await db
+    .prepare(`INSERT INTO media (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
+    .bind(record.sha256, record.ext, record.content_type, record.bytes, record.width, record.height, record.created_at, record.created_by)
+    .run();
+  return result.meta.changes === 1;
+}
+
+/** Newest first, after a (created_at, sha256) keyset position. */
+export async function listMedia(db: Db, options: { after: { at: string; id: string } | null; limit: number }): Promise<MediaRecord[]> {
+  const where = options.after === null ? '' : 'WHERE (created_at, sha256) < (?, ?)';
+  const statement = db.prepare(`SELECT ${COLUMNS} FROM media ${where} ORDER BY created_at DESC, sha256 DESC LIMIT ?`);
+  const { results } =
+    options.after === null
+      ? await statement.bind(options.limit).all<MediaRecord>()
+      : await statement.bind(options.after.at, options.after.id, options.limit).all<MediaRecord>();
+  return results;
+}
+
+/**
+ * The issues whose current content or any saved revision mentions the file's path: what keeps it
+ * from being deleted. A scan of the issues and their revisions, for the admin's list and delete.
+ */
+export async function issuesReferencing(db: Db, path: string): Promise<{ id: string; slug: string; title: string }[]> {
+  // instr(), not LIKE: D1 caps LIKE patterns at 50 bytes, and a media path is longer.
+  const { results } = await db
+    .prepare(
+      `SELECT id, slug, title FROM issues
+       WHERE instr(body, ?1) > 0 OR instr(coalesce(cover_image, ''), ?1) > 0
+          OR id IN (SELECT issue_id FROM revisions WHERE instr(snapshot, ?1) > 0)
+       ORDER BY updated_at DESC`,
+    )
+    .bind(path)
+    .all<{ id: string; slug: string; title: string }>();
+  return results;
+}
+
+export async function deleteMediaRecord(db: Db, sha256: string): Promise<void> {
+  await db.prepare('DELETE FROM media WHERE sha256 = ?').bind(sha256).run();
+}
