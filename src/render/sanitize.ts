@@ -100,7 +100,17 @@ export interface OutputPolicy {
   base?: string;
   /** `links`: each image becomes a link to it, its alt text the label (embeds make no request of their own). */
   images?: 'keep' | 'links';
+  /** Images whose (resolved) source starts with this stay images even under `links`: our own media, which an embed's CSP allows. */
+  keepImagesFrom?: string;
+  /**
+   * Written on every kept image: `loading="lazy"` and `decoding="async"`, and the width and height
+   * of the ones found here (by resolved source), so the page does not shift as they load.
+   */
+  imageSizes?: ImageSizes;
 }
+
+/** Image sizes by source URL (absolute, or the site-relative path an issue wrote). */
+export type ImageSizes = ReadonlyMap<string, { width: number; height: number }>;
 
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite']);
 
@@ -137,7 +147,8 @@ function openTag(
   insideLink: boolean,
 ): string {
   const kept = keptAttributes(attributes, allowed, policy);
-  if (tag === 'img' && policy.images === 'links') {
+  const own = tag === 'img' && policy.keepImagesFrom !== undefined && (kept.get('src') ?? '').startsWith(policy.keepImagesFrom);
+  if (tag === 'img' && policy.images === 'links' && !own) {
     const src = kept.get('src');
     if (src === undefined) return '';
     const label = `🖼 ${escapeDecoded(kept.get('alt') || '이미지')}`;
@@ -145,6 +156,15 @@ function openTag(
     // data: image (a page cannot navigate to one).
     if (insideLink || /^data:/i.test(asParsed(src))) return label;
     return `<a href="${escapeDecoded(src)}">${label}</a>`;
+  }
+  if (tag === 'img' && policy.imageSizes !== undefined) {
+    const size = policy.imageSizes.get(kept.get('src') ?? '');
+    if (size !== undefined && !kept.has('width') && !kept.has('height')) {
+      kept.set('width', String(size.width));
+      kept.set('height', String(size.height));
+    }
+    kept.set('loading', 'lazy');
+    kept.set('decoding', 'async');
   }
   let markup = `<${tag}`;
   for (const [name, value] of kept) markup += ` ${name}="${escapeDecoded(value)}"`;

@@ -16,6 +16,7 @@ import { embedPolicy } from '../render/pages/csp';
 import { renderEmbed } from '../render/pages/embed';
 import { renderEmbedList } from '../render/pages/embed-list';
 import { feedbackForm } from '../render/pages/feedback-form';
+import { imageSizesIn } from '../services/media';
 import { frameOrigins, knownPartnerKey } from '../services/partners';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
 import { recordUsage } from '../services/usage';
@@ -46,7 +47,7 @@ async function embedRepresentation(
     contentType: 'text/html; charset=utf-8',
     lastModified,
     policy: 'widget',
-    headers: { 'Content-Security-Policy': await embedPolicy(await frameOrigins(context), stylesheet) },
+    headers: { 'Content-Security-Policy': await embedPolicy(await frameOrigins(context), stylesheet, new URL(context.site.url).origin) },
   };
 }
 
@@ -59,7 +60,8 @@ export async function embed(request: IRequest, context: RequestContext, { query 
     const issue = await getPublishedIssue(context, slug);
     // The full embed carries the feedback form; the card stays a card.
     const form = view === 'full' ? feedbackForm(context.site, issue.slug, { from: 'embed', thanks: feedback === 'thanks' }) : undefined;
-    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey }, form), issue.updated_at);
+    const imageSizes = view === 'full' ? await imageSizesIn(context, issue.html) : new Map();
+    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey, imageSizes }, form), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'issue', response);
 }
@@ -77,7 +79,8 @@ export async function latest(
     const newest = issues[0];
     if (newest === undefined) throw notFound(tag === undefined ? 'No issue is published yet.' : `No published issue has the tag "${tag}".`);
     const issue = await getPublishedIssue(context, newest.slug);
-    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey }), issue.updated_at);
+    const imageSizes = view === 'full' ? await imageSizesIn(context, issue.html) : new Map();
+    return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey, imageSizes }), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'latest', response);
 }

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../config';
 import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
 import { conflict, invalidInput, notFound } from '../http/problem';
-import { deleteMediaRecord, findMedia, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
+import { deleteMediaRecord, findMedia, imageSizes, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
 import type { Editor } from './tokens';
 
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -76,4 +76,23 @@ export async function readMedia(
 /** A stored file's size, or null when there is none. */
 export async function mediaSize(context: RequestContext, name: { sha256: string; ext: string }): Promise<number | null> {
   return (await context.media.head(`${name.sha256}.${name.ext}`))?.size ?? null;
+}
+
+/**
+ * The sizes of our own uploaded images that an issue's HTML shows, by their absolute URL, so pages
+ * and embeds can give each its width and height. Read inside a cached render: one query per render.
+ */
+export async function imageSizesIn(context: RequestContext, html: string): Promise<Map<string, { width: number; height: number }>> {
+  const hashes = [...html.matchAll(/\/media\/([0-9a-f]{64})\.[a-z0-9]{3,4}\b/g)].map((m) => m[1]!);
+  const rows = await imageSizes(context.db, hashes);
+  return new Map(
+    rows.flatMap((row) => {
+      const size = { width: row.width ?? 0, height: row.height ?? 0 };
+      const path = mediaPath(row.sha256, row.ext);
+      return [
+        [path, size],
+        [`${context.site.url}${path}`, size],
+      ] as const;
+    }),
+  );
 }

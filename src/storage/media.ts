@@ -51,3 +51,14 @@ export async function issuesReferencing(db: Db, path: string): Promise<{ id: str
 export async function deleteMediaRecord(db: Db, sha256: string): Promise<void> {
   await db.prepare('DELETE FROM media WHERE sha256 = ?').bind(sha256).run();
 }
+
+/** The width and height of the stored images among `hashes` (at most 100 are looked up). */
+export async function imageSizes(db: Db, hashes: readonly string[]): Promise<Pick<MediaRecord, 'sha256' | 'ext' | 'width' | 'height'>[]> {
+  const wanted = [...new Set(hashes)].slice(0, 100);
+  if (wanted.length === 0) return [];
+  const { results } = await db
+    .prepare(`SELECT sha256, ext, width, height FROM media WHERE width IS NOT NULL AND sha256 IN (${wanted.map(() => '?').join(', ')})`)
+    .bind(...wanted)
+    .all<Pick<MediaRecord, 'sha256' | 'ext' | 'width' | 'height'>>();
+  return results;
+}

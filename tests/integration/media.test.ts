@@ -207,3 +207,30 @@ describe('the media list and deletion', () => {
     expect((await call(`/api/v1/admin/media/${unused.sha256}`, { method: 'DELETE', headers: admin })).status).toBe(404);
   });
 });
+
+describe('media in pages and embeds', () => {
+  it('shows our images with their size, lazily, on the page and in the full embed; other images stay links in embeds', async () => {
+    const chart = (await (await upload(await png(64, 48, [10, 20, 30]))).json()) as Uploaded;
+    const path = new URL(chart.url).pathname;
+    const editor = { Authorization: `Bearer ${tokens.editor}`, 'Content-Type': 'application/json' };
+    const created = await call('/api/v1/admin/issues', {
+      method: 'POST',
+      headers: editor,
+      body: JSON.stringify(makeIssue({ body: `![차트](${path})\n\n![외부](https://images.example/photo.png)` })),
+    });
+    const issue = (await created.json()) as { id: string; slug: string };
+    expect((await call(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST', headers: editor })).status).toBe(200);
+
+    const page = await (await call(`/issues/${issue.slug}`)).text();
+    expect(page).toContain(`<img src="${path}" alt="차트" width="64" height="48" loading="lazy" decoding="async">`);
+    expect(page).toContain('<img src="https://images.example/photo.png" alt="외부" loading="lazy" decoding="async">');
+
+    const embed = await call(`/embed/${issue.slug}`);
+    const embedHtml = await embed.text();
+    expect(embedHtml).toContain(`<img src="${chart.url}" alt="차트" width="64" height="48" loading="lazy" decoding="async">`);
+    expect(embedHtml).toContain('<a href="https://images.example/photo.png">🖼 외부</a>');
+    expect(embed.headers.get('Content-Security-Policy')).toContain(`img-src data: ${ORIGIN}`);
+    // The card shows no body images at all.
+    expect(await (await call(`/embed/${issue.slug}?view=card`)).text()).not.toContain('<img');
+  });
+});

@@ -38,7 +38,11 @@ export async function pagePolicy(): Promise<string> {
  * The policy of an embed: its hashed CSS and auto-height script only, no requests anywhere (images
  * included), and framing only by the configured partner origins.
  */
-export async function embedPolicy(partners: readonly string[], stylesheet: 'embed' | 'list' = 'embed'): Promise<string> {
+export async function embedPolicy(
+  partners: readonly string[],
+  stylesheet: 'embed' | 'list' = 'embed',
+  siteOrigin?: string,
+): Promise<string> {
   const { embedCss, listCss, autoHeight } = await assetHashes();
   // Checked where they are stored too; here again, because a header is where a stray character
   // would become a directive of its own.
@@ -47,7 +51,8 @@ export async function embedPolicy(partners: readonly string[], stylesheet: 'embe
     "default-src 'none'",
     `style-src ${stylesheet === 'list' ? listCss : embedCss}`,
     `script-src ${autoHeight}`,
-    'img-src data:',
+    // Our own uploaded images (/media/ on this origin); nothing from anywhere else.
+    `img-src data:${siteOrigin === undefined ? '' : ` ${siteOrigin}`}`,
     "form-action 'self'",
     "base-uri 'none'",
     `frame-ancestors ${framers.length === 0 ? "'none'" : framers.join(' ')}`,

@@ -1,7 +1,7 @@
 import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html, raw, type SafeHtml } from '../html';
-import { sanitizeHtml } from '../sanitize';
+import { type ImageSizes, sanitizeHtml } from '../sanitize';
 import { issueUrl, referredIssueUrl } from '../urls';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
 import { issueMeta, summaryBox, teaserCards } from './issue-parts';
@@ -10,10 +10,12 @@ export type EmbedView = 'full' | 'card';
 export type EmbedTheme = 'light' | 'dark' | 'auto';
 
 /**
- * The issue's HTML for an embed: links absolute, and images as links to them, since an embed makes
- * no request of its own (the reader opens them in a new tab, like every link in an embed).
+ * The issue's HTML for an embed: links absolute; our own uploaded images stay images (the embed's
+ * CSP allows this site's origin, and nothing else); any other image becomes a link to it (the reader
+ * opens it in a new tab, like every link in an embed), so an embed requests nothing elsewhere.
  */
-const embedBody = (issueHtml: string, url: string) => sanitizeHtml(issueHtml, { base: url, images: 'links' });
+const embedBody = (site: Site, issueHtml: string, url: string, imageSizes: ImageSizes) =>
+  sanitizeHtml(issueHtml, { base: url, images: 'links', keepImagesFrom: `${site.url}/media/`, imageSizes });
 
 /**
  * `/embed/{slug}` and `/embed/latest`: a self-contained document for a partner's iframe, the full
@@ -22,7 +24,7 @@ const embedBody = (issueHtml: string, url: string) => sanitizeHtml(issueHtml, { 
 export function renderEmbed(
   site: Site,
   issue: Issue,
-  options: { view: EmbedView; theme: EmbedTheme; partnerKey: string | null },
+  options: { view: EmbedView; theme: EmbedTheme; partnerKey: string | null; imageSizes?: ImageSizes },
   afterArticle: SafeHtml = html``,
 ): string {
   const { view, theme } = options;
@@ -36,7 +38,7 @@ ${issue.summary.length === 0 ? '' : html`<ol>${issue.summary.map((p) => html`<li
       : html`<article>${issueMeta(site, issue)}<h1>${issue.title}</h1>
 ${issue.subtitle === null ? '' : html`<p class="subtitle">${issue.subtitle}</p>`}
 ${summaryBox(issue)}
-<div class="body">${raw(embedBody(issue.html, url))}</div>
+<div class="body">${raw(embedBody(site, issue.html, url, options.imageSizes ?? new Map()))}</div>
 ${teaserCards(issue)}
 <a class="more" href="${page}">${site.name}에서 보기 →</a></article>
 ${afterArticle}`;

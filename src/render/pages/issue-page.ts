@@ -1,6 +1,7 @@
 import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html, jsonForScript, raw } from '../html';
+import { type ImageSizes, sanitizeHtml } from '../sanitize';
 import { issueUrl } from '../urls';
 import { describe, issueMeta, summaryBox, tagList, teaserCards } from './issue-parts';
 import { layout } from './layout';
@@ -51,14 +52,14 @@ ${issue.tags.map((tag) => html`<meta property="article:tag" content="${tag}">`)}
 }
 
 /** `/issues/{slug}`: one issue, as it read in the email, without any script. */
-export function renderIssuePage(site: Site, issue: Issue, feedbackForm = html``): string {
+export function renderIssuePage(site: Site, issue: Issue, feedbackForm = html``, imageSizes: ImageSizes = new Map()): string {
   const url = issueUrl(site, issue.slug);
   const main = html`<article>
 ${issueMeta(site, issue)}
 <h1>${issue.title}</h1>
 ${issue.subtitle === null ? '' : html`<p class="subtitle">${issue.subtitle}</p>`}
 ${summaryBox(issue)}
-<div class="body">${raw(issue.html)}</div>
+<div class="body">${raw(sanitizeHtml(issue.html, { imageSizes }))}</div>
 ${teaserCards(issue)}
 ${tagList(site, issue.tags)}
 </article>
