@@ -57,11 +57,12 @@ export const PublicListQuerySchema = v.object({
   q: SearchSchema,
 });
 
-/** `GET /api/v1/admin/issues?status=&limit=&cursor=` */
+/** `GET /api/v1/admin/issues?status=&slug=&limit=&cursor=` (`slug`: the one issue with it, for tools such as `npm run push`) */
 export const EditorListQuerySchema = v.object({
   limit: LimitSchema,
   cursor: CursorSchema,
   status: v.optional(StatusSchema),
+  slug: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'))),
 });
 
 /** `?archive=N` on a feed: an RFC 5005 archive page. */

@@ -55,7 +55,7 @@ export async function create(request: IRequest, context: RequestContext, { edito
 export async function list(_request: IRequest, context: RequestContext, { editor, query }: ListInput): Promise<Response> {
   const { items, next } = await keysetPage(
     query.limit,
-    (limit) => listAllIssues(context, editor, { status: query.status, after: query.cursor ?? null, limit }),
+    (limit) => listAllIssues(context, editor, { status: query.status, slug: query.slug, after: query.cursor ?? null, limit }),
     (last) => encodeCursor({ at: last.updated_at, id: last.id }),
   );
   return json({ issues: items.map((issue) => editorIssue(context.site, issue)), next_cursor: next }, { policy: 'editor' });

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../config';
-import type { Issue, IssueContent } from '../domain/issue';
+import { contentOf, type Issue, type IssueContent } from '../domain/issue';
 import { type IfMatch, versionEtag } from '../domain/preconditions';
 import type { Action } from '../domain/status';
 import { conflict, HttpError, invalidInput, notFound } from '../http/problem';
@@ -108,6 +108,9 @@ export async function commitChange(
   precondition: Precondition,
 ): Promise<Issue> {
   checkPrecondition(precondition, versionEtag(current.version));
+  // An edit that changes nothing writes nothing: no revision, no new version, no cache flush (a
+  // tool that sends the same document again, such as `npm run push`, leaves the issue as it was).
+  if (action === 'update' && JSON.stringify(contentOf({ ...current, ...change })) === JSON.stringify(contentOf(current))) return current;
   const next: Issue = { ...current, ...change, version: current.version + 1, updated_at: context.now().toISOString() };
   const rendered = next.body !== current.body;
   if (rendered) next.html = renderBody(next.body);

@@ -159,7 +159,7 @@ export async function getIssue(context: RequestContext, editor: Editor, id: stri
 export async function listAllIssues(
   context: RequestContext,
   editor: Editor,
-  options: { status?: Status; after: Cursor | null; limit: number },
+  options: { status?: Status; slug?: string; after: Cursor | null; limit: number },
 ): Promise<IssueListItem[]> {
   return listIssues(context.db, { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) });
 }

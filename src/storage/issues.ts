@@ -38,10 +38,14 @@ export async function nextIssueNumber(db: Db): Promise<number> {
 /** Editor list, most recently changed first, optionally of one status or one creator. */
 export async function listIssues(
   db: Db,
-  options: { status?: Status; createdBy?: string; after: Cursor | null; limit: number },
+  options: { status?: Status; slug?: string; createdBy?: string; after: Cursor | null; limit: number },
 ): Promise<IssueListItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
+  if (options.slug !== undefined) {
+    where.push('slug = ?');
+    params.push(options.slug);
+  }
   if (options.status !== undefined) {
     where.push('status = ?');
     params.push(options.status);

@@ -156,6 +156,25 @@ describe('If-Match on PUT, PATCH and DELETE', () => {
     });
   });
 
+  it('writes nothing for a PUT or PATCH that changes nothing: same version, no new revision', async () => {
+    const { issue } = await create();
+    const document = { title: issue.title, body: issue.body, summary: issue.summary, tags: issue.tags, authors: issue.authors };
+    const put = await editor(`/api/v1/admin/issues/${issue.id}`, { method: 'PUT', headers: { 'If-Match': '"v1"' }, json: document });
+    expect(put.status).toBe(200);
+    expect(put.headers.get('ETag')).toBe('"v1"');
+    const patch = await editor(`/api/v1/admin/issues/${issue.id}`, {
+      method: 'PATCH',
+      headers: { 'If-Match': '"v1"', 'Content-Type': 'application/merge-patch+json' },
+      json: { title: issue.title },
+    });
+    expect(patch.headers.get('ETag')).toBe('"v1"');
+    const revisions = (await (await editor(`/api/v1/admin/issues/${issue.id}/revisions`)).json()) as { revisions: unknown[] };
+    expect(revisions.revisions).toHaveLength(1);
+    // The precondition still holds: a stale ETag is refused even when nothing would change.
+    const stale = await editor(`/api/v1/admin/issues/${issue.id}`, { method: 'PUT', headers: { 'If-Match': '"v9"' }, json: document });
+    expect(stale.status).toBe(412);
+  });
+
   it.each(['PUT', 'PATCH', 'DELETE'])('%s answers 428 without If-Match and 412 when it is stale, changing nothing', async (method) => {
     const { issue } = await create();
     const json = method === 'PUT' ? { title: 'x', body: 'y' } : method === 'PATCH' ? { title: 'x' } : undefined;

@@ -1,0 +1,67 @@
+import MarkdownIt from 'markdown-it';
+import { parseFrontMatter } from '../../src/domain/front-matter';
+import { slugify } from '../../src/domain/slug';
+
+/** What `npm run push` sends for one file, and the local images it must upload first. */
+export type PushPlan =
+  | {
+      ok: true;
+      slug: string;
+      /** The issue as the API's JSON body: the front matter's fields and `body`, with the slug set. */
+      document: Record<string, unknown>;
+      /** Local image references (relative paths), as written, in order, each once. */
+      images: string[];
+      /** The document with one local reference replaced by its uploaded path. */
+      withImage: (document: Record<string, unknown>, reference: string, path: string) => Record<string, unknown>;
+    }
+  | { ok: false; error: string };
+
+const parser = new MarkdownIt({ html: true });
+
+/** A reference to a file beside the Markdown: no scheme, not site-absolute, not a fragment. */
+const isLocal = (src: string) => src !== '' && !/^(?:[a-z][a-z0-9+.-]*:|\/|#)/i.test(src);
+
+/** The `src` of every Markdown image in `body`, as written (the parser's own reading, not a pattern). */
+function imageSources(body: string): string[] {
+  const sources: string[] = [];
+  const visit = (tokens: ReturnType<MarkdownIt['parse']>) => {
+    for (const token of tokens) {
+      if (token.type === 'image') sources.push(token.attrGet('src') ?? '');
+      if (token.children !== null) visit(token.children);
+    }
+  };
+  visit(parser.parse(body, {}));
+  return sources;
+}
+
+/**
+ * Reads one Markdown file as the API does (YAML front matter and body); its slug is the front
+ * matter's, or the file name's, so that the same file always finds the same issue again.
+ */
+export function pushPlan(source: string, fileName: string): PushPlan {
+  const parsed = parseFrontMatter(source);
+  if (!parsed.ok) return { ok: false, error: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ') };
+  const fields = parsed.fields;
+  const slug = typeof fields.slug === 'string' ? fields.slug : slugify(fileName);
+  const body = typeof fields.body === 'string' ? fields.body : '';
+  // markdown-it hands back a normalized (percent-encoded) src; the file's own spelling is what to replace.
+  const written = new Map<string, string>();
+  for (const match of body.matchAll(/!\[[^\]]*\]\(\s*(?:<([^>\n]*)>|([^)\s]+))/g)) {
+    const spelled = match[1] ?? match[2]!;
+    written.set(parser.normalizeLink(spelled), spelled);
+  }
+  const images = [...new Set(imageSources(body).map((src) => written.get(src) ?? src))].filter(isLocal);
+  const cover = typeof fields.cover_image === 'string' && isLocal(fields.cover_image) ? [fields.cover_image] : [];
+  return {
+    ok: true,
+    slug,
+    document: { ...fields, slug },
+    images: [...new Set([...images, ...cover])],
+    withImage: (document, reference, path) => {
+      const text = String(document.body ?? '');
+      const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const replaced = text.replace(new RegExp(`(\\]\\(\\s*)(?:<${escaped}>|${escaped}(?=[)\\s]))`, 'g'), `$1${path}`);
+      return { ...document, body: replaced, ...(document.cover_image === reference ? { cover_image: path } : {}) };
+    },
+  };
+}

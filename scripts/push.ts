@@ -1,0 +1,172 @@
+// `npm run push -- issue.md [more.md ...] [--publish | --at 2026-12-01T09:00:00+09:00] [--dry-run]`:
+// the editor's command. For each Markdown file (YAML front matter + body, as the API takes it) it
+// uploads the local images the file references, rewrites those references to their URLs, creates
+// the issue or updates the one with the same slug (If-Match from a fresh read, so an edit made
+// meanwhile on the site is refused, never overwritten), publishes or schedules it when asked, and
+// prints one line per file. Sending the same file again changes nothing. Against `npm run dev` or a
+// deployed Worker alike: MASTHEAD_URL and MASTHEAD_TOKEN, or a .mastheadrc (README, "npm run push").
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pushPlan } from './lib/push-plan';
+
+const USAGE = `Usage:
+  npm run push -- issue.md [more.md ...] [--publish | --at <RFC 3339 time>] [--dry-run]
+Needs MASTHEAD_URL and MASTHEAD_TOKEN in the environment, or a .mastheadrc file (in this folder or
+your home folder) holding {"url": "https://news.example", "token": "mh_..."}.`;
+
+function fail(message: string, code = 2): never {
+  console.error(code === 2 ? `${message}\n\n${USAGE}` : message);
+  process.exit(code);
+}
+
+const { positionals: files, values } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { publish: { type: 'boolean', default: false }, at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+if (files.length === 0) fail('Name at least one Markdown file.');
+if (values.publish && values.at !== undefined) fail('Use --publish or --at, not both.');
+if (values.at !== undefined && Number.isNaN(Date.parse(values.at)))
+  fail(`--at ${values.at} is not a time such as 2026-12-01T09:00:00+09:00.`);
+
+async function settings(): Promise<{ url: string; token: string }> {
+  let url = process.env.MASTHEAD_URL;
+  let token = process.env.MASTHEAD_TOKEN;
+  for (const file of [join(process.cwd(), '.mastheadrc'), join(homedir(), '.mastheadrc')]) {
+    if (url !== undefined && token !== undefined) break;
+    const text = await readFile(file, 'utf8').catch(() => null);
+    if (text === null) continue;
+    try {
+      const rc = JSON.parse(text) as { url?: string; token?: string };
+      url ??= rc.url;
+      token ??= rc.token;
+    } catch {
+      fail(`${file} is not JSON such as {"url": "https://news.example", "token": "mh_..."}.`, 1);
+    }
+  }
+  if (url === undefined || token === undefined) fail('MASTHEAD_URL and MASTHEAD_TOKEN are not set, and no .mastheadrc gives them.');
+  if (!URL.canParse(url)) fail(`MASTHEAD_URL ${url} is not a URL.`);
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+const { url: site, token } = await settings();
+const dryRun = values['dry-run'];
+const log = (line: string) => console.error(line);
+
+/** One API call; a refusal stops the file with the problem's own words. */
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(`${site}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
+  } catch (error) {
+    throw new Error(`${site} cannot be reached: ${(error as Error).cause ?? (error as Error).message}`);
+  }
+  if (response.ok || response.status === 304) return response;
+  const text = await response.text();
+  let detail = text.slice(0, 300);
+  try {
+    const problem = JSON.parse(text) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
+    detail = [problem.detail ?? problem.title, ...(problem.errors ?? []).map((e) => `${e.path || '(body)'} ${e.message}`)].join('; ');
+  } catch {}
+  throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${detail}`);
+}
+
+async function pushFile(file: string): Promise<string> {
+  const source = await readFile(file, 'utf8').catch(() => {
+    throw new Error('cannot be read');
+  });
+  const plan = pushPlan(source, basename(file, '.md'));
+  if (!plan.ok) throw new Error(plan.error);
+  const { slug, images } = plan;
+  let document = plan.document;
+
+  // 1. Local images: uploaded (stored once by their hash), their references rewritten.
+  for (const [index, image] of images.entries()) {
+    const path = resolve(dirname(file), decodeURI(image));
+    const bytes = await readFile(path).catch(() => {
+      throw new Error(`references ${image}, which cannot be read (${path})`);
+    });
+    if (dryRun) {
+      log(`  would upload ${image} (${bytes.byteLength} bytes)`);
+      continue;
+    }
+    log(`  uploading ${image} (${index + 1}/${images.length}, ${bytes.byteLength} bytes)`);
+    const uploaded = (await (await api('/api/v1/admin/media', { method: 'POST', body: bytes })).json()) as { url: string };
+    document = plan.withImage(document, image, new URL(uploaded.url).pathname);
+  }
+
+  // 2. The issue with this slug, if there is one: updated from a fresh read, or created.
+  const found = (await (await api(`/api/v1/admin/issues?slug=${encodeURIComponent(slug)}&limit=1`)).json()) as {
+    issues: { id: string }[];
+  };
+  const existing = found.issues[0];
+  const json = { 'Content-Type': 'application/json' };
+  let id: string;
+  let etag: string;
+  let status: string;
+  let outcome: string;
+  if (existing === undefined) {
+    if (dryRun) return `would create ${slug}`;
+    const key = createHash('sha256').update(JSON.stringify(document)).digest('hex').slice(0, 32);
+    const created = await api('/api/v1/admin/issues', {
+      method: 'POST',
+      headers: { ...json, 'Idempotency-Key': key },
+      body: JSON.stringify(document),
+    });
+    ({ id, status } = (await created.json()) as { id: string; status: string });
+    etag = created.headers.get('ETag') ?? '';
+    outcome = 'created';
+  } else {
+    const current = await api(`/api/v1/admin/issues/${existing.id}`);
+    const before = (await current.json()) as { id: string; version: number; status: string };
+    if (dryRun) return `would update ${slug} (now version ${before.version}, ${before.status})`;
+    const replaced = await api(`/api/v1/admin/issues/${before.id}`, {
+      method: 'PUT',
+      headers: { ...json, 'If-Match': current.headers.get('ETag') ?? '' },
+      body: JSON.stringify(document),
+    });
+    const after = (await replaced.json()) as { id: string; version: number; status: string };
+    ({ id, status } = after);
+    etag = replaced.headers.get('ETag') ?? '';
+    outcome = after.version === before.version ? 'unchanged' : `updated (version ${after.version})`;
+  }
+
+  // 3. Published, or scheduled, when asked and not so already.
+  if (values.publish && status !== 'published') {
+    await api(`/api/v1/admin/issues/${id}/publish`, { method: 'POST', headers: { ...json, 'If-Match': etag }, body: '{}' });
+    outcome += ', published';
+  } else if (values.at !== undefined) {
+    const at = new Date(values.at).toISOString();
+    await api(`/api/v1/admin/issues/${id}/publish`, {
+      method: 'POST',
+      headers: { ...json, 'If-Match': etag },
+      body: JSON.stringify({ at }),
+    });
+    outcome += `, scheduled for ${at}`;
+  } else if (status === 'published') outcome += ', published';
+  else outcome += `, ${status}`;
+  return `${outcome}\t${site}/issues/${encodeURIComponent(slug)}`;
+}
+
+let failed = 0;
+for (const file of files) {
+  log(`${file}:`);
+  try {
+    console.log(`${file}\t${await pushFile(file)}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`${file}\tfailed: ${(error as Error).message}`);
+  }
+}
+if (failed > 0) {
+  console.error(`${failed} of ${files.length} file(s) failed.`);
+  process.exit(1);
+}

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalWorker, startLocalWorker } from '../../scripts/lib/local-worker';
+import { gif, png } from '../support/media-files';
+
+/**
+ * `npm run push` end to end: the built Worker on workerd (Miniflare's API), a temporary folder
+ * with a Markdown issue and two images, and the command run as an editor runs it.
+ */
+const run = promisify(execFile);
+let worker: LocalWorker;
+let env: NodeJS.ProcessEnv;
+let folder: string;
+
+beforeAll(async () => {
+  worker = await startLocalWorker({ log: () => {} });
+  env = { ...process.env, MASTHEAD_URL: worker.url, MASTHEAD_TOKEN: await worker.token('editor') };
+  folder = await mkdtemp(join(tmpdir(), 'masthead-push-'));
+  await mkdir(join(folder, 'images'));
+  await writeFile(join(folder, 'images', 'chart.png'), await png(64, 48));
+  await writeFile(join(folder, 'logo one.gif'), gif(12, 8));
+  await writeFile(
+    join(folder, 'weekly-7.md'),
+    `---\ntitle: 푸시로 올린 이슈\nsummary:\n  - 첫째\n---\n## 차트\n\n![차트](images/chart.png)\n\n![로고](<logo one.gif>)\n\n![외부](https://images.example/x.png)\n`,
+  );
+}, 180_000);
+afterAll(async () => worker?.dispose());
+
+const push = (...args: string[]) => run('npx', ['tsx', 'scripts/push.ts', ...args], { env, cwd: process.cwd() });
+
+describe('npm run push', () => {
+  it('uploads the local images, creates and publishes the issue, and prints its URL', async () => {
+    const { stdout, stderr } = await push(join(folder, 'weekly-7.md'), '--publish');
+    expect(stderr).toContain('uploading images/chart.png (1/2');
+    const [file, outcome, url] = stdout.trim().split('\t');
+    expect(file).toBe(join(folder, 'weekly-7.md'));
+    expect(outcome).toBe('created, published');
+    expect(url).toBe(`${worker.url}/issues/weekly-7`);
+    const page = await (await fetch(url!)).text();
+    expect(page).toMatch(/<img src="\/media\/[0-9a-f]{64}\.png" alt="차트" width="64" height="48"/);
+    expect(page).toMatch(/<img src="\/media\/[0-9a-f]{64}\.gif" alt="로고" width="12" height="8"/);
+    expect(page).toContain('https://images.example/x.png');
+  }, 120_000);
+
+  it('changes nothing when run again, and updates the same issue when the file changes', async () => {
+    const again = await push(join(folder, 'weekly-7.md'), '--publish');
+    expect(again.stdout.trim().split('\t')[1]).toBe('unchanged, published');
+    await writeFile(join(folder, 'weekly-7.md'), `---\ntitle: 푸시로 고친 이슈\n---\n![차트](images/chart.png)\n`);
+    const changed = await push(join(folder, 'weekly-7.md'));
+    expect(changed.stdout.trim().split('\t')[1]).toMatch(/^updated \(version \d+\), published$/);
+    expect(await (await fetch(`${worker.url}/issues/weekly-7`)).text()).toContain('푸시로 고친 이슈');
+  }, 120_000);
+
+  it('shows what it would do with --dry-run, and says why a file fails', async () => {
+    await writeFile(join(folder, 'new-one.md'), `---\ntitle: 새 이슈\n---\n![빠짐](missing.png)\n`);
+    const failed = await push(join(folder, 'new-one.md')).catch((error: { stdout: string; code: number }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect(failed.stdout).toContain('failed: references missing.png, which cannot be read');
+    await writeFile(join(folder, 'new-one.md'), `---\ntitle: 새 이슈\n---\n본문\n`);
+    const dry = await push(join(folder, 'new-one.md'), '--dry-run');
+    expect(dry.stdout).toContain('would create new-one');
+    const listed = (await (
+      await fetch(`${worker.url}/api/v1/admin/issues?slug=new-one`, { headers: { Authorization: `Bearer ${env.MASTHEAD_TOKEN}` } })
+    ).json()) as {
+      issues: unknown[];
+    };
+    expect(listed.issues).toEqual([]);
+  }, 120_000);
+});
