@@ -6,14 +6,15 @@
 // prints one line per file. Sending the same file again changes nothing. Against `npm run dev` or a
 // deployed Worker alike: MASTHEAD_URL and MASTHEAD_TOKEN, or a .mastheadrc (README, "npm run push").
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pushPlan } from './lib/push-plan';
+import { localImagesIn, pushPlan } from './lib/push-plan';
 
 const USAGE = `Usage:
-  npm run push -- issue.md [more.md ...] [--publish | --at <RFC 3339 time>] [--dry-run]
+  npm run push -- issue.md [more.md ...] [--publish | --at <RFC 3339 time>] [--dry-run] [--force]
+--force updates an issue that was changed on the site since this folder's last push.
 Needs MASTHEAD_URL and MASTHEAD_TOKEN in the environment, or a .mastheadrc file (in this folder or
 your home folder) holding {"url": "https://news.example", "token": "mh_..."}.`;
 
@@ -26,7 +27,12 @@ const { positionals: files, values } = (() => {
   try {
     return parseArgs({
       allowPositionals: true,
-      options: { publish: { type: 'boolean', default: false }, at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+      options: {
+        publish: { type: 'boolean', default: false },
+        at: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+      },
     });
   } catch (error) {
     return fail((error as Error).message);
@@ -34,13 +40,17 @@ const { positionals: files, values } = (() => {
 })();
 if (files.length === 0) fail('Name at least one Markdown file.');
 if (values.publish && values.at !== undefined) fail('Use --publish or --at, not both.');
-if (values.at !== undefined && Number.isNaN(Date.parse(values.at)))
-  fail(`--at ${values.at} is not a time such as 2026-12-01T09:00:00+09:00.`);
+if (values.at !== undefined && (Number.isNaN(Date.parse(values.at)) || !/(?:Z|[+-]\d{2}:?\d{2})$/i.test(values.at))) {
+  fail(`--at ${values.at} is not a time with its zone, such as 2026-12-01T09:00:00+09:00.`);
+}
+
+/** Where the editor ran the command (npm runs scripts from the package's folder). */
+const here = process.env.INIT_CWD ?? process.cwd();
 
 async function settings(): Promise<{ url: string; token: string }> {
   let url = process.env.MASTHEAD_URL;
   let token = process.env.MASTHEAD_TOKEN;
-  for (const file of [join(process.cwd(), '.mastheadrc'), join(homedir(), '.mastheadrc')]) {
+  for (const file of [join(here, '.mastheadrc'), join(homedir(), '.mastheadrc')]) {
     if (url !== undefined && token !== undefined) break;
     const text = await readFile(file, 'utf8').catch(() => null);
     if (text === null) continue;
@@ -79,11 +89,43 @@ async function api(path: string, init: RequestInit = {}): Promise<Response> {
   throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${detail}`);
 }
 
+/**
+ * What this folder last pushed, per file: the issue and the version the push left, so an edit made
+ * on the site since (a newer version) is noticed before it would be overwritten. Kept in
+ * `.masthead-push.json` beside the files; a folder without one (a fresh copy) trusts a fresh read.
+ */
+type PushState = Record<string, { id: string; version: number }>;
+const STATE_FILE = '.masthead-push.json';
+
+async function readState(folder: string): Promise<PushState> {
+  const text = await readFile(join(folder, STATE_FILE), 'utf8').catch(() => null);
+  if (text === null) return {};
+  try {
+    return JSON.parse(text) as PushState;
+  } catch {
+    return {};
+  }
+}
+
+async function remember(file: string, id: string, version: number): Promise<void> {
+  const folder = dirname(file);
+  const state = await readState(folder);
+  state[basename(file)] = { id, version };
+  await writeFile(join(folder, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+interface EditorIssue {
+  id: string;
+  version: number;
+  status: string;
+  publish_at: string | null;
+}
+
 async function pushFile(file: string): Promise<string> {
   const source = await readFile(file, 'utf8').catch(() => {
     throw new Error('cannot be read');
   });
-  const plan = pushPlan(source, basename(file, '.md'));
+  const plan = pushPlan(source, basename(file, '.md'), basename(dirname(file)));
   if (!plan.ok) throw new Error(plan.error);
   const { slug, images } = plan;
   let document = plan.document;
@@ -100,7 +142,14 @@ async function pushFile(file: string): Promise<string> {
     }
     log(`  uploading ${image} (${index + 1}/${images.length}, ${bytes.byteLength} bytes)`);
     const uploaded = (await (await api('/api/v1/admin/media', { method: 'POST', body: bytes })).json()) as { url: string };
-    document = plan.withImage(document, image, new URL(uploaded.url).pathname);
+    const uploadedPath = new URL(uploaded.url).pathname;
+    document = plan.withImage(document, image, uploadedPath);
+    // The body links the site-relative path; cover_image must be an absolute URL.
+    if (document.cover_image === uploadedPath) document = { ...document, cover_image: uploaded.url };
+  }
+  if (!dryRun) {
+    const left = localImagesIn(String(document.body ?? ''));
+    if (left.length > 0) throw new Error(`could not rewrite the reference(s) to ${left.join(', ')}; write them as ![alt](path)`);
   }
 
   // 2. The issue with this slug, if there is one: updated from a fresh read, or created.
@@ -109,50 +158,60 @@ async function pushFile(file: string): Promise<string> {
   };
   const existing = found.issues[0];
   const json = { 'Content-Type': 'application/json' };
-  let id: string;
+  const asked = values.publish ? ', then publish it' : values.at !== undefined ? `, then schedule it for ${values.at}` : '';
+  let issue: EditorIssue;
   let etag: string;
-  let status: string;
   let outcome: string;
   if (existing === undefined) {
-    if (dryRun) return `would create ${slug}`;
+    if (dryRun) return `would create ${slug}${asked}`;
     const key = createHash('sha256').update(JSON.stringify(document)).digest('hex').slice(0, 32);
     const created = await api('/api/v1/admin/issues', {
       method: 'POST',
       headers: { ...json, 'Idempotency-Key': key },
       body: JSON.stringify(document),
     });
-    ({ id, status } = (await created.json()) as { id: string; status: string });
+    issue = (await created.json()) as EditorIssue;
     etag = created.headers.get('ETag') ?? '';
     outcome = 'created';
   } else {
     const current = await api(`/api/v1/admin/issues/${existing.id}`);
-    const before = (await current.json()) as { id: string; version: number; status: string };
-    if (dryRun) return `would update ${slug} (now version ${before.version}, ${before.status})`;
+    const before = (await current.json()) as EditorIssue;
+    const last = (await readState(dirname(file)))[basename(file)];
+    if (last !== undefined && last.id === before.id && last.version !== before.version && !values.force) {
+      throw new Error(
+        `${slug} was changed on the site since this folder's last push (it is at version ${before.version}; the push left version ${last.version}). Bring the change into the file, or push with --force to overwrite it.`,
+      );
+    }
+    if (dryRun) return `would update ${slug} (now version ${before.version}, ${before.status}) if the file differs${asked}`;
     const replaced = await api(`/api/v1/admin/issues/${before.id}`, {
       method: 'PUT',
       headers: { ...json, 'If-Match': current.headers.get('ETag') ?? '' },
       body: JSON.stringify(document),
     });
-    const after = (await replaced.json()) as { id: string; version: number; status: string };
-    ({ id, status } = after);
+    issue = (await replaced.json()) as EditorIssue;
     etag = replaced.headers.get('ETag') ?? '';
-    outcome = after.version === before.version ? 'unchanged' : `updated (version ${after.version})`;
+    outcome = issue.version === before.version ? 'unchanged' : `updated (version ${issue.version})`;
   }
 
   // 3. Published, or scheduled, when asked and not so already.
-  if (values.publish && status !== 'published') {
-    await api(`/api/v1/admin/issues/${id}/publish`, { method: 'POST', headers: { ...json, 'If-Match': etag }, body: '{}' });
-    outcome += ', published';
-  } else if (values.at !== undefined) {
-    const at = new Date(values.at).toISOString();
-    await api(`/api/v1/admin/issues/${id}/publish`, {
+  const at = values.at === undefined ? null : new Date(values.at).toISOString();
+  const publish = async (body: object) => {
+    const answer = await api(`/api/v1/admin/issues/${issue.id}/publish`, {
       method: 'POST',
       headers: { ...json, 'If-Match': etag },
-      body: JSON.stringify({ at }),
+      body: JSON.stringify(body),
     });
-    outcome += `, scheduled for ${at}`;
-  } else if (status === 'published') outcome += ', published';
-  else outcome += `, ${status}`;
+    issue = (await answer.json()) as EditorIssue;
+  };
+  if (values.publish && issue.status !== 'published') {
+    await publish({});
+    outcome += ', published';
+  } else if (at !== null && issue.status !== 'published' && !(issue.status === 'scheduled' && issue.publish_at === at)) {
+    await publish({ at });
+    outcome += issue.status === 'published' ? ', published (its time had come)' : `, scheduled for ${at}`;
+  } else if (issue.status === 'scheduled') outcome += `, scheduled for ${issue.publish_at ?? at}`;
+  else outcome += `, ${issue.status}`;
+  await remember(file, issue.id, issue.version);
   return `${outcome}\t${site}/issues/${encodeURIComponent(slug)}`;
 }
 
@@ -160,7 +219,7 @@ let failed = 0;
 for (const file of files) {
   log(`${file}:`);
   try {
-    console.log(`${file}\t${await pushFile(file)}`);
+    console.log(`${file}\t${await pushFile(resolve(here, file))}`);
   } catch (error) {
     failed += 1;
     console.log(`${file}\tfailed: ${(error as Error).message}`);

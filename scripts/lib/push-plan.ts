@@ -38,16 +38,18 @@ function imageSources(body: string): string[] {
  * Reads one Markdown file as the API does (YAML front matter and body); its slug is the front
  * matter's, or the file name's, so that the same file always finds the same issue again.
  */
-export function pushPlan(source: string, fileName: string): PushPlan {
+export function pushPlan(source: string, fileName: string, folderName = ''): PushPlan {
   const parsed = parseFrontMatter(source);
   if (!parsed.ok) return { ok: false, error: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ') };
   const fields = parsed.fields;
-  const slug = typeof fields.slug === 'string' ? fields.slug : slugify(fileName);
+  // A folder of its own per issue (`2026-12/index.md`, beside its images) is named by the folder.
+  const named = /^(?:index|readme|issue)$/i.test(fileName) && folderName !== '' ? folderName : fileName;
+  const slug = typeof fields.slug === 'string' ? fields.slug : slugify(named);
   const body = typeof fields.body === 'string' ? fields.body : '';
   // markdown-it hands back a normalized (percent-encoded) src; the file's own spelling is what to replace.
   const written = new Map<string, string>();
-  for (const match of body.matchAll(/!\[[^\]]*\]\(\s*(?:<([^>\n]*)>|([^)\s]+))/g)) {
-    const spelled = match[1] ?? match[2]!;
+  for (const match of body.matchAll(/!\[[^\]]*\]\(\s*(?:<([^>\n]*)>|([^)\s]+))|^ {0,3}\[[^\]]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))/gm)) {
+    const spelled = match[1] ?? match[2] ?? match[3] ?? match[4]!;
     written.set(parser.normalizeLink(spelled), spelled);
   }
   const images = [...new Set(imageSources(body).map((src) => written.get(src) ?? src))].filter(isLocal);
@@ -60,8 +62,17 @@ export function pushPlan(source: string, fileName: string): PushPlan {
     withImage: (document, reference, path) => {
       const text = String(document.body ?? '');
       const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const replaced = text.replace(new RegExp(`(\\]\\(\\s*)(?:<${escaped}>|${escaped}(?=[)\\s]))`, 'g'), `$1${path}`);
+      const replaced = text
+        // Inline images: ](ref) and ](<ref>).
+        .replace(new RegExp(`(\\]\\(\\s*)(?:<${escaped}>|${escaped}(?=[)\\s]))`, 'g'), `$1${path}`)
+        // Reference definitions: [label]: ref
+        .replace(new RegExp(`^( {0,3}\\[[^\\]]+\\]:[ \\t]*)(?:<${escaped}>|${escaped}(?=\\s|$))`, 'gm'), `$1${path}`);
       return { ...document, body: replaced, ...(document.cover_image === reference ? { cover_image: path } : {}) };
     },
   };
+}
+
+/** The local images a body still references after rewriting: what the rewriting could not reach. */
+export function localImagesIn(body: string): string[] {
+  return imageSources(body).filter(isLocal);
 }

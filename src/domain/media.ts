@@ -27,7 +27,8 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0) => 
 function isoBrands(bytes: Uint8Array): string[] | null {
   if (bytes.length < 16 || ascii(bytes, 4, 4) !== 'ftyp') return null;
   const size = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
-  const end = Math.min(size, bytes.length);
+  // The major brand and a few compatible ones are enough to tell AVIF and M4A apart.
+  const end = Math.min(size, bytes.length, 64);
   const brands = [ascii(bytes, 8, 4)];
   for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(bytes, at, 4));
   return brands;
@@ -79,8 +80,8 @@ function isComplete(ext: MediaExtension, bytes: Uint8Array): boolean {
  */
 export function detectMedia(bytes: Uint8Array): Detected {
   if (bytes.length === 0) return { ok: false, reason: 'The file is empty.' };
-  const head = ascii(bytes, 0, Math.min(bytes.length, 512))
-    .replace(/^\uFEFF/, '')
+  const bom = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
+  const head = ascii(bytes, bom, Math.min(bytes.length - bom, 512))
     .trimStart()
     .toLowerCase();
   if (head.startsWith('<')) {
@@ -104,9 +105,11 @@ export function detectMedia(bytes: Uint8Array): Detected {
   if (!isComplete(ext, bytes)) return { ok: false, reason: `The ${ext.toUpperCase()} file is truncated: its end is missing.` };
   if (MEDIA_TYPES[ext].kind !== 'image') return { ok: true, ext, width: null, height: null };
   try {
-    const { width, height } = imageSize(bytes);
+    const { width, height, orientation } = imageSize(bytes);
     if (!(width > 0 && height > 0)) throw new Error('no size');
-    return { ok: true, ext, width, height };
+    // EXIF orientations 5 to 8 turn the picture a quarter: it is shown with its sides swapped.
+    const turned = orientation !== undefined && orientation >= 5 && orientation <= 8;
+    return { ok: true, ext, width: turned ? height : width, height: turned ? width : height };
   } catch {
     return { ok: false, reason: `The ${ext.toUpperCase()} file's headers give no width and height: it is damaged or not an image.` };
   }

@@ -16,6 +16,7 @@ export const PROBLEMS = {
   'precondition-required': 'If-Match is required',
   'precondition-failed': 'The issue has changed since you read it',
   'payload-too-large': 'The request body is too large',
+  'length-required': 'The request must declare its length',
   'range-not-satisfiable': 'The range is outside the file',
   'unsupported-media-type': 'Unsupported media type',
   'not-implemented': 'Not implemented',

@@ -139,6 +139,17 @@ function keptAttributes(attributes: Record<string, string>, allowed: ReadonlySet
   return kept;
 }
 
+/**
+ * Whether `url` is under `prefix` (an absolute URL ending in a path) once both are parsed as a
+ * browser would: same origin, path below it; `..` and case in the host cannot fake it.
+ */
+function isUnder(url: string, prefix: string): boolean {
+  if (!URL.canParse(url) || !URL.canParse(prefix)) return false;
+  const target = new URL(url);
+  const base = new URL(prefix);
+  return target.origin === base.origin && target.pathname.startsWith(base.pathname);
+}
+
 function openTag(
   tag: string,
   attributes: Record<string, string>,
@@ -147,7 +158,7 @@ function openTag(
   insideLink: boolean,
 ): string {
   const kept = keptAttributes(attributes, allowed, policy);
-  const own = tag === 'img' && policy.keepImagesFrom !== undefined && (kept.get('src') ?? '').startsWith(policy.keepImagesFrom);
+  const own = tag === 'img' && policy.keepImagesFrom !== undefined && isUnder(kept.get('src') ?? '', policy.keepImagesFrom);
   if (tag === 'img' && policy.images === 'links' && !own) {
     const src = kept.get('src');
     if (src === undefined) return '';

@@ -28,6 +28,11 @@ function mediaJson(context: RequestContext, record: MediaRecord) {
 async function uploadedBytes(request: Request): Promise<Uint8Array> {
   const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'multipart/form-data') {
+    // A form is read whole before its file can be measured: only one that declares its length
+    // (checked against the limit at the door) is read; browsers and curl always declare it.
+    if (request.headers.get('Content-Length') === null) {
+      throw new HttpError(411, { name: 'length-required', detail: 'A multipart/form-data upload must declare its Content-Length.' });
+    }
     let form: FormData;
     try {
       form = await request.formData();
@@ -73,11 +78,11 @@ export async function upload(request: IRequest, context: RequestContext, { edito
 export async function list(
   _request: IRequest,
   context: RequestContext,
-  { query }: { query: v.InferOutput<typeof MediaListQuerySchema> },
+  { query, editor }: { query: v.InferOutput<typeof MediaListQuerySchema>; editor: Editor },
 ): Promise<Response> {
   const { items, next } = await keysetPage(
     query.limit,
-    (limit) => listUploads(context, query.cursor ?? null, limit),
+    (limit) => listUploads(context, editor, query.cursor ?? null, limit),
     (last) => encodeCursor({ at: last.record.created_at, id: last.record.sha256 }),
   );
   return json(
@@ -112,12 +117,12 @@ export async function serve(request: IRequest, context: RequestContext): Promise
     'Content-Security-Policy': "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
     'Cross-Origin-Resource-Policy': 'cross-origin',
   });
-  const ifNoneMatch = request.headers.get('If-None-Match');
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-    return new Response(null, { status: 304, headers });
-  }
   const size = await mediaSize(context, name);
   if (size === null) throw notFound('No such file.');
+  const ifNoneMatch = request.headers.get('If-None-Match');
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag)) {
+    return new Response(null, { status: 304, headers });
+  }
   const range = byteRange(request.headers.get('Range'), size);
   if (range === 'unsatisfiable') throw rangeNotSatisfiable(size);
   const object = await readMedia(context, name, range);

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../config';
 import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
+import { roleAllows } from '../domain/status';
 import { conflict, invalidInput, notFound } from '../http/problem';
 import { deleteMediaRecord, findMedia, imageSizes, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
 import type { Editor } from './tokens';
@@ -21,7 +22,8 @@ export async function uploadMedia(
   if (!detected.ok) throw invalidInput([{ path: '', message: detected.reason }], detected.reason);
   const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
   const existing = await findMedia(context.db, sha256);
-  if (existing !== null) return { record: existing, created: false };
+  // A row whose bytes went missing (a delete that stopped half way) gets its bytes back.
+  if (existing !== null && (await context.media.head(mediaKey(existing))) !== null) return { record: existing, created: false };
   const record: MediaRecord = {
     sha256,
     ext: detected.ext,
@@ -33,15 +35,23 @@ export async function uploadMedia(
     created_by: editor.name,
   };
   await context.media.put(mediaKey(record), bytes, { httpMetadata: { contentType: record.content_type }, sha256 });
+  if (existing !== null) return { record: existing, created: false };
   const created = await insertMedia(context.db, record);
   return { record: created ? record : ((await findMedia(context.db, sha256)) ?? record), created };
 }
 
-/** Uploads, newest first, each with the issues whose content or history mentions it. */
-export async function listUploads(context: RequestContext, after: { at: string; id: string } | null, limit: number) {
+/**
+ * Uploads, newest first, each with the issues whose content or history mentions it: for a
+ * contributor, only the issues it created (contributors see no one else's drafts, here as anywhere).
+ */
+export async function listUploads(context: RequestContext, editor: Editor, after: { at: string; id: string } | null, limit: number) {
   const records = await listMedia(context.db, { after, limit });
+  const createdBy = roleAllows(editor.role, 'read-any') ? undefined : editor.name;
   return Promise.all(
-    records.map(async (record) => ({ record, issues: await issuesReferencing(context.db, mediaPath(record.sha256, record.ext)) })),
+    records.map(async (record) => ({
+      record,
+      issues: await issuesReferencing(context.db, mediaPath(record.sha256, record.ext), createdBy),
+    })),
   );
 }
 
@@ -91,7 +101,8 @@ export async function imageSizesIn(context: RequestContext, html: string): Promi
       const path = mediaPath(row.sha256, row.ext);
       return [
         [path, size],
-        [`${context.site.url}${path}`, size],
+        // As the sanitizer resolves a source: parsed, so the host is lowercase and a default port gone.
+        [new URL(path, context.site.url).href, size],
       ] as const;
     }),
   );

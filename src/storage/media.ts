@@ -34,16 +34,17 @@ export async function listMedia(db: Db, options: { after: { at: string; id: stri
  * The issues whose current content or any saved revision mentions the file's path: what keeps it
  * from being deleted. A scan of the issues and their revisions, for the admin's list and delete.
  */
-export async function issuesReferencing(db: Db, path: string): Promise<{ id: string; slug: string; title: string }[]> {
+export async function issuesReferencing(db: Db, path: string, createdBy?: string): Promise<{ id: string; slug: string; title: string }[]> {
   // instr(), not LIKE: D1 caps LIKE patterns at 50 bytes, and a media path is longer.
   const { results } = await db
     .prepare(
       `SELECT id, slug, title FROM issues
-       WHERE instr(body, ?1) > 0 OR instr(coalesce(cover_image, ''), ?1) > 0
-          OR id IN (SELECT issue_id FROM revisions WHERE instr(snapshot, ?1) > 0)
+       WHERE (instr(body, ?1) > 0 OR instr(coalesce(cover_image, ''), ?1) > 0
+          OR id IN (SELECT issue_id FROM revisions WHERE instr(snapshot, ?1) > 0))
+       ${createdBy === undefined ? '' : 'AND id IN (SELECT issue_id FROM revisions WHERE n = 1 AND author = ?2)'}
        ORDER BY updated_at DESC`,
     )
-    .bind(path)
+    .bind(...(createdBy === undefined ? [path] : [path, createdBy]))
     .all<{ id: string; slug: string; title: string }>();
   return results;
 }

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detectMedia, MAX_MEDIA_BYTES } from '../../src/domain/media';
 import { makeIssue } from '../fixtures/issues';
-import { call, mintToken, ORIGIN } from '../helpers';
+import { call, callModule, mintToken, ORIGIN } from '../helpers';
 import { avif, gif, html, jpeg, m4a, mp3, pdf, png, svg, webp } from '../support/media-files';
 
 /**
@@ -75,8 +75,11 @@ describe('uploads', () => {
     const again = await upload(file, 'admin');
     expect(again.status).toBe(200);
     expect(((await again.json()) as Uploaded).url).toBe(first.url);
-    const listed = await env.MEDIA.list({ prefix: first.sha256 });
-    expect(listed.objects).toHaveLength(1);
+    // Not written again: the object is the one the first upload stored.
+    const stored = await env.MEDIA.head(`${first.sha256}.png`);
+    const firstWrite = stored?.uploaded.getTime();
+    await upload(file, 'editor');
+    expect((await env.MEDIA.head(`${first.sha256}.png`))?.uploaded.getTime()).toBe(firstWrite);
   });
 
   it.each([
@@ -119,6 +122,26 @@ describe('uploads', () => {
       },
     });
     expect(big.status).toBe(413);
+  });
+
+  it('answers 411 to a multipart upload that does not declare its length', async () => {
+    const form = new FormData();
+    form.set('file', new File([pdf()], 'a.pdf'));
+    const encoded = new Response(form);
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    // A streamed body: the request carries no Content-Length.
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    const response = await callModule('/api/v1/admin/media', {
+      method: 'POST',
+      body,
+      headers: { Authorization: `Bearer ${tokens.contributor}`, 'Content-Type': encoded.headers.get('Content-Type')! },
+    });
+    expect(response.status).toBe(411);
   });
 
   it('reads sizes from the files themselves (detectMedia)', async () => {
@@ -187,6 +210,11 @@ describe('the media list and deletion', () => {
     };
     expect(list.media.find((m) => m.sha256 === used.sha256)?.issues.map((i) => i.slug)).toEqual([issue.slug]);
     expect(list.media.find((m) => m.sha256 === unused.sha256)?.issues).toEqual([]);
+    // A contributor sees only its own issues beside a file, never someone else's draft.
+    const contributorList = (await (
+      await call('/api/v1/admin/media?limit=50', { headers: { Authorization: `Bearer ${tokens.contributor}` } })
+    ).json()) as { media: (Uploaded & { issues: { slug: string }[] })[] };
+    expect(contributorList.media.find((m) => m.sha256 === used.sha256)?.issues).toEqual([]);
 
     const admin = { Authorization: `Bearer ${tokens.admin}` };
     expect(

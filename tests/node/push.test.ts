@@ -55,6 +55,49 @@ describe('npm run push', () => {
     expect(await (await fetch(`${worker.url}/issues/weekly-7`)).text()).toContain('푸시로 고친 이슈');
   }, 120_000);
 
+  it('refuses to overwrite an edit made on the site since the last push, unless --force', async () => {
+    const auth = { Authorization: `Bearer ${env.MASTHEAD_TOKEN}` };
+    const { issues } = (await (await fetch(`${worker.url}/api/v1/admin/issues?slug=weekly-7`, { headers: auth })).json()) as {
+      issues: { id: string; version: number }[];
+    };
+    const id = issues[0]!.id;
+    const current = await fetch(`${worker.url}/api/v1/admin/issues/${id}`, { headers: auth });
+    const edited = await fetch(`${worker.url}/api/v1/admin/issues/${id}`, {
+      method: 'PATCH',
+      headers: { ...auth, 'Content-Type': 'application/merge-patch+json', 'If-Match': current.headers.get('ETag')! },
+      body: JSON.stringify({ subtitle: '웹에서 고친 부제' }),
+    });
+    expect(edited.status).toBe(200);
+    const refused = await push(join(folder, 'weekly-7.md')).catch((error: { stdout: string; code: number }) => error);
+    expect('code' in refused && refused.code).toBe(1);
+    expect(refused.stdout).toContain('was changed on the site since this folder');
+    expect(await (await fetch(`${worker.url}/issues/weekly-7`)).text()).toContain('웹에서 고친 부제');
+    const forced = await push(join(folder, 'weekly-7.md'), '--force');
+    expect(forced.stdout.split('\t')[1]).toMatch(/^updated/);
+  }, 120_000);
+
+  it('uploads a cover image and reference-style images, and names an index.md by its folder', async () => {
+    await mkdir(join(folder, '2026-12'));
+    await writeFile(join(folder, '2026-12', 'cover.png'), await png(120, 60, [250, 200, 0]));
+    await writeFile(join(folder, '2026-12', 'fig.gif'), gif(30, 20));
+    await writeFile(
+      join(folder, '2026-12', 'index.md'),
+      `---\ntitle: 12월호\ncover_image: cover.png\n---\n![그림][fig]\n\n[fig]: fig.gif\n`,
+    );
+    const { stdout } = await push(join(folder, '2026-12', 'index.md'));
+    expect(stdout.split('\t')[2]?.trim()).toBe(`${worker.url}/issues/2026-12`);
+    const auth = { Authorization: `Bearer ${env.MASTHEAD_TOKEN}` };
+    const { issues } = (await (await fetch(`${worker.url}/api/v1/admin/issues?slug=2026-12`, { headers: auth })).json()) as {
+      issues: { id: string }[];
+    };
+    const issue = (await (await fetch(`${worker.url}/api/v1/admin/issues/${issues[0]!.id}`, { headers: auth })).json()) as {
+      cover_image: string;
+      body: string;
+    };
+    expect(issue.cover_image).toMatch(new RegExp(`^${worker.url}/media/[0-9a-f]{64}\\.png$`));
+    expect(issue.body).toMatch(/\[fig\]: \/media\/[0-9a-f]{64}\.gif/);
+  }, 120_000);
+
   it('shows what it would do with --dry-run, and says why a file fails', async () => {
     await writeFile(join(folder, 'new-one.md'), `---\ntitle: 새 이슈\n---\n![빠짐](missing.png)\n`);
     const failed = await push(join(folder, 'new-one.md')).catch((error: { stdout: string; code: number }) => error);

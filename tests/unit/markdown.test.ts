@@ -283,6 +283,19 @@ describe('output policies (feeds and embeds sanitize the stored HTML again, for 
     expect(html).toBe('<a href="htt\np:x">x</a><a href="https://news.example/y">y</a>');
   });
 
+  it('keeps as images only those truly under the kept prefix, as a browser parses them', () => {
+    const policy = { base, images: 'links' as const, keepImagesFrom: 'https://news.example/media/' };
+    expect(sanitizeHtml('<img src="/media/a.png" alt="a">', policy)).toBe('<img src="https://news.example/media/a.png" alt="a">');
+    for (const src of [
+      '/media/../embed/x',
+      'https://news.example.evil.test/media/a.png',
+      'https://NEWS.example:444/media/a.png',
+      '/mediax/a.png',
+    ]) {
+      expect(sanitizeHtml(`<img src="${src}" alt="b">`, policy), src).toMatch(/^<a href="[^"]+">🖼 b<\/a>$/);
+    }
+  });
+
   it('writes only the label of an image inside a link, or of an inline data: image', () => {
     const html = sanitizeHtml('<a href="/x"><img src="/a.png" alt="a"></a><img src="data:image/png;base64,iVBORw0KGgo=" alt="b">', {
       base,
