@@ -60,7 +60,11 @@ export async function embed(request: IRequest, context: RequestContext, { query 
     const issue = await getPublishedIssue(context, slug);
     // The full embed carries the feedback form; the card stays a card.
     const form = view === 'full' ? feedbackForm(context.site, issue.slug, { from: 'embed', thanks: feedback === 'thanks' }) : undefined;
-    const imageSizes = view === 'full' ? await imageSizesIn(context, issue.html) : new Map();
+    // Sizes of our images in the body (full view) and of the cover (both views).
+    const imageSizes = await imageSizesIn(
+      context,
+      view === 'full' ? `${issue.html} ${issue.cover_image ?? ''}` : (issue.cover_image ?? ''),
+    );
     return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey, imageSizes }, form), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'issue', response);
@@ -79,7 +83,11 @@ export async function latest(
     const newest = issues[0];
     if (newest === undefined) throw notFound(tag === undefined ? 'No issue is published yet.' : `No published issue has the tag "${tag}".`);
     const issue = await getPublishedIssue(context, newest.slug);
-    const imageSizes = view === 'full' ? await imageSizesIn(context, issue.html) : new Map();
+    // Sizes of our images in the body (full view) and of the cover (both views).
+    const imageSizes = await imageSizesIn(
+      context,
+      view === 'full' ? `${issue.html} ${issue.cover_image ?? ''}` : (issue.cover_image ?? ''),
+    );
     return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey, imageSizes }), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'latest', response);

@@ -262,3 +262,21 @@ describe('media in pages and embeds', () => {
     expect(await (await call(`/embed/${issue.slug}?view=card`)).text()).not.toContain('<img');
   });
 });
+
+describe('a card’s cover', () => {
+  it('shows the cover when it is one of our uploads, sized, and nothing for a cover elsewhere', async () => {
+    const cover = (await (await upload(await png(80, 40, [80, 40, 0]))).json()) as Uploaded;
+    const editor = { Authorization: `Bearer ${tokens.editor}`, 'Content-Type': 'application/json' };
+    const publish = async (cover_image: string) => {
+      const created = (await (
+        await call('/api/v1/admin/issues', { method: 'POST', headers: editor, body: JSON.stringify(makeIssue({ cover_image })) })
+      ).json()) as { id: string; slug: string };
+      await call(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST', headers: editor });
+      return created.slug;
+    };
+    const ours = await (await call(`/embed/${await publish(cover.url)}?view=card`)).text();
+    expect(ours).toContain(`<img class="cover" src="${cover.url}" alt="" width="80" height="40" loading="lazy" decoding="async">`);
+    const elsewhere = await (await call(`/embed/${await publish('https://images.example/cover.png')}?view=card`)).text();
+    expect(elsewhere).not.toContain('<img');
+  });
+});

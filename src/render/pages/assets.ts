@@ -56,6 +56,7 @@ footer.site{border-top:1px solid var(--line);margin-top:3em;padding:1em 0 2em;co
 export const EMBED_CSS = `${BASE_CSS}
 body{padding:1em 1.1em;font-size:16px}
 .card h1{font-size:1.3em}
+.card .cover{display:block;width:100%;height:auto;border-radius:10px;margin-bottom:.6em}
 .card ol{padding-left:1.3em;margin:.4em 0}
 .more{display:inline-block;margin-top:.6em;font-weight:600}
 `.replace(/\n/g, '');

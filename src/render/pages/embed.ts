@@ -18,6 +18,18 @@ const embedBody = (site: Site, issueHtml: string, url: string, imageSizes: Image
   sanitizeHtml(issueHtml, { base: url, images: 'links', keepImagesFrom: `${site.url}/media/`, imageSizes });
 
 /**
+ * A card's cover: the issue's cover image when it is one of our own uploads (an embed requests
+ * nothing from other sites), with its size when the media index knows it; nothing otherwise.
+ */
+function coverOf(site: Site, issue: Issue, imageSizes: ImageSizes): SafeHtml {
+  if (issue.cover_image === null || !URL.canParse(issue.cover_image)) return html``;
+  const cover = new URL(issue.cover_image);
+  if (cover.origin !== new URL(site.url).origin || !cover.pathname.startsWith('/media/')) return html``;
+  const size = imageSizes.get(cover.href) ?? imageSizes.get(cover.pathname);
+  return html`<img class="cover" src="${cover.href}" alt=""${size === undefined ? '' : html` width="${size.width}" height="${size.height}"`} loading="lazy" decoding="async">`;
+}
+
+/**
  * `/embed/{slug}` and `/embed/latest`: a self-contained document for a partner's iframe, the full
  * issue or a card. Its links to the issue page carry the partner's key, when the widget has one.
  */
@@ -32,7 +44,7 @@ export function renderEmbed(
   const page = referredIssueUrl(site, issue.slug, options.partnerKey);
   const body =
     view === 'card'
-      ? html`<article class="card">${issueMeta(site, issue)}<h1>${issue.title}</h1>
+      ? html`<article class="card">${coverOf(site, issue, options.imageSizes ?? new Map())}${issueMeta(site, issue)}<h1>${issue.title}</h1>
 ${issue.summary.length === 0 ? '' : html`<ol>${issue.summary.map((p) => html`<li>${p}</li>`)}</ol>`}
 <a class="more" href="${page}">${site.name}에서 읽기 →</a></article>`
       : html`<article>${issueMeta(site, issue)}<h1>${issue.title}</h1>
