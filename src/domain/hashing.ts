@@ -26,6 +26,11 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await sha256(text));
 }
 
+/** The hex SHA-256 of bytes (an uploaded file's name). */
+export async function bytesSha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+}
+
 /** A strong ETag derived from the bytes of a representation. */
 export async function contentEtag(body: string): Promise<string> {
   return `"${toBase64url((await sha256(body)).slice(0, 16))}"`;

@@ -38,10 +38,10 @@ export const payloadTooLarge = (limit = MAX_BODY_BYTES) =>
   new HttpError(413, { name: 'payload-too-large', detail: `The request body must be at most ${limit} bytes.` });
 
 /**
- * Reads the body up to MAX_BODY_BYTES, counting as it goes: a declared Content-Length over the
+ * Reads the body up to `limit` bytes, counting as it goes: a declared Content-Length over the
  * limit was refused at the door already (body-limit.ts), and one that lies is caught here.
  */
-async function readBytes(request: Request): Promise<Uint8Array> {
+export async function readBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   if (request.body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -50,9 +50,9 @@ async function readBytes(request: Request): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
-      throw payloadTooLarge();
+      throw payloadTooLarge(limit);
     }
     chunks.push(value);
   }

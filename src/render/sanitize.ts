@@ -143,7 +143,7 @@ function keptAttributes(attributes: Record<string, string>, allowed: ReadonlySet
  * Whether `url` is under `prefix` (an absolute URL ending in a path) once both are parsed as a
  * browser would: same origin, path below it; `..` and case in the host cannot fake it.
  */
-function isUnder(url: string, prefix: string): boolean {
+export function isUnder(url: string, prefix: string): boolean {
   if (!URL.canParse(url) || !URL.canParse(prefix)) return false;
   const target = new URL(url);
   const base = new URL(prefix);

@@ -5,7 +5,8 @@ import { encodeCursor } from '../domain/cursor';
 import { MAX_MEDIA_BYTES, MEDIA_TYPES, type MediaRecord, mediaPath, parseMediaName } from '../domain/media';
 import { keysetPage } from '../domain/pages';
 import type { MediaListQuerySchema } from '../domain/queries';
-import { payloadTooLarge } from '../http/body';
+import { payloadTooLarge, readBytes } from '../http/body';
+import { isNotModified } from '../http/conditional';
 import { HttpError, invalidInput, notFound } from '../http/problem';
 import { json } from '../http/respond';
 import { deleteUpload, listUploads, mediaSize, readMedia, uploadMedia } from '../services/media';
@@ -44,27 +45,7 @@ async function uploadedBytes(request: Request): Promise<Uint8Array> {
     if (file.size > MAX_MEDIA_BYTES) throw payloadTooLarge(MAX_MEDIA_BYTES);
     return new Uint8Array(await file.arrayBuffer());
   }
-  if (request.body === null) throw invalidInput([{ path: '', message: 'is empty: send the file as the body' }]);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_MEDIA_BYTES) {
-      await reader.cancel();
-      throw payloadTooLarge(MAX_MEDIA_BYTES);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readBytes(request, MAX_MEDIA_BYTES);
 }
 
 /** `POST /api/v1/admin/media`: stores a file (201), or answers the same file's record again (200). */
@@ -117,18 +98,18 @@ export async function serve(request: IRequest, context: RequestContext): Promise
     'Content-Security-Policy': "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
     'Cross-Origin-Resource-Policy': 'cross-origin',
   });
-  const size = await mediaSize(context, name);
-  if (size === null) throw notFound('No such file.');
-  const ifNoneMatch = request.headers.get('If-None-Match');
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag)) {
-    return new Response(null, { status: 304, headers });
-  }
-  const range = byteRange(request.headers.get('Range'), size);
-  if (range === 'unsatisfiable') throw rangeNotSatisfiable(size);
+  // The plain read (an <img>, a download) is one R2 call; a revalidation or a range first asks
+  // R2 the file's size, to answer 304 only for a file that exists and to judge the range.
+  const conditional = request.headers.has('If-None-Match') || request.headers.has('Range');
+  const size = conditional ? await mediaSize(context, name) : null;
+  if (conditional && size === null) throw notFound('No such file.');
+  if (size !== null && isNotModified(request, etag, null)) return new Response(null, { status: 304, headers });
+  const range = size === null ? null : byteRange(request.headers.get('Range'), size);
+  if (range === 'unsatisfiable') throw rangeNotSatisfiable(size ?? 0);
   const object = await readMedia(context, name, range);
   if (object === null) throw notFound('No such file.');
   if (range !== null) {
-    headers.set('Content-Range', `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`);
+    headers.set('Content-Range', `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
     headers.set('Content-Length', String(range.length));
     return new Response(object.body, { status: 206, headers });
   }

@@ -1,11 +1,10 @@
 import type { RequestContext } from '../config';
+import { bytesSha256Hex } from '../domain/hashing';
 import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
 import { roleAllows } from '../domain/status';
 import { conflict, invalidInput, notFound } from '../http/problem';
 import { deleteMediaRecord, findMedia, imageSizes, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
 import type { Editor } from './tokens';
-
-const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * Stores an upload: its type and (for an image) its size decided from its bytes, its key its
@@ -20,7 +19,7 @@ export async function uploadMedia(
 ): Promise<{ record: MediaRecord; created: boolean }> {
   const detected = detectMedia(bytes);
   if (!detected.ok) throw invalidInput([{ path: '', message: detected.reason }], detected.reason);
-  const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
+  const sha256 = await bytesSha256Hex(bytes);
   const existing = await findMedia(context.db, sha256);
   // A row whose bytes went missing (a delete that stopped half way) gets its bytes back.
   if (existing !== null && (await context.media.head(mediaKey(existing))) !== null) return { record: existing, created: false };

@@ -1,7 +1,7 @@
 import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html, raw, type SafeHtml } from '../html';
-import { type ImageSizes, sanitizeHtml } from '../sanitize';
+import { type ImageSizes, isUnder, sanitizeHtml } from '../sanitize';
 import { issueUrl, referredIssueUrl } from '../urls';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
 import { issueMeta, summaryBox, teaserCards } from './issue-parts';
@@ -22,9 +22,8 @@ const embedBody = (site: Site, issueHtml: string, url: string, imageSizes: Image
  * nothing from other sites), with its size when the media index knows it; nothing otherwise.
  */
 function coverOf(site: Site, issue: Issue, imageSizes: ImageSizes): SafeHtml {
-  if (issue.cover_image === null || !URL.canParse(issue.cover_image)) return html``;
+  if (issue.cover_image === null || !isUnder(issue.cover_image, `${site.url}/media/`)) return html``;
   const cover = new URL(issue.cover_image);
-  if (cover.origin !== new URL(site.url).origin || !cover.pathname.startsWith('/media/')) return html``;
   const size = imageSizes.get(cover.href) ?? imageSizes.get(cover.pathname);
   return html`<img class="cover" src="${cover.href}" alt=""${size === undefined ? '' : html` width="${size.width}" height="${size.height}"`} loading="lazy" decoding="async">`;
 }
