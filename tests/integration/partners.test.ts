@@ -8,7 +8,7 @@ import { buildRouter } from '../../src/router';
 import { newIsolateState } from '../../src/services/isolate-state';
 import { XSS_PAYLOADS } from '../browser/xss-payloads';
 import { makeIssue } from '../fixtures/issues';
-import { callModule, mintToken, ORIGIN } from '../helpers';
+import { callModule, databaseContents, mintToken, ORIGIN } from '../helpers';
 import { violationsInPage } from '../support/html-oracle';
 
 /**
@@ -92,10 +92,12 @@ describe('the partner list', () => {
     ['https://[::1]'],
     ['http://[::1]:8080'],
     ['https://p.example.'],
-  ])('refuses the origin %s, naming the field', async (origin) => {
+  ])('refuses the origin %s, naming the field, and stores nothing', async (origin) => {
+    const before = await databaseContents();
     const response = await adminCall('/api/v1/admin/partners', 'POST', { name: 'Bad', origins: [origin] });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['/origins/0']);
+    expect(await databaseContents()).toEqual(before);
   });
 
   it('refuses server-owned fields and unknown ones', async () => {
