@@ -1,6 +1,7 @@
 // `npm run push -- issue.md [more.md ...] [--publish | --at 2026-12-01T09:00:00+09:00] [--dry-run]`:
 // the editor's command. For each Markdown file (YAML front matter + body, as the API takes it) it
-// uploads the local images the file references, rewrites those references to their URLs, creates
+// uploads the local files the file references (images, the cover, attachments), rewrites those
+// references to their URLs, creates
 // the issue or updates the one with the same slug (If-Match from a fresh read, so an edit made
 // meanwhile on the site is refused, never overwritten), publishes or schedules it when asked, and
 // prints one line per file. Sending the same file again changes nothing. Against `npm run dev` or a
@@ -127,11 +128,11 @@ async function pushFile(file: string): Promise<string> {
   });
   const plan = pushPlan(source, basename(file, '.md'), basename(dirname(file)));
   if (!plan.ok) throw new Error(plan.error);
-  const { slug, images } = plan;
+  const { slug, files } = plan;
   let document = plan.document;
 
-  // 1. Local images: uploaded (stored once by their hash), their references rewritten.
-  for (const [index, image] of images.entries()) {
+  // 1. Local files (images, the cover, attachments): uploaded (stored once by their hash), their references rewritten.
+  for (const [index, image] of files.entries()) {
     const path = resolve(dirname(file), decodeURI(image));
     const bytes = await readFile(path).catch(() => {
       throw new Error(`references ${image}, which cannot be read (${path})`);
@@ -140,12 +141,9 @@ async function pushFile(file: string): Promise<string> {
       log(`  would upload ${image} (${bytes.byteLength} bytes)`);
       continue;
     }
-    log(`  uploading ${image} (${index + 1}/${images.length}, ${bytes.byteLength} bytes)`);
+    log(`  uploading ${image} (${index + 1}/${files.length}, ${bytes.byteLength} bytes)`);
     const uploaded = (await (await api('/api/v1/admin/media', { method: 'POST', body: bytes })).json()) as { url: string };
-    const uploadedPath = new URL(uploaded.url).pathname;
-    document = plan.withImage(document, image, uploadedPath);
-    // The body links the site-relative path; cover_image must be an absolute URL.
-    if (document.cover_image === uploadedPath) document = { ...document, cover_image: uploaded.url };
+    document = plan.withUpload(document, image, { path: new URL(uploaded.url).pathname, url: uploaded.url });
   }
   if (!dryRun) {
     const left = localImagesIn(String(document.body ?? ''));

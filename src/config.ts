@@ -5,7 +5,7 @@ import { type Db, guarded } from './storage/db';
 
 type SiteVars = Pick<
   Env,
-  'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB' | 'PARTNER_ORIGINS'
+  'SITE_NAME' | 'SITE_URL' | 'SITE_LANGUAGE' | 'SITE_TIME_ZONE' | 'FEED_ID_BASE' | 'WEBSUB_HUB' | 'PARTNER_ORIGINS' | 'IMAGE_TRANSFORMS'
 >;
 
 export function siteFrom(env: SiteVars): Site {
@@ -17,6 +17,7 @@ export function siteFrom(env: SiteVars): Site {
     feedIdBase: env.FEED_ID_BASE,
     hub: env.WEBSUB_HUB.trim() === '' ? null : env.WEBSUB_HUB.trim(),
     partners: parseOrigins(env.PARTNER_ORIGINS),
+    imageTransforms: env.IMAGE_TRANSFORMS.trim().toLowerCase() === 'on',
   };
 }
 

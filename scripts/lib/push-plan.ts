@@ -2,21 +2,56 @@ import MarkdownIt from 'markdown-it';
 import { parseFrontMatter } from '../../src/domain/front-matter';
 import { slugify } from '../../src/domain/slug';
 
-/** What `npm run push` sends for one file, and the local images it must upload first. */
+/** What `npm run push` sends for one file, and the local files it must upload first. */
 export type PushPlan =
   | {
       ok: true;
       slug: string;
       /** The issue as the API's JSON body: the front matter's fields and `body`, with the slug set. */
       document: Record<string, unknown>;
-      /** Local image references (relative paths), as written, in order, each once. */
-      images: string[];
-      /** The document with one local reference replaced by its uploaded path. */
-      withImage: (document: Record<string, unknown>, reference: string, path: string) => Record<string, unknown>;
+      /**
+       * Local references (relative paths), as written, in order, each once: the body's images, the
+       * cover (`cover.url` or `cover_image`) and the attachments' `url`s.
+       */
+      files: string[];
+      /**
+       * The document with one local reference replaced by its upload: in the body by its
+       * site-relative path, in the cover and attachments (which must be absolute) by its URL.
+       */
+      withUpload: (
+        document: Record<string, unknown>,
+        reference: string,
+        uploaded: { path: string; url: string },
+      ) => Record<string, unknown>;
     }
   | { ok: false; error: string };
 
 const parser = new MarkdownIt({ html: true });
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The cover's address as the front matter gives it: `cover.url`, or `cover_image`. */
+function coverReference(fields: Record<string, unknown>): string | null {
+  if (typeof fields.cover_image === 'string') return fields.cover_image;
+  return isRecord(fields.cover) && typeof fields.cover.url === 'string' ? fields.cover.url : null;
+}
+
+/** The attachments' addresses as the front matter gives them. */
+function attachmentReferences(fields: Record<string, unknown>): string[] {
+  if (!Array.isArray(fields.attachments)) return [];
+  return fields.attachments.flatMap((a: unknown) => (isRecord(a) && typeof a.url === 'string' ? [a.url] : []));
+}
+
+/** The front matter's file fields with `reference` replaced by `url`. */
+function withFileFields(document: Record<string, unknown>, reference: string, url: string): Record<string, unknown> {
+  const next = { ...document };
+  if (next.cover_image === reference) next.cover_image = url;
+  if (isRecord(next.cover) && next.cover.url === reference) next.cover = { ...next.cover, url };
+  if (Array.isArray(next.attachments)) {
+    next.attachments = next.attachments.map((a: unknown) => (isRecord(a) && a.url === reference ? { ...a, url } : a));
+  }
+  return next;
+}
 
 /** A reference to a file beside the Markdown: no scheme, not site-absolute, not a fragment. */
 const isLocal = (src: string) => src !== '' && !/^(?:[a-z][a-z0-9+.-]*:|\/|#)/i.test(src);
@@ -53,13 +88,14 @@ export function pushPlan(source: string, fileName: string, folderName = ''): Pus
     written.set(parser.normalizeLink(spelled), spelled);
   }
   const images = [...new Set(imageSources(body).map((src) => written.get(src) ?? src))].filter(isLocal);
-  const cover = typeof fields.cover_image === 'string' && isLocal(fields.cover_image) ? [fields.cover_image] : [];
+  const cover = coverReference(fields);
+  const others = [...(cover === null ? [] : [cover]), ...attachmentReferences(fields)].filter(isLocal);
   return {
     ok: true,
     slug,
     document: { ...fields, slug },
-    images: [...new Set([...images, ...cover])],
-    withImage: (document, reference, path) => {
+    files: [...new Set([...images, ...others])],
+    withUpload: (document, reference, { path, url }) => {
       const text = String(document.body ?? '');
       const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       const replaced = text
@@ -67,7 +103,7 @@ export function pushPlan(source: string, fileName: string, folderName = ''): Pus
         .replace(new RegExp(`(\\]\\(\\s*)(?:<${escaped}>|${escaped}(?=[)\\s]))`, 'g'), `$1${path}`)
         // Reference definitions: [label]: ref
         .replace(new RegExp(`^( {0,3}\\[[^\\]]+\\]:[ \\t]*)(?:<${escaped}>|${escaped}(?=\\s|$))`, 'gm'), `$1${path}`);
-      return { ...document, body: replaced, ...(document.cover_image === reference ? { cover_image: path } : {}) };
+      return withFileFields({ ...document, body: replaced }, reference, url);
     },
   };
 }

@@ -75,6 +75,42 @@ export const TeaserSchema = strictObject({
 });
 export type Teaser = v.InferOutput<typeof TeaserSchema>;
 
+/** A one-line text that may be empty (an image's alternative text: empty for a decorative one). */
+const optionalLine = (max: number) =>
+  v.pipe(
+    string(),
+    v.trim(),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((s) => !LINE_BREAKS_AND_CONTROLS.test(s), 'must be one line without control characters'),
+  );
+
+/**
+ * The issue's cover: one image and its alternative text, shown atop the page, in cards, as
+ * `og:image` and in feeds. `alt` says what the picture shows; leave it empty only for a purely
+ * decorative one.
+ */
+export const CoverSchema = strictObject({ url: httpUrl, alt: v.optional(optionalLine(300), '') });
+export type Cover = v.InferOutput<typeof CoverSchema>;
+
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/**
+ * A file that goes with the issue: a podcast episode, a PDF. Feeds carry it as an RSS enclosure,
+ * an Atom enclosure link and a JSON Feed attachment, all of which need its type and length: for
+ * one of our uploads (`/media/…`) they come from the upload, for another URL they must be sent.
+ */
+export const AttachmentInputSchema = strictObject({
+  url: httpUrl,
+  title: v.optional(v.nullable(line(200)), null),
+  content_type: v.optional(v.pipe(string(), v.toLowerCase(), v.regex(MIME_TYPE, 'must be a media type such as "audio/mpeg"'))),
+  bytes: v.optional(
+    v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1, 'must be 1 or more'), v.maxValue(2 ** 40)),
+  ),
+});
+export type AttachmentInput = v.InferOutput<typeof AttachmentInputSchema>;
+/** An attachment as stored: its type and length always known. */
+export type Attachment = Required<AttachmentInput>;
+
 export const AuthorSchema = strictObject({
   name: line(100),
   url: v.optional(v.nullable(httpUrl), null),
@@ -115,7 +151,10 @@ const optionalFields = {
     [],
   ),
   authors: v.optional(list(AuthorSchema, 10), []),
-  cover_image: v.optional(v.nullable(httpUrl), null),
+  cover: v.optional(v.nullable(CoverSchema)),
+  /** The cover's address alone: the older spelling of `cover.url`, still accepted. */
+  cover_image: v.optional(v.nullable(httpUrl)),
+  attachments: v.optional(list(AttachmentInputSchema, 10), []),
   canonical_url: v.optional(v.nullable(httpUrl), null),
   language: v.optional(LanguageSchema),
 };
@@ -146,7 +185,9 @@ export const IssuePatchSchema = strictObject(
       ),
     ),
     authors: v.optional(v.nullable(list(AuthorSchema, 10))),
+    cover: v.optional(v.nullable(CoverSchema)),
     cover_image: v.optional(v.nullable(httpUrl)),
+    attachments: v.optional(v.nullable(list(AttachmentInputSchema, 10))),
     canonical_url: v.optional(v.nullable(httpUrl)),
     language: v.optional(v.nullable(LanguageSchema)),
   },
@@ -184,14 +225,15 @@ export type IssueContent = Pick<
   | 'teasers'
   | 'tags'
   | 'authors'
-  | 'cover_image'
+  | 'cover'
+  | 'attachments'
   | 'canonical_url'
   | 'language'
 >;
 
 export function contentOf(issue: Issue): IssueContent {
-  const { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language } = issue;
-  return { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover_image, canonical_url, language };
+  const { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover, attachments, canonical_url, language } = issue;
+  return { number, slug, title, subtitle, summary, body, teasers, tags, authors, cover, attachments, canonical_url, language };
 }
 
 /** An issue in a list: everything but the body and its HTML. */

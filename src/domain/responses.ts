@@ -21,15 +21,23 @@ const contentFields = {
   teasers: v.array(v.object(TeaserSchema.pipe[0].entries)),
   tags: v.array(v.string()),
   authors: v.array(v.object(AuthorSchema.pipe[0].entries)),
-  cover_image: v.nullable(Url),
+  cover: v.nullable(v.strictObject({ url: Url, alt: v.string() })),
+  attachments: v.array(
+    v.strictObject({ url: Url, title: v.nullable(v.string()), content_type: v.string(), bytes: v.pipe(v.number(), v.integer()) }),
+  ),
   canonical_url: v.nullable(Url),
+};
+/** What API answers carry beside the stored fields. */
+const derivedFields = {
+  /** `cover.url`, for clients written before `cover` (deprecated). */
+  cover_image: v.pipe(v.nullable(Url), v.description('The same as `cover.url` (deprecated: read `cover`).')),
 };
 const timeFields = {
   language: v.string(),
   published_at: NullableDateTime,
   updated_at: DateTime,
 };
-const publicFields = { ...contentFields, url: Url, ...timeFields };
+const publicFields = { ...contentFields, ...derivedFields, url: Url, ...timeFields };
 
 /** An issue in a reader list (no HTML). */
 const PublicIssueSummarySchema = v.pipe(v.strictObject(publicFields), v.title('PublicIssueSummary'));

@@ -11,4 +11,9 @@ export interface Site {
   hub: string | null;
   /** Origins that may frame embeds. */
   partners: string[];
+  /**
+   * Whether the zone has Cloudflare Images transformations enabled: then pages and embeds offer
+   * our uploaded images in smaller widths through `/cdn-cgi/image/…` (srcset).
+   */
+  imageTransforms: boolean;
 }

@@ -1,6 +1,7 @@
-import type { Issue } from '../domain/issue';
+import type { Attachment, Issue } from '../domain/issue';
+import { MEDIA_TYPES, parseMediaName } from '../domain/media';
 import type { Site } from '../domain/site';
-import { sanitizeHtml } from './sanitize';
+import { isUnder, sanitizeHtml } from './sanitize';
 import { summaryLine, xmlSafe } from './text';
 import { archiveUrl, issueUrl, tagUrl } from './urls';
 
@@ -25,7 +26,10 @@ export interface FeedEntry {
   html: string;
   authors: { name: string; url: string | null }[];
   tags: string[];
-  image: string | null;
+  /** The cover, with its media type when it is one of our uploads (elsewhere, the type is unknown). */
+  cover: { url: string; alt: string; type: string | null } | null;
+  /** Files that go with the issue, each with its type and length (RSS carries the first as its enclosure). */
+  attachments: Attachment[];
   published: string;
   updated: string;
 }
@@ -61,6 +65,13 @@ export function feedUrls(site: Site, scope: FeedScope): FeedUrls {
   return { rss: `${base}/feed.xml${query}`, atom: `${base}/atom.xml${query}`, json: `${base}/feed.json${query}` };
 }
 
+/** The media type of one of our uploads, from its name; null for a file elsewhere. */
+function ownMediaType(site: Site, url: string): string | null {
+  if (!isUnder(url, `${site.url}/media/`)) return null;
+  const name = parseMediaName(new URL(url).pathname.split('/').pop() ?? '');
+  return name === null ? null : MEDIA_TYPES[name.ext].contentType;
+}
+
 function entryOf(site: Site, issue: Issue): FeedEntry {
   const url = issueUrl(site, issue.slug);
   const summary = summaryLine(issue);
@@ -72,7 +83,8 @@ function entryOf(site: Site, issue: Issue): FeedEntry {
     html: xmlSafe(sanitizeHtml(issue.html, { base: url })),
     authors: issue.authors.map((a) => ({ name: xmlSafe(a.name), url: a.url })),
     tags: issue.tags,
-    image: issue.cover_image,
+    cover: issue.cover === null ? null : { ...issue.cover, alt: xmlSafe(issue.cover.alt), type: ownMediaType(site, issue.cover.url) },
+    attachments: issue.attachments.map((a) => ({ ...a, title: a.title === null ? null : xmlSafe(a.title) })),
     published: issue.published_at ?? issue.updated_at,
     updated: issue.updated_at,
   };

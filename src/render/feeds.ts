@@ -12,6 +12,11 @@ import { escapeHtml } from './text';
  * - Atom `<category>` gets no `term` (required): categories carry `term`.
  * - RFC 5005 links and `fh:archive` are not supported: they are added to the channel's
  *   `atom:link` list (RSS) or inserted after the self link (Atom), with the `fh` namespace.
+ * - Its enclosures are typed from the file's extension under a guessed category ("image/mp3"),
+ *   and an RSS item gets only the last of them: enclosures are written here, typed by the upload.
+ *   RSS carries the first attachment as `<enclosure>` (one per item, as readers expect) and the
+ *   cover as Media RSS `media:content`; Atom carries the cover and every attachment as
+ *   `link rel="enclosure"`, after the entry's own link.
  * - JSON Feed comes out as version 1 with a single `author`: it is rewritten as 1.1 with
  *   `authors`, `language`, `hubs` and RFC 3339 dates.
  * - Its XML writer (xml-js) escapes only the first "]]>" of a CDATA section, so a second one ends
@@ -20,6 +25,10 @@ import { escapeHtml } from './text';
  */
 
 const HISTORY_NS = 'http://purl.org/syndication/history/1.0';
+const MEDIA_NS = 'http://search.yahoo.com/mrss/';
+
+/** A URL as an XML attribute value: the URL parser's own form (no quotes or angle brackets), escaped. */
+const attributeUrl = (url: string) => escapeHtml(new URL(url).href);
 
 export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -96,12 +105,47 @@ function rssItem(entry: FeedEntry, sections: Sections): Item {
     description: sections.cdata(escapeHtml(entry.summary)),
     content: sections.cdata(entry.html),
     category: entry.tags.map((tag) => ({ name: tag })),
-    ...(entry.image === null ? {} : { image: entry.image }),
-    extensions:
-      entry.authors.length === 0
+    extensions: [
+      ...(entry.authors.length === 0
         ? []
-        : [{ name: 'dc:creator', objects: { _text: sections.text(entry.authors.map((a) => a.name).join(', ')) } }],
+        : [{ name: 'dc:creator', objects: { _text: sections.text(entry.authors.map((a) => a.name).join(', ')) } }]),
+      ...rssMedia(entry, sections),
+    ],
   };
+}
+
+/** The first attachment as the item's `<enclosure>`, and the cover as `media:content`. */
+function rssMedia(entry: FeedEntry, sections: Sections): { name: string; objects: Record<string, unknown> }[] {
+  const [first] = entry.attachments;
+  const { cover } = entry;
+  return [
+    ...(first === undefined
+      ? []
+      : [{ name: 'enclosure', objects: { _attributes: { url: attributeUrl(first.url), length: first.bytes, type: first.content_type } } }]),
+    ...(cover === null
+      ? []
+      : [
+          {
+            name: 'media:content',
+            objects: {
+              _attributes: { url: attributeUrl(cover.url), medium: 'image', ...(cover.type === null ? {} : { type: cover.type }) },
+              ...(cover.alt === '' ? {} : { 'media:description': { _attributes: { type: 'plain' }, _text: sections.text(cover.alt) } }),
+            },
+          },
+        ]),
+  ];
+}
+
+/** An Atom entry's enclosure links: the cover, then every attachment. */
+function atomEnclosures(entry: FeedEntry): string[] {
+  const link = (href: string, type: string | null, length: number | null, title: string | null) =>
+    `<link rel="enclosure" href="${attributeUrl(href)}"${type === null ? '' : ` type="${escapeHtml(type)}"`}${
+      length === null ? '' : ` length="${length}"`
+    }${title === null || title === '' ? '' : ` title="${escapeHtml(title)}"`}/>`;
+  return [
+    ...(entry.cover === null ? [] : [link(entry.cover.url, entry.cover.type, null, entry.cover.alt)]),
+    ...entry.attachments.map((a) => link(a.url, a.content_type, a.bytes, a.title)),
+  ];
 }
 
 /** RSS 2.0 with content:encoded, dc:creator, atom:link self/hub and RFC 5005 links. */
@@ -121,7 +165,28 @@ function renderRss(model: FeedModel): string {
   });
   if (model.archive.isArchive) feed.addExtension({ name: 'fh:archive', objects: {} });
   // The sections are written last, so no rewrite here can reach into their text.
-  return sections.fill(feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${HISTORY_NS}"`));
+  return sections.fill(feed.rss2().replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${HISTORY_NS}" xmlns:media="${MEDIA_NS}"`));
+}
+
+/**
+ * Atom with each entry's enclosure links after its own link. Entries are written in the model's
+ * order, and before the sections are filled no text of an issue is in the XML to be confused
+ * with an `<entry>` tag.
+ */
+function withEnclosures(model: FeedModel, xml: string): string {
+  const [head, ...entries] = xml.split('<entry>');
+  if (entries.length !== model.entries.length) throw new Error('feeds: the Atom entries are not the model entries');
+  return [
+    head,
+    ...entries.map((chunk, i) => {
+      const links = atomEnclosures(model.entries[i]!);
+      if (links.length === 0) return chunk;
+      const self = /<link href="[^"]*"\/>/.exec(chunk);
+      if (self === null) throw new Error('feeds: an Atom entry has no link');
+      const at = self.index + self[0].length;
+      return `${chunk.slice(0, at)}\n        ${links.join('\n        ')}${chunk.slice(at)}`;
+    }),
+  ].join('<entry>');
 }
 
 /** Atom 1.0 with alternate before self, a hub link and RFC 5005 links. */
@@ -141,8 +206,7 @@ function renderAtom(model: FeedModel): string {
       category: entry.tags.map((tag) => ({ name: tag, term: tag })),
     });
   }
-  const xml = feed
-    .atom1()
+  const xml = withEnclosures(model, feed.atom1())
     .replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${HISTORY_NS}"`)
     .replaceAll('<title type="html">', '<title type="text">')
     .replaceAll('<summary type="html">', '<summary type="text">');
@@ -178,7 +242,17 @@ function renderJsonFeed(model: FeedModel): string {
       url: entry.url,
       title: entry.title,
       ...(entry.summary === '' || entry.html === '' ? {} : { summary: entry.summary }),
-      ...(entry.image === null ? {} : { image: entry.image }),
+      ...(entry.cover === null ? {} : { image: entry.cover.url }),
+      ...(entry.attachments.length === 0
+        ? {}
+        : {
+            attachments: entry.attachments.map((a) => ({
+              url: a.url,
+              mime_type: a.content_type,
+              ...(a.title === null ? {} : { title: a.title }),
+              size_in_bytes: a.bytes,
+            })),
+          }),
       date_modified: new Date(entry.updated).toISOString(),
       date_published: new Date(entry.published).toISOString(),
       tags: entry.tags,

@@ -107,6 +107,11 @@ export interface OutputPolicy {
    * of the ones found here (by resolved source), so the page does not shift as they load.
    */
   imageSizes?: ImageSizes;
+  /**
+   * Smaller widths of an image of known size, as a `srcset` value (Cloudflare Images
+   * transformations), or null to serve the original alone; `sizes` goes with it.
+   */
+  srcset?: { of: (src: string, width: number) => string | null; sizes: string };
 }
 
 /** Image sizes by source URL (absolute, or the site-relative path an issue wrote). */
@@ -173,6 +178,11 @@ function openTag(
     if (size !== undefined && !kept.has('width') && !kept.has('height')) {
       kept.set('width', String(size.width));
       kept.set('height', String(size.height));
+    }
+    const srcset = size === undefined ? null : (policy.srcset?.of(kept.get('src') ?? '', size.width) ?? null);
+    if (srcset !== null && policy.srcset !== undefined) {
+      kept.set('srcset', srcset);
+      kept.set('sizes', policy.srcset.sizes);
     }
     kept.set('loading', 'lazy');
     kept.set('decoding', 'async');

@@ -15,6 +15,30 @@ export function archiveUrl(site: Site, tag: string | undefined): string {
   return tag === undefined ? `${site.url}/` : tagUrl(site, tag);
 }
 
+/** The widths a srcset offers (CSS pixels at 1x and 2x of the page column, and phones), below the image's own. */
+const SRCSET_WIDTHS = [480, 960, 1440];
+
+/**
+ * A `srcset` for one of our uploaded images (`src`, as written or absolute) of `width` pixels:
+ * smaller widths through Cloudflare Images transformations (`/cdn-cgi/image/…` on the site's zone),
+ * then the original at its own width. Null where the setting is off, for an image elsewhere, or
+ * for one no wider than the smallest width.
+ */
+export function imageSrcset(site: Site, src: string, width: number): string | null {
+  if (!site.imageTransforms || !URL.canParse(src, `${site.url}/`)) return null;
+  const url = new URL(src, `${site.url}/`);
+  const media = new URL(`${site.url}/media/`);
+  if (url.origin !== media.origin || !url.pathname.startsWith(media.pathname) || url.search !== '') return null;
+  const widths = SRCSET_WIDTHS.filter((w) => w < width);
+  if (widths.length === 0) return null;
+  // The source is the path from the zone's root, which /cdn-cgi/image/ reads relative to itself.
+  const source = url.pathname.slice(1);
+  return [
+    ...widths.map((w) => `${url.origin}/cdn-cgi/image/width=${w},fit=scale-down,format=auto/${source} ${w}w`),
+    `${url.href} ${width}w`,
+  ].join(', ');
+}
+
 /** The query parameter that marks a click-through from a partner's widget (pages ignore it for caching). */
 export const REFERRAL_PARAMETER = 'ref';
 

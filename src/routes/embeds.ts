@@ -16,7 +16,7 @@ import { embedPolicy } from '../render/pages/csp';
 import { renderEmbed } from '../render/pages/embed';
 import { renderEmbedList } from '../render/pages/embed-list';
 import { feedbackForm } from '../render/pages/feedback-form';
-import { imageSizesIn } from '../services/media';
+import { issueImageSizes } from '../services/media';
 import { frameOrigins, knownPartnerKey } from '../services/partners';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
 import { recordUsage } from '../services/usage';
@@ -60,11 +60,7 @@ export async function embed(request: IRequest, context: RequestContext, { query 
     const issue = await getPublishedIssue(context, slug);
     // The full embed carries the feedback form; the card stays a card.
     const form = view === 'full' ? feedbackForm(context.site, issue.slug, { from: 'embed', thanks: feedback === 'thanks' }) : undefined;
-    // Sizes of our images in the body (full view) and of the cover (both views).
-    const imageSizes = await imageSizesIn(
-      context,
-      view === 'full' ? `${issue.html} ${issue.cover_image ?? ''}` : (issue.cover_image ?? ''),
-    );
+    const imageSizes = await issueImageSizes(context, issue, { body: view === 'full' });
     return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey, imageSizes }, form), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'issue', response);
@@ -83,11 +79,7 @@ export async function latest(
     const newest = issues[0];
     if (newest === undefined) throw notFound(tag === undefined ? 'No issue is published yet.' : `No published issue has the tag "${tag}".`);
     const issue = await getPublishedIssue(context, newest.slug);
-    // Sizes of our images in the body (full view) and of the cover (both views).
-    const imageSizes = await imageSizesIn(
-      context,
-      view === 'full' ? `${issue.html} ${issue.cover_image ?? ''}` : (issue.cover_image ?? ''),
-    );
+    const imageSizes = await issueImageSizes(context, issue, { body: view === 'full' });
     return embedRepresentation(context, renderEmbed(context.site, issue, { view, theme, partnerKey, imageSizes }), issue.updated_at);
   });
   return counted(request, context, partnerKey, 'latest', response);

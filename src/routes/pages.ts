@@ -12,7 +12,7 @@ import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
 import { archiveUrl, REFERRAL_PARAMETER } from '../render/urls';
-import { imageSizesIn } from '../services/media';
+import { issueImageSizes } from '../services/media';
 import { knownPartnerKey } from '../services/partners';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
 import { recordUsage } from '../services/usage';
@@ -85,6 +85,9 @@ export async function issuePage(
   return serveCached(request, context, { slug, feedback }, async (context) => {
     const issue = await getPublishedIssue(context, slug);
     const form = feedbackForm(context.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
-    return htmlRepresentation(renderIssuePage(context.site, issue, form, await imageSizesIn(context, issue.html)), issue.updated_at);
+    return htmlRepresentation(
+      renderIssuePage(context.site, issue, form, await issueImageSizes(context, issue, { body: true })),
+      issue.updated_at,
+    );
   });
 }

@@ -10,6 +10,7 @@ import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
 import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
 import { requireAccess, requirePermission } from './access';
+import { coverFrom, resolveAttachments } from './issue-content';
 import { commitChange, conflictError, loadIssue, renderBody } from './issue-writes';
 import type { Editor } from './tokens';
 
@@ -19,8 +20,15 @@ export interface Idempotency {
   fingerprint: string;
 }
 
-/** Fills what an input leaves out with the site's defaults; slug and number are decided separately. */
-function contentFrom(input: IssueInput, context: RequestContext): Omit<IssueContent, 'slug' | 'number'> {
+/**
+ * Fills what an input leaves out with the site's defaults; slug and number are decided separately.
+ * `current` is the issue a replacement replaces (its cover's alt text stays with its address).
+ */
+async function contentFrom(
+  input: IssueInput,
+  context: RequestContext,
+  current: Issue | null,
+): Promise<Omit<IssueContent, 'slug' | 'number'>> {
   return {
     title: input.title,
     subtitle: input.subtitle,
@@ -29,7 +37,8 @@ function contentFrom(input: IssueInput, context: RequestContext): Omit<IssueCont
     teasers: input.teasers,
     tags: input.tags,
     authors: input.authors,
-    cover_image: input.cover_image,
+    cover: coverFrom(input, current?.cover ?? null) ?? null,
+    attachments: await resolveAttachments(context, input.attachments),
     canonical_url: input.canonical_url,
     language: input.language ?? context.site.language,
   };
@@ -55,6 +64,7 @@ export async function createIssue(
   idempotency: Idempotency | null,
 ): Promise<{ issue: Issue; replayed: boolean }> {
   requirePermission(editor, 'write-draft');
+  const content = await contentFrom(input, context, null);
   for (let attempt = 1; ; attempt++) {
     if (idempotency !== null) {
       const earlier = await replay(context, editor, idempotency);
@@ -66,7 +76,7 @@ export async function createIssue(
       id: crypto.randomUUID(),
       number: input.number ?? (await nextIssueNumber(context.db)),
       slug: input.slug ?? firstFreeSlug(base, await slugsLike(context.db, base)),
-      ...contentFrom(input, context),
+      ...content,
       html: renderBody(input.body),
       status: 'draft',
       publish_at: null,
@@ -122,7 +132,11 @@ export async function replaceIssue(
 ): Promise<Issue> {
   const current = await loadIssue(context, id);
   await requireAccess(context, editor, current, 'write');
-  const change = { ...contentFrom(input, context), slug: input.slug ?? current.slug, number: input.number ?? current.number };
+  const change = {
+    ...(await contentFrom(input, context, current)),
+    slug: input.slug ?? current.slug,
+    number: input.number ?? current.number,
+  };
   return commitChange(context, editor, current, change, 'update', { ifMatch, required: true });
 }
 
@@ -136,15 +150,20 @@ export async function patchIssue(context: RequestContext, editor: Editor, id: st
     teasers: [],
     tags: [],
     authors: [],
-    cover_image: null,
+    cover: null,
+    attachments: [],
     canonical_url: null,
     language: context.site.language,
   };
+  const { cover, cover_image, attachments, ...plain } = patch;
   const change: Partial<IssueContent> = {};
-  for (const [key, value] of Object.entries(patch) as [keyof IssueContent, unknown][]) {
+  for (const [key, value] of Object.entries(plain) as [keyof IssueContent, unknown][]) {
     if (value === undefined) continue;
     Object.assign(change, { [key]: value === null ? defaults[key] : value });
   }
+  const nextCover = coverFrom({ cover, cover_image }, current.cover);
+  if (nextCover !== undefined) change.cover = nextCover;
+  if (attachments !== undefined) change.attachments = attachments === null ? [] : await resolveAttachments(context, attachments);
   return commitChange(context, editor, current, change, 'update', { ifMatch, required: true });
 }
 

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../config';
 import { bytesSha256Hex } from '../domain/hashing';
+import type { Issue } from '../domain/issue';
 import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
 import { roleAllows } from '../domain/status';
 import { conflict, invalidInput, notFound } from '../http/problem';
@@ -85,6 +86,15 @@ export async function readMedia(
 /** A stored file's size, or null when there is none. */
 export async function mediaSize(context: RequestContext, name: { sha256: string; ext: string }): Promise<number | null> {
   return (await context.media.head(`${name.sha256}.${name.ext}`))?.size ?? null;
+}
+
+/** The sizes of our own images an issue shows: its cover, and (with `body`) those in its HTML. */
+export function issueImageSizes(
+  context: RequestContext,
+  issue: Pick<Issue, 'html' | 'cover'>,
+  options: { body: boolean },
+): Promise<Map<string, { width: number; height: number }>> {
+  return imageSizesIn(context, `${options.body ? issue.html : ''} ${issue.cover?.url ?? ''}`);
 }
 
 /**

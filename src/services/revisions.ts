@@ -7,6 +7,7 @@ import { parse } from '../domain/validation';
 import { invalidInput, notFound } from '../http/problem';
 import { findRevision, listRevisions as listStoredRevisions } from '../storage/revisions';
 import { requireAccess, requirePermission } from './access';
+import { coverFrom, resolveAttachments } from './issue-content';
 import { commitChange, loadIssue } from './issue-writes';
 import type { Editor } from './tokens';
 
@@ -30,12 +31,18 @@ export async function restoreRevision(context: RequestContext, editor: Editor, i
   const checked = parse(IssueInputSchema, content);
   if (!checked.ok)
     throw invalidInput(checked.errors, `Revision ${n} cannot be restored as it is: its fields fail today's checks; see \`errors\`.`);
+  // A snapshot from before covers had alt text holds `cover_image` alone: coverFrom reads it.
+  const { cover_image: _url, ...value } = checked.value;
+  const { cover_image: _stored, ...stored } = content as typeof content & { cover_image?: unknown };
   const restored = {
-    ...content,
-    ...checked.value,
-    slug: checked.value.slug ?? content.slug,
-    number: checked.value.number ?? content.number,
-    language: checked.value.language ?? content.language,
+    ...stored,
+    ...value,
+    slug: value.slug ?? content.slug,
+    number: value.number ?? content.number,
+    language: value.language ?? content.language,
+    cover: coverFrom(checked.value, null) ?? null,
+    // Its attachments pass today's checks too (an upload it names must still be here).
+    attachments: await resolveAttachments(context, value.attachments),
   };
   return commitChange(context, editor, current, restored, 'restore', { ifMatch, required: false });
 }

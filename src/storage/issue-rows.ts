@@ -15,6 +15,8 @@ export interface IssueRow {
   tags: string;
   authors: string;
   cover_image: string | null;
+  cover_alt: string | null;
+  attachments: string;
   canonical_url: string | null;
   language: string;
   status: Status;
@@ -39,6 +41,8 @@ export const ISSUE_COLUMNS = [
   'tags',
   'authors',
   'cover_image',
+  'cover_alt',
+  'attachments',
   'canonical_url',
   'language',
   'status',
@@ -56,8 +60,12 @@ export const ALL_COLUMNS = ISSUE_COLUMNS.join(', ');
 
 /** An issue as the values of its columns (the inverse of toIssue). */
 export function toRowValues(issue: Issue): Record<IssueColumn, string | number | null> {
+  const { cover, ...rest } = issue;
   return {
-    ...issue,
+    ...rest,
+    cover_image: cover?.url ?? null,
+    cover_alt: cover?.alt ?? null,
+    attachments: JSON.stringify(issue.attachments),
     summary: JSON.stringify(issue.summary),
     teasers: JSON.stringify(issue.teasers),
     tags: JSON.stringify(issue.tags),
@@ -66,9 +74,11 @@ export function toRowValues(issue: Issue): Record<IssueColumn, string | number |
 }
 
 export function toListItem(row: IssueRow): IssueListItem {
-  const { body: _body, html: _html, ...rest } = row;
+  const { body: _body, html: _html, cover_image, cover_alt, ...rest } = row;
   return {
     ...rest,
+    cover: cover_image === null ? null : { url: cover_image, alt: cover_alt ?? '' },
+    attachments: JSON.parse(row.attachments) as Issue['attachments'],
     summary: JSON.parse(row.summary) as string[],
     teasers: JSON.parse(row.teasers) as Issue['teasers'],
     tags: JSON.parse(row.tags) as string[],

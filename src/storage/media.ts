@@ -39,7 +39,7 @@ export async function issuesReferencing(db: Db, path: string, createdBy?: string
   const { results } = await db
     .prepare(
       `SELECT id, slug, title FROM issues
-       WHERE (instr(body, ?1) > 0 OR instr(coalesce(cover_image, ''), ?1) > 0
+       WHERE (instr(body, ?1) > 0 OR instr(coalesce(cover_image, ''), ?1) > 0 OR instr(attachments, ?1) > 0
           OR id IN (SELECT issue_id FROM revisions WHERE instr(snapshot, ?1) > 0))
        ${createdBy === undefined ? '' : 'AND id IN (SELECT issue_id FROM revisions WHERE n = 1 AND author = ?2)'}
        ORDER BY updated_at DESC`,

@@ -12,6 +12,7 @@ const site = siteFrom({
   FEED_ID_BASE: 'tag:news.example,2026:',
   WEBSUB_HUB: '',
   PARTNER_ORIGINS: '',
+  IMAGE_TRANSFORMS: 'off',
 });
 const document = openApiDocument(site, ROUTES);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalWorker, startLocalWorker } from '../../scripts/lib/local-worker';
-import { gif, png } from '../support/media-files';
+import { gif, mp3, png } from '../support/media-files';
 
 /**
  * `npm run push` end to end: the built Worker on workerd (Miniflare's API), a temporary folder
@@ -96,6 +96,38 @@ describe('npm run push', () => {
     };
     expect(issue.cover_image).toMatch(new RegExp(`^${worker.url}/media/[0-9a-f]{64}\\.png$`));
     expect(issue.body).toMatch(/\[fig\]: \/media\/[0-9a-f]{64}\.gif/);
+  }, 120_000);
+
+  it('uploads a cover given with its alt text and a local attachment, typed and sized by the upload', async () => {
+    await mkdir(join(folder, 'podcast'));
+    await writeFile(join(folder, 'podcast', 'cover.png'), await png(90, 60, [0, 120, 60]));
+    const episode = mp3(50);
+    await writeFile(join(folder, 'podcast', 'episode 1.mp3'), episode);
+    await writeFile(
+      join(folder, 'podcast', 'index.md'),
+      `---\ntitle: 오디오 호\ncover:\n  url: cover.png\n  alt: 초록 표지\nattachments:\n  - url: episode 1.mp3\n    title: 1화 듣기\n  - url: https://cdn.example/notes.pdf\n    content_type: application/pdf\n    bytes: 2048\n---\n본문\n`,
+    );
+    const { stderr } = await push(join(folder, 'podcast', 'index.md'));
+    expect(stderr).toContain('uploading episode 1.mp3 (2/2');
+    const auth = { Authorization: `Bearer ${env.MASTHEAD_TOKEN}` };
+    const { issues } = (await (await fetch(`${worker.url}/api/v1/admin/issues?slug=podcast`, { headers: auth })).json()) as {
+      issues: { id: string }[];
+    };
+    const issue = (await (await fetch(`${worker.url}/api/v1/admin/issues/${issues[0]!.id}`, { headers: auth })).json()) as {
+      cover: { url: string; alt: string };
+      attachments: { url: string; title: string | null; content_type: string; bytes: number }[];
+    };
+    expect(issue.cover.alt).toBe('초록 표지');
+    expect(issue.cover.url).toMatch(new RegExp(`^${worker.url}/media/[0-9a-f]{64}\\.png$`));
+    expect(issue.attachments).toEqual([
+      {
+        url: expect.stringMatching(new RegExp(`^${worker.url}/media/[0-9a-f]{64}\\.mp3$`)),
+        title: '1화 듣기',
+        content_type: 'audio/mpeg',
+        bytes: episode.byteLength,
+      },
+      { url: 'https://cdn.example/notes.pdf', title: null, content_type: 'application/pdf', bytes: 2048 },
+    ]);
   }, 120_000);
 
   it('shows what it would do with --dry-run, and says why a file fails', async () => {

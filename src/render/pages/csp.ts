@@ -27,6 +27,8 @@ export async function pagePolicy(): Promise<string> {
     "default-src 'none'",
     `style-src ${pageCss}`,
     "img-src 'self' https: data:",
+    // Attachments' audio players: our uploads, or files elsewhere over https.
+    "media-src 'self' https:",
     "script-src 'none'",
     "form-action 'self'",
     "base-uri 'none'",

@@ -1,10 +1,10 @@
 import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html, raw, type SafeHtml } from '../html';
-import { type ImageSizes, isUnder, sanitizeHtml } from '../sanitize';
-import { issueUrl, referredIssueUrl } from '../urls';
+import { type ImageSizes, sanitizeHtml } from '../sanitize';
+import { imageSrcset, issueUrl, referredIssueUrl } from '../urls';
 import { AUTO_HEIGHT_SCRIPT, EMBED_CSS } from './assets';
-import { issueMeta, summaryBox, teaserCards } from './issue-parts';
+import { attachmentList, coverImage, issueMeta, summaryBox, teaserCards } from './issue-parts';
 
 export type EmbedView = 'full' | 'card';
 export type EmbedTheme = 'light' | 'dark' | 'auto';
@@ -15,18 +15,20 @@ export type EmbedTheme = 'light' | 'dark' | 'auto';
  * opens it in a new tab, like every link in an embed), so an embed requests nothing elsewhere.
  */
 const embedBody = (site: Site, issueHtml: string, url: string, imageSizes: ImageSizes) =>
-  sanitizeHtml(issueHtml, { base: url, images: 'links', keepImagesFrom: `${site.url}/media/`, imageSizes });
+  sanitizeHtml(issueHtml, {
+    base: url,
+    images: 'links',
+    keepImagesFrom: `${site.url}/media/`,
+    imageSizes,
+    srcset: { of: (src, width) => imageSrcset(site, src, width), sizes: '100vw' },
+  });
 
 /**
- * A card's cover: the issue's cover image when it is one of our own uploads (an embed requests
- * nothing from other sites), with its size when the media index knows it; nothing otherwise.
+ * The cover: only when it is one of our own uploads (an embed requests nothing from other sites),
+ * with its size when the media index knows it.
  */
-function coverOf(site: Site, issue: Issue, imageSizes: ImageSizes): SafeHtml {
-  if (issue.cover_image === null || !isUnder(issue.cover_image, `${site.url}/media/`)) return html``;
-  const cover = new URL(issue.cover_image);
-  const size = imageSizes.get(cover.href) ?? imageSizes.get(cover.pathname);
-  return html`<img class="cover" src="${cover.href}" alt=""${size === undefined ? '' : html` width="${size.width}" height="${size.height}"`} loading="lazy" decoding="async">`;
-}
+const coverOf = (site: Site, issue: Issue, imageSizes: ImageSizes) =>
+  coverImage(site, issue, imageSizes, { ownOnly: true, sizes: '100vw' });
 
 /**
  * `/embed/{slug}` and `/embed/latest`: a self-contained document for a partner's iframe, the full
@@ -48,8 +50,10 @@ ${issue.summary.length === 0 ? '' : html`<ol>${issue.summary.map((p) => html`<li
 <a class="more" href="${page}">${site.name}에서 읽기 →</a></article>`
       : html`<article>${issueMeta(site, issue)}<h1>${issue.title}</h1>
 ${issue.subtitle === null ? '' : html`<p class="subtitle">${issue.subtitle}</p>`}
+${coverOf(site, issue, options.imageSizes ?? new Map())}
 ${summaryBox(issue)}
 <div class="body">${raw(embedBody(site, issue.html, url, options.imageSizes ?? new Map()))}</div>
+${attachmentList(issue, { players: false })}
 ${teaserCards(issue)}
 <a class="more" href="${page}">${site.name}에서 보기 →</a></article>
 ${afterArticle}`;

@@ -1,0 +1,72 @@
+import type { RequestContext } from '../config';
+import type { Attachment, AttachmentInput, Cover } from '../domain/issue';
+import { parseMediaName } from '../domain/media';
+import type { FieldError } from '../domain/validation';
+import { invalidInput } from '../http/problem';
+import { isUnder } from '../render/sanitize';
+import { findMedia } from '../storage/media';
+
+/** How an input names the cover: `cover`, or `cover_image` (the older spelling of `cover.url`). */
+export interface CoverInput {
+  cover?: Cover | null | undefined;
+  cover_image?: string | null | undefined;
+}
+
+/**
+ * The cover an input asks for; `undefined` when it names none (a patch then keeps the current one).
+ * `cover_image` alone keeps the current alt text if the address is the current one. Given both,
+ * they must agree: a client that read an issue and sends it back sends both.
+ */
+export function coverFrom(input: CoverInput, current: Cover | null): Cover | null | undefined {
+  const { cover, cover_image: url } = input;
+  if (url === undefined) return cover;
+  if (cover === undefined) return url === null ? null : { url, alt: current?.url === url ? current.alt : '' };
+  if ((cover?.url ?? null) === url) return cover;
+  throw invalidInput(
+    [{ path: '/cover_image', message: 'must be left out, or equal /cover/url: it is the older spelling of the same address' }],
+    'The cover is given twice, as `cover` and `cover_image`, and they differ; send `cover` alone.',
+  );
+}
+
+/**
+ * Attachments with their type and length: an upload of ours (`/media/…`) gives its own, and any
+ * sent with it must match; a file elsewhere must come with both. 400 names every item at fault.
+ */
+export async function resolveAttachments(context: RequestContext, inputs: readonly AttachmentInput[]): Promise<Attachment[]> {
+  const errors: FieldError[] = [];
+  const resolved: Attachment[] = [];
+  const ownPrefix = new URL('media/', `${context.site.url}/`).href;
+  for (const [i, input] of inputs.entries()) {
+    const at = `/attachments/${i}`;
+    if (isUnder(input.url, ownPrefix)) {
+      const name = parseMediaName(new URL(input.url).pathname.slice(new URL(ownPrefix).pathname.length));
+      const record = name === null ? null : await findMedia(context.db, name.sha256);
+      if (record === null || record.ext !== name?.ext) {
+        errors.push({
+          path: `${at}/url`,
+          message: 'is not a file uploaded here: upload it with POST /api/v1/admin/media and use the url it answers',
+        });
+        continue;
+      }
+      if (input.content_type !== undefined && input.content_type !== record.content_type) {
+        errors.push({ path: `${at}/content_type`, message: `must be ${record.content_type} (the upload's), or left out` });
+      }
+      if (input.bytes !== undefined && input.bytes !== record.bytes) {
+        errors.push({ path: `${at}/bytes`, message: `must be ${record.bytes} (the upload's), or left out` });
+      }
+      resolved.push({ url: input.url, title: input.title, content_type: record.content_type, bytes: record.bytes });
+      continue;
+    }
+    if (input.content_type === undefined) {
+      errors.push({ path: `${at}/content_type`, message: 'is required for a file that is not uploaded here (feeds must state its type)' });
+    }
+    if (input.bytes === undefined) {
+      errors.push({ path: `${at}/bytes`, message: 'is required for a file that is not uploaded here (feeds must state its length)' });
+    }
+    if (input.content_type !== undefined && input.bytes !== undefined) {
+      resolved.push({ url: input.url, title: input.title, content_type: input.content_type, bytes: input.bytes });
+    }
+  }
+  if (errors.length > 0) throw invalidInput(errors, 'An attachment cannot be used as it is; see `errors`.');
+  return resolved;
+}
