@@ -1,12 +1,22 @@
 // `npm run import -- FILE [--remote | --persist-to DIR]`: restores a backup written by `npm run export` into an empty
-// database, rebuilds the search index, and reports what the database then holds, read back.
-// Tokens come back revoked: mint new ones afterwards.
+// database, with its media files (from the folder beside FILE) into R2, rebuilds the search index,
+// and reports what the database then holds, read back. Tokens come back revoked: mint new ones afterwards.
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertEmpty, type Backup, countRows, parseBackup, restoredRows, restoreStatements } from '../src/services/backup';
-import { applyMigrations, d1Runner, d1TargetOf, targetFlags, wrangler } from './lib/wrangler';
+import {
+  assertEmpty,
+  type Backup,
+  backupMediaFiles,
+  countRows,
+  mediaFolderOf,
+  parseBackup,
+  restoredRows,
+  restoreStatements,
+} from '../src/services/backup';
+import { applyMigrations, d1Runner, d1TargetOf, r2Put, targetFlags, wrangler } from './lib/wrangler';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,10 +31,26 @@ if (file === undefined || target === null) {
 const run = d1Runner(target);
 
 let backup: Backup;
+let media: ReturnType<typeof backupMediaFiles>;
 try {
   backup = parseBackup(JSON.parse(await readFile(file, 'utf8')));
+  media = backupMediaFiles(backup);
 } catch (error) {
   console.error(`${file}: ${(error as Error).message}`);
+  process.exit(1);
+}
+// Every file the backup names, present and whole, before anything is written.
+const folder = mediaFolderOf(file);
+const unusable: string[] = [];
+for (const item of media) {
+  const bytes = await readFile(join(folder, item.key)).catch(() => null);
+  if (bytes === null) unusable.push(`${item.key} is missing`);
+  else if (createHash('sha256').update(bytes).digest('hex') !== item.sha256) unusable.push(`${item.key} is not the file it names`);
+}
+if (unusable.length > 0) {
+  console.error(
+    `Nothing was imported: ${unusable.length} of ${media.length} media files in ${folder} cannot be restored:\n- ${unusable.join('\n- ')}`,
+  );
   process.exit(1);
 }
 if (!values.remote) await applyMigrations(target);
@@ -35,6 +61,12 @@ try {
   process.exit(1);
 }
 const before = await countRows(run);
+
+// The files first, so every media row restored below has its bytes (a put of the same key is harmless).
+for (const [index, item] of media.entries()) {
+  await r2Put(target, item.key, join(folder, item.key), item.contentType);
+  console.error(`import: media ${index + 1}/${media.length} ${item.key}`);
+}
 
 const statements = restoreStatements(backup, new Date());
 const CHUNK = 500;
@@ -61,4 +93,6 @@ if (stopped !== null || missing.length > 0) {
   console.error(`The restore from ${file} is incomplete (${counts} were written): ${why}.`);
   process.exit(1);
 }
-console.error(`Restored ${counts} from ${file}; the search index was rebuilt. Tokens are restored revoked: mint new ones.`);
+console.error(
+  `Restored ${counts} from ${file} (media files from ${folder}); the search index was rebuilt. Tokens are restored revoked: mint new ones.`,
+);

@@ -18,3 +18,9 @@ declare module '*?raw' {
   const text: string;
   export default text;
 }
+
+// Vite's `?inline` imports: a file as a base64 data: URL, how the seed's images reach workerd.
+declare module '*?inline' {
+  const dataUrl: string;
+  export default dataUrl;
+}

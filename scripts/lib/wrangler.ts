@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** wrangler's own entry point, run with this Node so the version check sees the project's Node 22. */
@@ -62,4 +63,25 @@ export function d1Runner(target: D1Target) {
     const results = JSON.parse(output) as { results: Record<string, string | number | null>[] }[];
     return results.flatMap((r) => r.results);
   };
+}
+
+/** The R2 bucket that holds uploaded media, as wrangler.toml names it for the MEDIA binding. */
+export async function mediaBucketName(): Promise<string> {
+  const toml = await readFile(fileURLToPath(new URL('../../wrangler.toml', import.meta.url)), 'utf8');
+  const match = /\[\[r2_buckets\]\]\s*\nbinding\s*=\s*"MEDIA"\s*\nbucket_name\s*=\s*"([^"]+)"/.exec(toml);
+  if (match === null) throw new Error('wrangler.toml has no [[r2_buckets]] entry with binding = "MEDIA" followed by its bucket_name');
+  return match[1]!;
+}
+
+/** Copies one R2 object of the media bucket to a file (`wrangler r2 object get`). */
+export async function r2Get(target: D1Target, key: string, file: string): Promise<void> {
+  await wrangler(['r2', 'object', 'get', `${await mediaBucketName()}/${key}`, '--file', file, ...targetFlags(target)], { capture: true });
+}
+
+/** Stores a file as one R2 object of the media bucket, with its Content-Type (`wrangler r2 object put`). */
+export async function r2Put(target: D1Target, key: string, file: string, contentType: string): Promise<void> {
+  await wrangler(
+    ['r2', 'object', 'put', `${await mediaBucketName()}/${key}`, '--file', file, '--content-type', contentType, ...targetFlags(target)],
+    { capture: true },
+  );
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseMediaName } from '../domain/media';
 import {
   BACKUP_TABLES,
   type BackupTable,
@@ -12,7 +13,8 @@ import {
 } from '../storage/backup';
 
 const BACKUP_FORMAT = 'masthead-backup';
-const BACKUP_VERSION = 1;
+/** Version 2 added the media index (version 1 backups, which have none, still restore). */
+const BACKUP_VERSION = 2;
 
 /** Runs one SQL statement and returns its rows: a D1 binding in tests, `wrangler d1 execute` in the CLI. */
 export type RunSql = (sql: string) => Promise<Row[]>;
@@ -20,14 +22,15 @@ export type RunSql = (sql: string) => Promise<Row[]>;
 const RowSchema = v.record(v.string(), v.nullable(v.union([v.string(), v.number()])));
 const BackupSchema = v.object({
   format: v.literal(BACKUP_FORMAT, `must be "${BACKUP_FORMAT}"`),
-  version: v.literal(BACKUP_VERSION, `must be ${BACKUP_VERSION}`),
+  version: v.picklist([1, BACKUP_VERSION], `must be 1 or ${BACKUP_VERSION}`),
   exported_at: v.string(),
-  tables: v.object(
-    Object.fromEntries(Object.keys(BACKUP_TABLES).map((t) => [t, v.array(RowSchema)])) as Record<
+  tables: v.object({
+    ...(Object.fromEntries(Object.keys(BACKUP_TABLES).map((t) => [t, v.array(RowSchema)])) as Record<
       BackupTable,
       v.ArraySchema<typeof RowSchema, undefined>
-    >,
-  ),
+    >),
+    media: v.optional(v.array(RowSchema), []),
+  }),
 });
 export type Backup = v.InferOutput<typeof BackupSchema>;
 
@@ -64,6 +67,29 @@ export function parseBackup(data: unknown): Backup {
         .join('; ')}`,
     );
   return result.output;
+}
+
+/** The folder beside a backup file that holds its media: `backup.json` → `backup.media`. */
+export const mediaFolderOf = (backupFile: string) => `${backupFile.replace(/\.json$/i, '')}.media`;
+
+/** A media file a backup holds: its key in R2 (and file name in the backup's media folder), hash and type. */
+export interface BackupMediaFile {
+  key: string;
+  sha256: string;
+  contentType: string;
+  bytes: number;
+}
+
+/** The files a backup's media index names, each checked to be a name this Worker could have stored. */
+export function backupMediaFiles(backup: Backup): BackupMediaFile[] {
+  return backup.tables.media.map((row, i) => {
+    const { sha256, ext, content_type: contentType, bytes } = row;
+    const key = `${sha256}.${ext}`;
+    if (typeof sha256 !== 'string' || typeof ext !== 'string' || parseMediaName(key) === null) {
+      throw new Error(`not a Masthead backup: tables.media.${i} names no stored file (${JSON.stringify(key)})`);
+    }
+    return { key, sha256, contentType: String(contentType), bytes: Number(bytes) };
+  });
 }
 
 /** Refuses to restore over existing issues: a restore goes into an empty database. */

@@ -23,6 +23,11 @@ export const BACKUP_TABLES = {
     columns: ['id', 'issue_id', 'rating', 'comment', 'email', 'client_hash', 'window_start', 'created_at', 'updated_at'],
     orderBy: 'id',
   },
+  // The index of uploaded media; the files themselves go in a folder beside the backup (scripts/export.ts).
+  media: {
+    columns: ['sha256', 'ext', 'content_type', 'bytes', 'width', 'height', 'created_at', 'created_by'],
+    orderBy: 'created_at, sha256',
+  },
 } as const;
 export type BackupTable = keyof typeof BACKUP_TABLES;
 export type Row = Record<string, string | number | null>;

@@ -3,12 +3,13 @@
 // its content's height; XSS payloads never run on the issue page, the embed or the card; an origin
 // that is not a partner cannot frame the embed; screenshots of the seed issue are saved.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
 import { BOUND_MS } from '../../src/domain/freshness';
+import { pushedSeedFile } from '../support/seed-node';
 import { XSS_PAYLOADS } from './xss-payloads';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,7 +55,7 @@ try {
     await api(`/api/v1/admin/issues/${id}/publish`, '');
     return slug;
   };
-  const seedSlug = (await publish(await readFile('seed/001-openai-google-cloud.md', 'utf8'), 'text/markdown'))!;
+  const seedSlug = (await publish(await pushedSeedFile(worker.url, token), 'text/markdown'))!;
 
   // XSS payloads in every field an editor writes. A payload a field refuses (a tag must be letters
   // and digits, a URL must be http or https) is counted as stopped at the door.

@@ -1,7 +1,6 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import seed from '../../seed/001-openai-google-cloud.md?raw';
 import {
   assertEmpty,
   type Backup,
@@ -15,6 +14,7 @@ import {
 import type { Row } from '../../src/storage/backup';
 import { sixtyIssueInput } from '../fixtures/sixty-issues';
 import { call, editorClient, mintToken } from '../helpers';
+import { pushedSeed } from '../support/seed-media';
 
 const NOW = new Date('2026-11-27T00:00:00.000Z');
 /** Runs SQL the way `wrangler d1 execute` would: the exact statements the CLI sends. */
@@ -35,7 +35,7 @@ beforeAll(async () => {
     await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST' });
     return id;
   };
-  const seedId = await publish(seed, 'text/markdown');
+  const seedId = await publish(await pushedSeed(editor), 'text/markdown');
   for (let i = 1; i <= 25; i++) await publish(JSON.stringify(sixtyIssueInput(i)), 'application/json');
   await editor(`/api/v1/admin/issues/${seedId}`, {
     method: 'PATCH',
@@ -110,7 +110,7 @@ describe('backups', () => {
     const db = env.RESTORE_DB;
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     // Empty again: the round trip above restored into it.
-    for (const table of ['feedback', 'revisions', 'issue_tags', 'tokens', 'issues', 'issue_search', 'tag_counts'])
+    for (const table of ['feedback', 'revisions', 'issue_tags', 'tokens', 'issues', 'issue_search', 'tag_counts', 'media'])
       await db.prepare(`DELETE FROM ${table}`).run();
     const run = runner(db);
     const before = await countRows(run);
@@ -137,6 +137,11 @@ describe('backups', () => {
 
   it('refuse a file that is not a backup', () => {
     expect(() => parseBackup({ format: 'other' })).toThrow(/not a Masthead backup/);
-    expect(() => parseBackup({ ...original, version: 2 })).toThrow(/version/);
+    expect(() => parseBackup({ ...original, version: 3 })).toThrow(/version/);
+  });
+
+  it('read a backup from before media (version 1, no media index) as one with no files', () => {
+    const { media: _media, ...tables } = original.tables;
+    expect(parseBackup({ ...original, version: 1, tables }).tables.media).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import seed from '../../seed/001-openai-google-cloud.md?raw';
 import { CACHE_POLICY } from '../../src/http/cache-policy';
 import { FEED_SIZE } from '../../src/render/feed-model';
 import { findIssueById, writeIssue } from '../../src/storage/issues';
 import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
 import { call, callModule, editorClient, expectProblem, mintToken, ORIGIN } from '../helpers';
+import { pushedSeed } from '../support/seed-media';
 
 let editor: ReturnType<typeof editorClient>;
 const ids: string[] = [];
@@ -25,7 +25,7 @@ async function publishNew(input: Record<string, unknown>, contentType = 'applica
 
 beforeAll(async () => {
   editor = editorClient(await mintToken('editor'));
-  await publishNew(seed as unknown as Record<string, unknown>, 'text/markdown');
+  await publishNew((await pushedSeed(editor)) as unknown as Record<string, unknown>, 'text/markdown');
   for (let i = 1; i <= SIXTY; i++) await publishNew(sixtyIssueInput(i));
   // A body with a control character, as older data might hold: the API refuses one, so it is
   // written to storage directly, to show that feeds still come out as well-formed XML.

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import seed from '../../seed/001-openai-google-cloud.md?raw';
 import { BOUND_MS } from '../../src/domain/freshness';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken, ORIGIN } from '../helpers';
+import { pushedSeed } from '../support/seed-media';
 
 let editor: ReturnType<typeof editorClient>;
 const SEED_SLUG = 'openai가-google-cloud와-손을-잡았습니다';
@@ -19,7 +19,7 @@ async function publishNew(body: string, contentType = 'application/json') {
 
 beforeAll(async () => {
   editor = editorClient(await mintToken('editor'));
-  await publishNew(seed, 'text/markdown');
+  await publishNew(await pushedSeed(editor), 'text/markdown');
   for (let i = 1; i <= 22; i++) await publishNew(JSON.stringify(makeIssue({ title: `페이지 이슈 ${i}`, tags: ['paged'] })));
   await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ title: '보이면 안 되는 초안' }) });
 });
@@ -63,7 +63,10 @@ describe('the issue page', () => {
     );
     expect(body).toContain('<meta property="og:title" content="OpenAI가 Google Cloud와 손을 잡았습니다">');
     expect(body).toContain('<meta property="og:type" content="article">');
-    expect(body).toContain('<meta name="twitter:card" content="summary">');
+    // The seed's cover, uploaded as npm run push uploads it.
+    expect(body).toContain('<meta name="twitter:card" content="summary_large_image">');
+    expect(body).toMatch(new RegExp(`<meta property="og:image" content="${ORIGIN}/media/[0-9a-f]{64}\\.png">`));
+    expect(body).toContain('<meta property="og:image:alt" content="엔레터 #1 표지: OpenAI × Google Cloud');
     const jsonLd = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(body)![1]!) as Record<string, unknown>;
     expect(jsonLd).toMatchObject({ '@type': 'NewsArticle', headline: 'OpenAI가 Google Cloud와 손을 잡았습니다', inLanguage: 'ko' });
   });
@@ -127,7 +130,11 @@ describe('embeds', () => {
     expect(response.headers.get('X-Frame-Options')).toBeNull();
     expect(response.headers.get('Set-Cookie')).toBeNull();
     expect(body).toContain('<base target="_blank">');
-    expect(body).not.toMatch(/<(?:link|img|iframe)\b/);
+    expect(body).not.toMatch(/<(?:link|iframe)\b/);
+    // Images only from our own /media/ (the cover and the figure), which the embed's CSP allows.
+    const sources = [...body.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/g)].map((m) => m[1]);
+    expect(sources).toHaveLength(2);
+    for (const src of sources) expect(src).toMatch(new RegExp(`^${ORIGIN}/media/[0-9a-f]{64}\\.png$`));
     expect(body).toContain('<h2>📎 3줄 요약</h2>');
     const script = /<script>(.*?)<\/script>/s.exec(body)![1]!;
     expect(new TextEncoder().encode(script).byteLength).toBeLessThan(1024);

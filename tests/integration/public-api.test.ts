@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import seed from '../../seed/001-openai-google-cloud.md?raw';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken } from '../helpers';
+import { pushedSeed } from '../support/seed-media';
 
 let editor: ReturnType<typeof editorClient>;
 let seedIssue: Record<string, any>;
@@ -14,6 +14,7 @@ async function publishNew(input: Record<string, unknown>) {
 
 beforeAll(async () => {
   editor = editorClient(await mintToken('editor'));
+  const seed = await pushedSeed(editor);
   const response = await editor('/api/v1/admin/issues', { method: 'POST', body: seed, headers: { 'Content-Type': 'text/markdown' } });
   expect(response.status).toBe(201);
   seedIssue = (await response.json()) as Record<string, any>;

@@ -10,6 +10,8 @@ import addFormats from 'ajv-formats';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
 import { FEED_FILES, FEED_SIZE } from '../../src/render/feed-model';
 import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
+import { mp3, png } from '../support/media-files';
+import { pushedSeedFile } from '../support/seed-node';
 
 const PYTHON = '/usr/bin/python3';
 const jsonFeedSchema: object = JSON.parse(
@@ -47,7 +49,29 @@ try {
     await post(`/api/v1/admin/issues/${id}/publish`, '', 'application/json');
   };
   process.stderr.write(`loading the seed issue and ${SIXTY} fixture issues...\n`);
-  await publish(await readFile('seed/001-openai-google-cloud.md', 'utf8'), 'text/markdown');
+  await publish(await pushedSeedFile(worker.url, editor), 'text/markdown');
+  // Media in feeds: the seed carries a cover and a figure; this issue also carries an audio
+  // attachment (RSS enclosure, Atom enclosure link, JSON Feed attachment) and a PDF elsewhere.
+  const upload = async (bytes: Uint8Array) =>
+    (await (
+      await fetch(`${worker.url}/api/v1/admin/media`, { method: 'POST', body: bytes, headers: { Authorization: `Bearer ${editor}` } })
+    ).json()) as { url: string; bytes: number };
+  const episode = await upload(mp3(120));
+  const cover = await upload(await png(1200, 630, [20, 90, 60]));
+  const AUDIO_TITLE = '오디오로 듣는 엔레터';
+  await publish(
+    JSON.stringify({
+      title: AUDIO_TITLE,
+      body: `오디오 버전입니다.\n\n![표지](${cover.url})\n`,
+      tags: ['AI'],
+      cover: { url: cover.url, alt: '초록 표지' },
+      attachments: [
+        { url: episode.url, title: '1화 듣기' },
+        { url: 'https://cdn.example/notes.pdf?a=1&b=2', content_type: 'application/pdf', bytes: 2048 },
+      ],
+    }),
+    'application/json',
+  );
   for (let i = 1; i <= SIXTY; i++) await publish(JSON.stringify(sixtyIssueInput(i)), 'application/json');
   // A control character in a body, as older data might hold one (the API refuses them, so it goes
   // straight into D1, before any feed is rendered): the feeds must still be well-formed XML.
@@ -69,7 +93,7 @@ try {
     return titles;
   };
   const tags = ((await (await fetch(`${worker.url}/api/v1/tags`)).json()) as { tags: { name: string }[] }).tags.map((t) => t.name);
-  const documents: { url: string; titles: string[] }[] = [];
+  const documents: { url: string; titles: string[]; media: null | Record<string, unknown> }[] = [];
   for (const tag of [undefined, ...tags]) {
     const base = tag === undefined ? worker.url : `${worker.url}/tags/${encodeURIComponent(tag)}`;
     const newestFirst = await api(tag === undefined ? '' : `&tag=${encodeURIComponent(tag)}`);
@@ -79,7 +103,21 @@ try {
       pages.push({ query: `?archive=${page}`, titles: oldestFirst.slice((page - 1) * FEED_SIZE, page * FEED_SIZE) });
     }
     for (const { query, titles } of pages) {
-      for (const file of Object.values(FEED_FILES)) documents.push({ url: `${base}/${file}${query}`, titles });
+      // Where the audio issue is in a document, what its enclosures must be (feedparser's reading).
+      const media = titles.includes(AUDIO_TITLE)
+        ? {
+            title: AUDIO_TITLE,
+            rss: [{ href: episode.url, type: 'audio/mpeg', length: String(episode.bytes) }],
+            atom: [
+              { href: cover.url, type: 'image/png' },
+              { href: episode.url, type: 'audio/mpeg', length: String(episode.bytes) },
+              { href: 'https://cdn.example/notes.pdf?a=1&b=2', type: 'application/pdf', length: '2048' },
+            ],
+            cover: cover.url,
+            attachments: 2,
+          }
+        : null;
+      for (const file of Object.values(FEED_FILES)) documents.push({ url: `${base}/${file}${query}`, titles, media });
     }
   }
   const rss = await (await fetch(`${worker.url}/feed.xml`)).text();
@@ -88,6 +126,10 @@ try {
     'the control character injected into fixture-60 is removed from the feeds',
   );
   console.log(`${documents.length} feed documents (${tags.length} tags, 3 formats, archive pages included)\n`);
+  check(
+    documents.filter((d) => d.media !== null).length >= 6,
+    'the audio issue is in the site feeds and its tag feeds, in all three formats',
+  );
 
   const xmlDocuments = documents.filter((d) => !d.url.includes('.json'));
   const jsonDocuments = documents.filter((d) => d.url.includes('.json'));
@@ -136,7 +178,20 @@ try {
   const validate = ajv.compile(jsonFeedSchema);
   console.log('');
   for (const document of jsonDocuments) {
-    const feed = (await (await fetch(document.url)).json()) as { items?: { title?: string }[] };
+    const feed = (await (await fetch(document.url)).json()) as {
+      items?: { title?: string; image?: string; attachments?: { url: string; mime_type: string; size_in_bytes: number }[] }[];
+    };
+    if (document.media !== null) {
+      const item = feed.items?.find((i) => i.title === AUDIO_TITLE);
+      const ok =
+        item?.image === cover.url &&
+        item.attachments?.length === 2 &&
+        item.attachments[0]?.url === episode.url &&
+        item.attachments[0]?.mime_type === 'audio/mpeg' &&
+        item.attachments[0]?.size_in_bytes === episode.bytes;
+      console.log(`jsonfeed image and attachments of the audio issue ${ok ? 'ok' : 'FAIL'} ${document.url}`);
+      check(ok, `JSON Feed ${document.url}: the audio issue's image or attachments are not the uploaded files`);
+    }
     const valid = validate(feed);
     const titles = (feed.items ?? []).map((item) => item.title);
     const sameItems = JSON.stringify(titles) === JSON.stringify(document.titles);

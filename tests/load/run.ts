@@ -2,12 +2,13 @@
 // the built Worker on workerd at once, on loopback. Passes when no request got a 5xx and every
 // write that was acknowledged is there afterwards.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
 import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
+import { pushedSeedFile } from '../support/seed-node';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
 const SECONDS = Number(values.seconds);
@@ -21,7 +22,7 @@ try {
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${worker.url}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
   process.stderr.write('loading the seed issue and 30 fixture issues...\n');
-  const seed = await readFile('seed/001-openai-google-cloud.md', 'utf8');
+  const seed = await pushedSeedFile(worker.url, token);
   const seedIssue = (await (
     await api('/api/v1/admin/issues', { method: 'POST', body: seed, headers: { 'Content-Type': 'text/markdown' } })
   ).json()) as { id: string; slug: string };

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script';
 
 /**
  * `npm run token` for real: the script, wrangler and a local D1 kept in a throwaway directory
@@ -15,19 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(persistTo, { recursive: true, force: true }));
 
-function token(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/token.ts', ...args, '--persist-to', persistTo], {
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const token = (...args: string[]) => runScript('token', [...args, '--persist-to', persistTo]);
 
 describe('npm run token', () => {
   it('creates, lists and revokes a token, and says so when there is nothing to revoke', { timeout: 180_000 }, async () => {
