@@ -265,6 +265,21 @@ try {
     await page.setViewportSize(viewport);
     for (const [name, path] of Object.entries(views)) {
       const response = await page.goto(`${worker.url}${path}`, { waitUntil: 'load' });
+      // Every image shown (lazy ones too, once scrolled to) and nothing wider than the screen.
+      const layout = await page.evaluate(async () => {
+        window.scrollTo(0, document.body.scrollHeight);
+        await Promise.all([...document.images].map((img) => (img.complete ? null : img.decode().catch(() => null))));
+        return {
+          images: document.images.length,
+          shown: [...document.images].filter((img) => img.naturalWidth > 0).length,
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+      const wanted = name === 'card' ? 1 : 2;
+      check(
+        layout.images === wanted && layout.shown === wanted && layout.overflow <= 0,
+        `seed ${name} at ${viewport.width}px: ${layout.shown} of ${layout.images} images shown (the cover${name === 'card' ? '' : ' and the figure'}: ${wanted}), ${Math.max(0, layout.overflow)}px wider than the screen`,
+      );
       const file = `${SHOTS}/seed-${name}-${size}.png`;
       const png = await page.screenshot({ path: file, fullPage: true });
       shots.push({ file, status: response?.status() ?? 0, bytes: png.byteLength });

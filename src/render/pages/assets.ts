@@ -20,6 +20,11 @@ h1{font-size:1.7em;margin:.2em 0}
 .summary h2{font-size:1em;margin:.2em 0}
 .summary ol{margin:.3em 0;padding-left:1.4em}
 .body img{max-width:100%;height:auto}
+.cover{display:block;max-width:100%;height:auto;border-radius:12px;margin:.6em 0 1em}
+.attachments h2{font-size:1em;margin:1.2em 0 .3em}
+.attachments ul{margin:0;padding-left:1.2em}
+.attachments .file{color:var(--muted);font-size:.85em}
+.attachments audio{display:block;width:100%;margin:.4em 0 .8em}
 .body pre{overflow-x:auto;background:var(--card);padding:.8em;border-radius:8px}
 .body blockquote{border-left:3px solid var(--line);margin-left:0;padding-left:1em;color:var(--muted)}
 .teasers{display:grid;gap:.8em;grid-template-columns:repeat(auto-fit,minmax(15em,1fr));margin:1.5em 0}
@@ -56,7 +61,7 @@ footer.site{border-top:1px solid var(--line);margin-top:3em;padding:1em 0 2em;co
 export const EMBED_CSS = `${BASE_CSS}
 body{padding:1em 1.1em;font-size:16px}
 .card h1{font-size:1.3em}
-.card .cover{display:block;width:100%;height:auto;border-radius:10px;margin-bottom:.6em}
+.card .cover{width:100%;border-radius:10px;margin:0 0 .6em}
 .card ol{padding-left:1.3em;margin:.4em 0}
 .more{display:inline-block;margin-top:.6em;font-weight:600}
 `.replace(/\n/g, '');
