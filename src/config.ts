@@ -17,7 +17,8 @@ export function siteFrom(env: SiteVars): Site {
     feedIdBase: env.FEED_ID_BASE,
     hub: env.WEBSUB_HUB.trim() === '' ? null : env.WEBSUB_HUB.trim(),
     partners: parseOrigins(env.PARTNER_ORIGINS),
-    imageTransforms: env.IMAGE_TRANSFORMS.trim().toLowerCase() === 'on',
+    // Read as off where a deployment's vars leave it out (wrangler does not inherit vars into [env.*]).
+    imageTransforms: (env.IMAGE_TRANSFORMS ?? '').trim().toLowerCase() === 'on',
   };
 }
 

@@ -39,6 +39,17 @@ const httpUrl = v.pipe(
   v.check(isHttpUrl, 'must be an absolute http or https URL'),
 );
 
+/**
+ * An http(s) URL kept as the URL parser writes it (`..` resolved, the host lowercased, spaces and
+ * tabs encoded or dropped), so the address stored is the one every reader requests, and a search
+ * for a media path finds every issue that names the file.
+ */
+const parsedHttpUrl = v.pipe(
+  httpUrl,
+  v.transform((s) => new URL(s).href),
+  v.maxLength(2048, 'must be at most 2048 characters once written in its parsed form'),
+);
+
 const list = <S extends v.GenericSchema>(item: S, max: number) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(max, `must have at most ${max} items`));
 
@@ -89,10 +100,11 @@ const optionalLine = (max: number) =>
  * `og:image` and in feeds. `alt` says what the picture shows; leave it empty only for a purely
  * decorative one.
  */
-export const CoverSchema = strictObject({ url: httpUrl, alt: v.optional(optionalLine(300), '') });
+export const CoverSchema = strictObject({ url: parsedHttpUrl, alt: v.optional(optionalLine(300), '') });
 export type Cover = v.InferOutput<typeof CoverSchema>;
 
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+/** A media type's `type/subtype` (RFC 6838 names, less the characters that would need escaping in XML or HTML). */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!_.+-]{0,126}\/[a-z0-9][a-z0-9!_.+-]{0,126}$/;
 
 /**
  * A file that goes with the issue: a podcast episode, a PDF. Feeds carry it as an RSS enclosure,
@@ -100,7 +112,7 @@ const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{
  * one of our uploads (`/media/…`) they come from the upload, for another URL they must be sent.
  */
 export const AttachmentInputSchema = strictObject({
-  url: httpUrl,
+  url: parsedHttpUrl,
   title: v.optional(v.nullable(line(200)), null),
   content_type: v.optional(v.pipe(string(), v.toLowerCase(), v.regex(MIME_TYPE, 'must be a media type such as "audio/mpeg"'))),
   bytes: v.optional(
@@ -153,7 +165,7 @@ const optionalFields = {
   authors: v.optional(list(AuthorSchema, 10), []),
   cover: v.optional(v.nullable(CoverSchema)),
   /** The cover's address alone: the older spelling of `cover.url`, still accepted. */
-  cover_image: v.optional(v.nullable(httpUrl)),
+  cover_image: v.optional(v.nullable(parsedHttpUrl)),
   attachments: v.optional(list(AttachmentInputSchema, 10), []),
   canonical_url: v.optional(v.nullable(httpUrl), null),
   language: v.optional(LanguageSchema),
@@ -186,7 +198,7 @@ export const IssuePatchSchema = strictObject(
     ),
     authors: v.optional(v.nullable(list(AuthorSchema, 10))),
     cover: v.optional(v.nullable(CoverSchema)),
-    cover_image: v.optional(v.nullable(httpUrl)),
+    cover_image: v.optional(v.nullable(parsedHttpUrl)),
     attachments: v.optional(v.nullable(list(AttachmentInputSchema, 10))),
     canonical_url: v.optional(v.nullable(httpUrl)),
     language: v.optional(v.nullable(LanguageSchema)),

@@ -16,7 +16,7 @@ import { escapeHtml } from './text';
  *   and an RSS item gets only the last of them: enclosures are written here, typed by the upload.
  *   RSS carries the first attachment as `<enclosure>` (one per item, as readers expect) and the
  *   cover as Media RSS `media:content`; Atom carries the cover and every attachment as
- *   `link rel="enclosure"`, after the entry's own link.
+ *   `link rel="enclosure"` (the files first), after the entry's own link.
  * - JSON Feed comes out as version 1 with a single `author`: it is rewritten as 1.1 with
  *   `authors`, `language`, `hubs` and RFC 3339 dates.
  * - Its XML writer (xml-js) escapes only the first "]]>" of a CDATA section, so a second one ends
@@ -121,7 +121,12 @@ function rssMedia(entry: FeedEntry, sections: Sections): { name: string; objects
   return [
     ...(first === undefined
       ? []
-      : [{ name: 'enclosure', objects: { _attributes: { url: attributeUrl(first.url), length: first.bytes, type: first.content_type } } }]),
+      : [
+          {
+            name: 'enclosure',
+            objects: { _attributes: { url: attributeUrl(first.url), length: first.bytes, type: escapeHtml(first.content_type) } },
+          },
+        ]),
     ...(cover === null
       ? []
       : [
@@ -136,15 +141,16 @@ function rssMedia(entry: FeedEntry, sections: Sections): { name: string; objects
   ];
 }
 
-/** An Atom entry's enclosure links: the cover, then every attachment. */
+/** An Atom entry's enclosure links: every attachment, then the cover. */
 function atomEnclosures(entry: FeedEntry): string[] {
   const link = (href: string, type: string | null, length: number | null, title: string | null) =>
     `<link rel="enclosure" href="${attributeUrl(href)}"${type === null ? '' : ` type="${escapeHtml(type)}"`}${
       length === null ? '' : ` length="${length}"`
     }${title === null || title === '' ? '' : ` title="${escapeHtml(title)}"`}/>`;
+  // The files first: podcast clients take the first enclosure as the episode.
   return [
-    ...(entry.cover === null ? [] : [link(entry.cover.url, entry.cover.type, null, entry.cover.alt)]),
     ...entry.attachments.map((a) => link(a.url, a.content_type, a.bytes, a.title)),
+    ...(entry.cover === null ? [] : [link(entry.cover.url, entry.cover.type, null, entry.cover.alt)]),
   ];
 }
 

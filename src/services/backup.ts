@@ -96,6 +96,7 @@ export function backupMediaFiles(backup: Backup): BackupMediaFile[] {
 export async function assertEmpty(run: RunSql): Promise<void> {
   const [row] = await run(COUNT_ISSUES_SQL);
   if (Number(row?.n ?? 0) > 0) throw new Error(`the database already holds ${row?.n} issues; restore into an empty one`);
+  if (Number(row?.media ?? 0) > 0) throw new Error(`the database already holds ${row?.media} uploaded files; restore into an empty one`);
 }
 
 /** The statements that restore a backup, in order, ending with the search index and the counts. */

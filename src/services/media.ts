@@ -111,7 +111,7 @@ export async function imageSizesIn(context: RequestContext, html: string): Promi
       return [
         [path, size],
         // As the sanitizer resolves a source: parsed, so the host is lowercase and a default port gone.
-        [new URL(path, context.site.url).href, size],
+        [new URL(`${context.site.url}${path}`).href, size],
       ] as const;
     }),
   );

@@ -38,7 +38,8 @@ export function exportQuery(table: BackupTable, offset: number, limit: number): 
   return `SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset};`;
 }
 
-export const COUNT_ISSUES_SQL = 'SELECT COUNT(*) AS n FROM issues;';
+/** What makes a database not empty for a restore: issues, or uploaded media (whose rows a restore writes too). */
+export const COUNT_ISSUES_SQL = 'SELECT (SELECT COUNT(*) FROM issues) AS n, (SELECT COUNT(*) FROM media) AS media;';
 
 /** The row count of every backed-up table, in one row (one `wrangler d1 execute`, not five). */
 export const COUNT_ROWS_SQL = `SELECT ${Object.keys(BACKUP_TABLES)
@@ -50,7 +51,8 @@ export const COUNT_ROWS_SQL = `SELECT ${Object.keys(BACKUP_TABLES)
  * secrets were never exported, so new ones are minted after a restore.
  */
 export function insertStatement(table: BackupTable, row: Row, restoredAt: string): string {
-  const columns: string[] = [...BACKUP_TABLES[table].columns];
+  // A column the row lacks (a backup older than the column) is left to its default.
+  const columns: string[] = BACKUP_TABLES[table].columns.filter((column) => column in row);
   const values = columns.map((column) => sqlLiteral(row[column] ?? null));
   if (table === 'tokens') {
     columns.push('hash');

@@ -140,6 +140,21 @@ describe('backups', () => {
     expect(() => parseBackup({ ...original, version: 3 })).toThrow(/version/);
   });
 
+  it('restore a backup from before covers, attachments and media (version 1): the new columns take their defaults', async () => {
+    const db = env.RESTORE_DB;
+    for (const table of ['feedback', 'revisions', 'issue_tags', 'tokens', 'issues', 'issue_search', 'tag_counts', 'media'])
+      await db.prepare(`DELETE FROM ${table}`).run();
+    const { media: _media, ...tables } = original.tables;
+    const issues = tables.issues.map(({ cover_alt: _alt, attachments: _attachments, ...row }) => row);
+    const old = parseBackup(JSON.parse(JSON.stringify({ ...original, version: 1, tables: { ...tables, issues } })));
+    for (const sql of restoreStatements(old, NOW)) await db.prepare(sql).run();
+    const restored = await db
+      .prepare('SELECT COUNT(*) AS n, SUM(attachments = ?) AS empty FROM issues')
+      .bind('[]')
+      .first<{ n: number; empty: number }>();
+    expect(restored).toEqual({ n: issues.length, empty: issues.length });
+  });
+
   it('read a backup from before media (version 1, no media index) as one with no files', () => {
     const { media: _media, ...tables } = original.tables;
     expect(parseBackup({ ...original, version: 1, tables }).tables.media).toEqual([]);

@@ -176,11 +176,50 @@ describe('attachments', () => {
   });
 });
 
+describe('addresses and types as stored', () => {
+  it('keep a URL in its parsed form, so an upload named with `..` or a tab is still found in use', async () => {
+    const file = await upload(mp3(64));
+    const hash = file.url.split('/').pop()!;
+    const issue = (await (
+      await create({
+        cover: { url: `${ORIGIN.replace('http://', 'HTTP://')}/media/x/../${hash.replace('.mp3', '.png')}`, alt: '' },
+        attachments: [{ url: `${ORIGIN}/me\tdia/sub/../${hash}` }],
+      })
+    ).json()) as IssueJson;
+    expect(issue.attachments[0]!.url).toBe(file.url);
+    expect(issue.cover!.url).toBe(`${ORIGIN}/media/${hash.replace('.mp3', '.png')}`);
+    const refused = await call(`/api/v1/admin/media/${file.sha256}`, { method: 'DELETE', headers: admin });
+    expect(refused.status).toBe(409);
+  });
+
+  it('refuse a media type with characters that would need escaping in XML or HTML', async () => {
+    for (const content_type of ['audio/x&y', 'audio/x<y', 'audio/"x"', 'audio/x#y']) {
+      const response = await create({ attachments: [{ url: 'https://cdn.example/a.mp3', content_type, bytes: 1 }] });
+      expect((await expectProblem(response, 400)).errors!.map((e: { path: string }) => e.path)).toEqual(['/attachments/0/content_type']);
+    }
+  });
+
+  it('make well-formed feeds when the first attachment is a file elsewhere with & in its address and title', async () => {
+    await publish({
+      title: '바깥 파일이 먼저인 호',
+      attachments: [{ url: 'https://cdn.example/ep.mp3?a=1&b=<2>', title: 'A & B <1> "q" ]]>', content_type: 'audio/mpeg', bytes: 5 }],
+    });
+    for (const path of ['/feed.xml', '/atom.xml']) {
+      const xml = await (await call(path)).text();
+      expect(XMLValidator.validate(xml), path).toBe(true);
+    }
+    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true });
+    const items = ([] as Record<string, unknown>[]).concat(parser.parse(await (await call('/feed.xml')).text()).rss.channel.item);
+    const item = items.find((i) => String(i.title).includes('바깥 파일이 먼저인 호'))!;
+    expect(item.enclosure).toEqual({ url: 'https://cdn.example/ep.mp3?a=1&b=%3C2%3E', length: '5', type: 'audio/mpeg' });
+  });
+});
+
 describe('feeds', () => {
   it('carry the cover and attachments: RSS enclosure and media:content, Atom enclosure links, JSON Feed image and attachments', async () => {
     const cover = await upload(await png(1200, 630, [1, 2, 3]));
     const episode = await upload(mp3(63));
-    const issue = await publish({
+    await publish({
       title: '첨부가 있는 호',
       cover: { url: cover.url, alt: '표지 & 그림' },
       attachments: [
@@ -208,10 +247,11 @@ describe('feeds', () => {
     const entries = ([] as Record<string, unknown>[]).concat(parser.parse(atomText).feed.entry);
     const entry = entries.find((e) => JSON.stringify(e.title).includes('첨부가 있는 호'))!;
     const links = ([] as Record<string, string>[]).concat(entry.link as Record<string, string>);
+    // The files first (podcast clients take the first enclosure as the episode), then the cover.
     expect(links.filter((l) => l.rel === 'enclosure')).toEqual([
-      { rel: 'enclosure', href: cover.url, type: 'image/png', title: '표지 & 그림' },
       { rel: 'enclosure', href: episode.url, type: 'audio/mpeg', length: String(episode.bytes), title: '오디오 & 대본' },
       { rel: 'enclosure', href: 'https://cdn.example/x.pdf?a=1&b=2', type: 'application/pdf', length: '999' },
+      { rel: 'enclosure', href: cover.url, type: 'image/png', title: '표지 & 그림' },
     ]);
     // Each entry's enclosures are its own.
     for (const other of entries.filter((e) => e !== entry)) expect(JSON.stringify(other.link)).not.toContain(episode.url);
@@ -223,7 +263,6 @@ describe('feeds', () => {
       { url: episode.url, mime_type: 'audio/mpeg', title: '오디오 & 대본', size_in_bytes: episode.bytes },
       { url: 'https://cdn.example/x.pdf?a=1&b=2', mime_type: 'application/pdf', size_in_bytes: 999 },
     ]);
-    expect(issue.id).toBeTruthy();
   });
 });
 
@@ -249,7 +288,6 @@ describe('Cloudflare Images transformations (IMAGE_TRANSFORMS)', () => {
     expect(embed).toContain(`srcset="${srcset}" sizes="100vw"`);
     // Off (the default): the original alone.
     expect(await (await call(`/issues/${issue.slug}`)).text()).not.toContain('srcset');
-    expect(env.IMAGE_TRANSFORMS).toBe('off');
   });
 });
 

@@ -109,9 +109,9 @@ try {
             title: AUDIO_TITLE,
             rss: [{ href: episode.url, type: 'audio/mpeg', length: String(episode.bytes) }],
             atom: [
-              { href: cover.url, type: 'image/png' },
               { href: episode.url, type: 'audio/mpeg', length: String(episode.bytes) },
               { href: 'https://cdn.example/notes.pdf?a=1&b=2', type: 'application/pdf', length: '2048' },
+              { href: cover.url, type: 'image/png' },
             ],
             cover: cover.url,
             attachments: 2,
