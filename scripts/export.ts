@@ -46,7 +46,8 @@ const counts = Object.entries(backup.tables)
   .join(', ');
 if (problems.length > 0) {
   console.error(
-    `Wrote ${out} (${counts}), but ${problems.length} of ${files.length} media files are missing from ${folder}:\n- ${problems.join('\n- ')}`,
+    `Wrote ${out} (${counts}), but ${problems.length} of ${files.length} media files are missing from ${folder}:\n- ${problems.join('\n- ')}\n` +
+      'The backup restores only with `npm run import -- FILE --allow-missing-media`, without those files.',
   );
   process.exit(1);
 }

@@ -20,12 +20,16 @@ import { applyMigrations, d1Runner, d1TargetOf, r2Put, targetFlags, wrangler } f
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } },
+  options: {
+    remote: { type: 'boolean', default: false },
+    'persist-to': { type: 'string' },
+    'allow-missing-media': { type: 'boolean', default: false },
+  },
 });
 const file = positionals[0];
 const target = d1TargetOf(values);
 if (file === undefined || target === null) {
-  console.error('Usage: npm run import -- FILE [--remote | --persist-to DIR]');
+  console.error('Usage: npm run import -- FILE [--remote | --persist-to DIR] [--allow-missing-media]');
   process.exit(2);
 }
 const run = d1Runner(target);
@@ -42,16 +46,22 @@ try {
 // Every file the backup names, present and whole, before anything is written.
 const folder = mediaFolderOf(file);
 const unusable: string[] = [];
+const usable: typeof media = [];
 for (const item of media) {
   const bytes = await readFile(join(folder, item.key)).catch(() => null);
   if (bytes === null) unusable.push(`${item.key} is missing`);
   else if (createHash('sha256').update(bytes).digest('hex') !== item.sha256) unusable.push(`${item.key} is not the file it names`);
+  else usable.push(item);
 }
 if (unusable.length > 0) {
-  console.error(
-    `Nothing was imported: ${unusable.length} of ${media.length} media files in ${folder} cannot be restored:\n- ${unusable.join('\n- ')}`,
-  );
-  process.exit(1);
+  const list = `${unusable.length} of ${media.length} media files in ${folder} cannot be restored:\n- ${unusable.join('\n- ')}`;
+  if (!values['allow-missing-media']) {
+    console.error(
+      `Nothing was imported: ${list}\nFind them, or import without them with --allow-missing-media (their pages then show a missing image until the same file is uploaded again).`,
+    );
+    process.exit(1);
+  }
+  console.error(`Importing without them (--allow-missing-media): ${list}`);
 }
 if (!values.remote) await applyMigrations(target);
 try {
@@ -63,9 +73,9 @@ try {
 const before = await countRows(run);
 
 // The files first, so every media row restored below has its bytes (a put of the same key is harmless).
-for (const [index, item] of media.entries()) {
+for (const [index, item] of usable.entries()) {
   await r2Put(target, item.key, join(folder, item.key), item.contentType);
-  console.error(`import: media ${index + 1}/${media.length} ${item.key}`);
+  console.error(`import: media ${index + 1}/${usable.length} ${item.key}`);
 }
 
 const statements = restoreStatements(backup, new Date());

@@ -103,6 +103,16 @@ const optionalLine = (max: number) =>
 export const CoverSchema = strictObject({ url: parsedHttpUrl, alt: v.optional(optionalLine(300), '') });
 export type Cover = v.InferOutput<typeof CoverSchema>;
 
+/**
+ * A merge patch of the cover (RFC 7386 merges objects member by member): `url` or `alt` alone
+ * changes that one; `alt: null` empties it.
+ */
+export const CoverPatchSchema = strictObject({
+  url: v.optional(parsedHttpUrl),
+  alt: v.optional(v.nullable(optionalLine(300))),
+});
+export type CoverPatch = v.InferOutput<typeof CoverPatchSchema>;
+
 /** A media type's `type/subtype` (RFC 6838 names, less the characters that would need escaping in XML or HTML). */
 const MIME_TYPE = /^[a-z0-9][a-z0-9!_.+-]{0,126}\/[a-z0-9][a-z0-9!_.+-]{0,126}$/;
 
@@ -197,7 +207,7 @@ export const IssuePatchSchema = strictObject(
       ),
     ),
     authors: v.optional(v.nullable(list(AuthorSchema, 10))),
-    cover: v.optional(v.nullable(CoverSchema)),
+    cover: v.optional(v.nullable(CoverPatchSchema)),
     cover_image: v.optional(v.nullable(parsedHttpUrl)),
     attachments: v.optional(v.nullable(list(AttachmentInputSchema, 10))),
     canonical_url: v.optional(v.nullable(httpUrl)),

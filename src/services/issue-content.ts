@@ -1,6 +1,6 @@
 import type { RequestContext } from '../config';
-import type { Attachment, AttachmentInput, Cover } from '../domain/issue';
-import { parseMediaName } from '../domain/media';
+import type { Attachment, AttachmentInput, Cover, CoverPatch } from '../domain/issue';
+import { MEDIA_TYPES, parseMediaName } from '../domain/media';
 import type { FieldError } from '../domain/validation';
 import { invalidInput } from '../http/problem';
 import { isUnder } from '../render/sanitize';
@@ -10,6 +10,42 @@ import { findMedia } from '../storage/media';
 export interface CoverInput {
   cover?: Cover | null | undefined;
   cover_image?: string | null | undefined;
+}
+
+/**
+ * A patch's cover merged into the current one (RFC 7386): members left out stay as they are, and
+ * an issue without a cover needs its `url`.
+ */
+export function mergeCover(patch: CoverPatch | null | undefined, current: Cover | null): Cover | null | undefined {
+  if (patch === undefined || patch === null) return patch;
+  const url = patch.url ?? current?.url;
+  if (url === undefined) {
+    throw invalidInput(
+      [{ path: '/cover/url', message: 'is required: the issue has no cover yet' }],
+      'A cover needs its address; see `errors`.',
+    );
+  }
+  const keepsAlt = patch.alt === undefined && current !== null && current.url === url;
+  return { url, alt: keepsAlt ? current.alt : (patch.alt ?? '') };
+}
+
+/**
+ * Checks a cover that is one of our uploads: it must be in the media index, and an image. A cover
+ * elsewhere is the editor's to vouch for. `path` is where the input gave it.
+ */
+export async function checkCover(context: RequestContext, cover: Cover | null, path: string): Promise<void> {
+  const ownPrefix = new URL('media/', `${context.site.url}/`).href;
+  if (cover === null || !isUnder(cover.url, ownPrefix)) return;
+  const name = parseMediaName(new URL(cover.url).pathname.slice(new URL(ownPrefix).pathname.length));
+  const record = name === null ? null : await findMedia(context.db, name.sha256);
+  if (record === null || record.ext !== name?.ext) {
+    throw invalidInput([
+      { path, message: 'is not a file uploaded here: upload it with POST /api/v1/admin/media and use the url it answers' },
+    ]);
+  }
+  if (MEDIA_TYPES[record.ext].kind !== 'image') {
+    throw invalidInput([{ path, message: `must be an image (PNG, JPEG, GIF, WebP or AVIF); this upload is ${record.content_type}` }]);
+  }
 }
 
 /**

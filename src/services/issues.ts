@@ -10,7 +10,7 @@ import { StorageConflict } from '../storage/conflict';
 import { findIdempotencyRecord, idempotencyInsert } from '../storage/idempotency';
 import { listIssues, nextIssueNumber, slugsLike, writeIssue } from '../storage/issues';
 import { requireAccess, requirePermission } from './access';
-import { coverFrom, resolveAttachments } from './issue-content';
+import { checkCover, coverFrom, mergeCover, resolveAttachments } from './issue-content';
 import { commitChange, conflictError, loadIssue, renderBody } from './issue-writes';
 import type { Editor } from './tokens';
 
@@ -29,6 +29,10 @@ async function contentFrom(
   context: RequestContext,
   current: Issue | null,
 ): Promise<Omit<IssueContent, 'slug' | 'number'>> {
+  const cover = coverFrom(input, current?.cover ?? null) ?? null;
+  if (JSON.stringify(cover) !== JSON.stringify(current?.cover ?? null)) {
+    await checkCover(context, cover, input.cover === undefined && input.cover_image !== undefined ? '/cover_image' : '/cover/url');
+  }
   return {
     title: input.title,
     subtitle: input.subtitle,
@@ -37,7 +41,7 @@ async function contentFrom(
     teasers: input.teasers,
     tags: input.tags,
     authors: input.authors,
-    cover: coverFrom(input, current?.cover ?? null) ?? null,
+    cover,
     attachments: await resolveAttachments(context, input.attachments),
     canonical_url: input.canonical_url,
     language: input.language ?? context.site.language,
@@ -64,12 +68,14 @@ export async function createIssue(
   idempotency: Idempotency | null,
 ): Promise<{ issue: Issue; replayed: boolean }> {
   requirePermission(editor, 'write-draft');
-  const content = await contentFrom(input, context, null);
+  let content: Omit<IssueContent, 'slug' | 'number'> | undefined;
   for (let attempt = 1; ; attempt++) {
     if (idempotency !== null) {
       const earlier = await replay(context, editor, idempotency);
       if (earlier !== null) return { issue: earlier, replayed: true };
     }
+    // Checked after a replay is ruled out: a retry gets the first answer, whatever has changed since.
+    content ??= await contentFrom(input, context, null);
     const now = context.now().toISOString();
     const base = slugify(input.title);
     const issue: Issue = {
@@ -161,8 +167,11 @@ export async function patchIssue(context: RequestContext, editor: Editor, id: st
     if (value === undefined) continue;
     Object.assign(change, { [key]: value === null ? defaults[key] : value });
   }
-  const nextCover = coverFrom({ cover, cover_image }, current.cover);
-  if (nextCover !== undefined) change.cover = nextCover;
+  const nextCover = coverFrom({ cover: mergeCover(cover, current.cover), cover_image }, current.cover);
+  if (nextCover !== undefined && JSON.stringify(nextCover) !== JSON.stringify(current.cover)) {
+    await checkCover(context, nextCover, cover_image !== undefined && cover === undefined ? '/cover_image' : '/cover/url');
+    change.cover = nextCover;
+  }
   if (attachments !== undefined) change.attachments = attachments === null ? [] : await resolveAttachments(context, attachments);
   return commitChange(context, editor, current, change, 'update', { ifMatch, required: true });
 }

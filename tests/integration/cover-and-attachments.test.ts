@@ -86,6 +86,35 @@ describe('the cover', () => {
     expect([removed.cover, removed.cover_image]).toEqual([null, null]);
   });
 
+  it('merges a patch member by member (RFC 7386): alt alone, url alone, alt null', async () => {
+    const issue = (await (await create({ cover: { url: 'https://images.example/a.png', alt: '처음' } })).json()) as IssueJson;
+    const alt = (await (await patch(issue, { cover: { alt: '고친 설명' } })).json()) as IssueJson;
+    expect(alt.cover).toEqual({ url: 'https://images.example/a.png', alt: '고친 설명' });
+    const same = (await (await patch(alt, { cover: { url: 'https://images.example/a.png' } })).json()) as IssueJson;
+    expect(same.version).toBe(alt.version);
+    const moved = (await (await patch(alt, { cover: { url: 'https://images.example/b.png' } })).json()) as IssueJson;
+    expect(moved.cover).toEqual({ url: 'https://images.example/b.png', alt: '' });
+    const named = (await (await patch(moved, { cover: { alt: '이름' } })).json()) as IssueJson;
+    const cleared = (await (await patch(named, { cover: { alt: null } })).json()) as IssueJson;
+    expect(cleared.cover).toEqual({ url: 'https://images.example/b.png', alt: '' });
+    const bare = (await (await create({})).json()) as IssueJson;
+    const refused = await patch(bare, { cover: { alt: '주소 없음' } });
+    expect((await expectProblem(refused, 400)).errors!.map((e: { path: string }) => e.path)).toEqual(['/cover/url']);
+  });
+
+  it('must be an image when it is one of our uploads, and one that is here', async () => {
+    const audio = await upload(mp3(65));
+    const notImage = await create({ cover: { url: audio.url, alt: '' } });
+    const problem = await expectProblem(notImage, 400);
+    expect(problem.errors).toEqual([
+      { path: '/cover/url', message: 'must be an image (PNG, JPEG, GIF, WebP or AVIF); this upload is audio/mpeg' },
+    ]);
+    const missing = await create({ cover_image: `${ORIGIN}/media/${'1'.repeat(64)}.png` });
+    expect((await expectProblem(missing, 400)).errors!.map((e: { path: string }) => e.path)).toEqual(['/cover_image']);
+    const issue = (await (await create({})).json()) as IssueJson;
+    expect((await patch(issue, { cover: { url: audio.url } })).status).toBe(400);
+  });
+
   it('is shown atop the page with its alt text, and given to Open Graph and JSON-LD', async () => {
     const image = await upload(await png(1600, 900));
     const issue = await publish({ cover: { url: image.url, alt: '"따옴표" & <꺾쇠>' } });
@@ -180,14 +209,15 @@ describe('addresses and types as stored', () => {
   it('keep a URL in its parsed form, so an upload named with `..` or a tab is still found in use', async () => {
     const file = await upload(mp3(64));
     const hash = file.url.split('/').pop()!;
+    const image = (await upload(await png(10, 10, [4, 5, 6]))).url.split('/').pop()!;
     const issue = (await (
       await create({
-        cover: { url: `${ORIGIN.replace('http://', 'HTTP://')}/media/x/../${hash.replace('.mp3', '.png')}`, alt: '' },
+        cover: { url: `${ORIGIN.replace('http://', 'HTTP://')}/media/x/../${image}`, alt: '' },
         attachments: [{ url: `${ORIGIN}/me\tdia/sub/../${hash}` }],
       })
     ).json()) as IssueJson;
     expect(issue.attachments[0]!.url).toBe(file.url);
-    expect(issue.cover!.url).toBe(`${ORIGIN}/media/${hash.replace('.mp3', '.png')}`);
+    expect(issue.cover!.url).toBe(`${ORIGIN}/media/${image}`);
     const refused = await call(`/api/v1/admin/media/${file.sha256}`, { method: 'DELETE', headers: admin });
     expect(refused.status).toBe(409);
   });
