@@ -38,6 +38,7 @@ import { PartnerUsageSchema, UsageQuerySchema, UsageSummarySchema } from './doma
 import { HttpError } from './http/problem';
 import { EDIT_ERRORS, feedDoc, html, ifMatch, issueBodies, json, one } from './render/openapi/operation';
 import * as admin from './routes/admin-issues';
+import * as discovery from './routes/discovery';
 import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
 import * as feedback from './routes/feedback';
@@ -84,9 +85,19 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'HTML page', content: html } },
     errors: [404],
   }),
+  // Before /issues/:slug, which would take "x.md" for a slug (no slug has a dot).
+  route('GET', '/issues/:slug.md', pages.issueMarkdownFile, {
+    summary: 'One issue as Markdown, for agents and tools',
+    description:
+      'YAML front matter (title, url, dates, authors, tags, summary, cover, attachments, teasers: the API’s field names), then the editor’s Markdown. The issue page answers the same to `Accept: text/markdown`.',
+    tag: 'Pages and embeds',
+    responses: { 200: { description: 'Markdown', content: { 'text/markdown': { text: 'Markdown with YAML front matter' } } } },
+    errors: [404],
+  }),
   route('GET', '/issues/:slug', pages.issuePage, {
     summary: 'One issue (HTML), with its feedback form',
-    description: 'With oEmbed discovery, Open Graph tags and JSON-LD.',
+    description:
+      'With oEmbed discovery, Open Graph tags and JSON-LD. With `Accept: text/markdown` (preferred over `text/html`), the issue as Markdown, as `/issues/{slug}.md` answers.',
     tag: 'Pages and embeds',
     query: IssuePageQuerySchema,
     responses: { 200: { description: 'HTML page', content: html } },
@@ -135,6 +146,32 @@ export const ROUTES: readonly Route[] = [
       },
     },
     errors: [404, 501],
+  }),
+  route('GET', '/sitemap.xml', discovery.sitemap, {
+    summary: 'Sitemap of every page (sitemaps.org 0.9)',
+    description:
+      'The home page, each tag’s page and every published issue, each with `lastmod` from its last change. Past 50,000 URLs, a sitemap index of `/sitemap-{n}.xml`.',
+    tag: 'Discovery',
+    responses: { 200: { description: 'Sitemap or sitemap index', content: { 'application/xml': { text: 'XML' } } } },
+    errors: [],
+  }),
+  route('GET', '/sitemap-:n.xml', discovery.sitemapPage, {
+    summary: 'One child sitemap of the index',
+    tag: 'Discovery',
+    responses: { 200: { description: 'Sitemap', content: { 'application/xml': { text: 'XML' } } } },
+    errors: [404],
+  }),
+  route('GET', '/robots.txt', discovery.robots, {
+    summary: 'robots.txt: everything public may be crawled, the editor API not; the sitemap',
+    tag: 'Discovery',
+    responses: { 200: { description: 'Text', content: { 'text/plain': { text: 'robots.txt' } } } },
+    errors: [],
+  }),
+  route('GET', '/llms.txt', discovery.llmsTxt, {
+    summary: 'llms.txt: the newsletter and its latest issues, linked to their Markdown',
+    tag: 'Discovery',
+    responses: { 200: { description: 'Markdown', content: { 'text/markdown': { text: 'llms.txt' } } } },
+    errors: [],
   }),
   ...feedRoutes('', { rss: feeds.rss, atom: feeds.atom, json: feeds.jsonFeed }),
   ...feedRoutes('/tags/:tag', { rss: feeds.tagRss, atom: feeds.tagAtom, json: feeds.tagJsonFeed }),

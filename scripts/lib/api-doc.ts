@@ -6,7 +6,7 @@ import type { Route } from '../../src/routes/route';
 export const BEGIN = '<!-- routes: written by `npm run docs:api` from src/router.ts; do not edit by hand -->';
 export const END = '<!-- routes: end -->';
 
-const SECTIONS: Operation['tag'][] = ['Readers', 'Feeds', 'Pages and embeds', 'Feedback', 'Editors', 'Partners'];
+const SECTIONS: Operation['tag'][] = ['Readers', 'Feeds', 'Pages and embeds', 'Discovery', 'Feedback', 'Editors', 'Partners'];
 
 /** Table cells hold one line; a pipe inside one would end it. */
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -4,14 +4,16 @@ import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
 import type { ArchiveQuerySchema, IssuePageQuerySchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
+import { negotiate } from '../http/accept';
 import { clientAddress } from '../http/client';
 import { isHead } from '../http/head';
 import { notFound } from '../http/problem';
+import { issueMarkdown } from '../render/issue-markdown';
 import { renderArchivePage } from '../render/pages/archive-page';
 import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
-import { archiveUrl, REFERRAL_PARAMETER } from '../render/urls';
+import { archiveUrl, issueUrl, REFERRAL_PARAMETER } from '../render/urls';
 import { issueImageSizes } from '../services/media';
 import { knownPartnerKey } from '../services/partners';
 import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
@@ -22,14 +24,36 @@ import { slugParam, tagParam } from './params';
 const HTML_TYPE = 'text/html; charset=utf-8';
 const ARCHIVE_PAGE_SIZE = 20;
 
-async function htmlRepresentation(body: string, lastModified: string | null): Promise<Representation> {
+async function htmlRepresentation(body: string, lastModified: string | null, extra: Record<string, string> = {}): Promise<Representation> {
   return {
     body,
     contentType: HTML_TYPE,
     lastModified,
     policy: 'page',
-    headers: { 'Content-Security-Policy': await pagePolicy(), 'X-Frame-Options': 'DENY' },
+    headers: { 'Content-Security-Policy': await pagePolicy(), 'X-Frame-Options': 'DENY', ...extra },
   };
+}
+
+/** The issue as Markdown (`/issues/{slug}.md`, or the page asked for with `Accept: text/markdown`). */
+function markdownRepresentation(request: IRequest, context: RequestContext, slug: string, negotiated: boolean): Promise<Response> {
+  return serveCached(request, context, { slug, format: 'markdown' }, async (context) => {
+    const issue = await getPublishedIssue(context, slug);
+    return {
+      body: issueMarkdown(context.site, issue),
+      contentType: 'text/markdown; charset=utf-8',
+      lastModified: issue.updated_at,
+      policy: 'page',
+      headers: {
+        Link: `<${issueUrl(context.site, issue.slug)}>; rel="canonical"`,
+        ...(negotiated ? { Vary: 'Accept' } : {}),
+      },
+    };
+  });
+}
+
+/** `GET /issues/{slug}.md`: one published issue as Markdown with YAML front matter. */
+export function issueMarkdownFile(request: IRequest, context: RequestContext): Promise<Response> {
+  return markdownRepresentation(request, context, slugParam(request), false);
 }
 
 type ArchiveInput = { query: v.InferOutput<typeof ArchiveQuerySchema> };
@@ -82,12 +106,17 @@ export async function issuePage(
       headers: { Location: `${context.site.url}${clean.pathname}${clean.search}`, 'Cache-Control': 'no-store' },
     });
   }
+  // Agents and tools that ask for Markdown get it here too; browsers (and */*) get the page.
+  if (negotiate(request.headers.get('Accept'), ['text/html', 'text/markdown']) === 'text/markdown') {
+    return markdownRepresentation(request, context, slug, true);
+  }
   return serveCached(request, context, { slug, feedback }, async (context) => {
     const issue = await getPublishedIssue(context, slug);
     const form = feedbackForm(context.site, issue.slug, { from: 'page', thanks: feedback === 'thanks' });
     return htmlRepresentation(
       renderIssuePage(context.site, issue, form, await issueImageSizes(context, issue, { body: true })),
       issue.updated_at,
+      { Vary: 'Accept' },
     );
   });
 }

@@ -44,7 +44,7 @@ describe('static files', () => {
     expectSecurityHeaders(revalidated);
   });
 
-  it.each(['/docs/vendor/missing.js', '/docs/init.js/x', '/robots.txt'])(
+  it.each(['/docs/vendor/missing.js', '/docs/init.js/x', '/humans.txt'])(
     'answers a missing file %s with a 404 problem and the security headers',
     async (path) => {
       const response = await call(path);

@@ -1,6 +1,7 @@
 // `npm run test:interop`: real feed clients against the Worker on workerd (see README, "Testing").
 // Loads the seed issue and the 60-issue fixture, then has python3-feedparser, newsboat, and ajv with
-// jsonfeed-schema read every feed: site-wide, per tag, and every RFC 5005 archive page.
+// jsonfeed-schema read every feed: site-wide, per tag, and every RFC 5005 archive page; xmllint
+// validates the sitemap against the sitemaps.org schemas.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { startLocalWorker } from '../../scripts/lib/local-worker';
+import { renderSitemapIndex } from '../../src/render/discovery';
 import { FEED_FILES, FEED_SIZE } from '../../src/render/feed-model';
 import { SIXTY, sixtyIssueInput } from '../fixtures/sixty-issues';
 import { mp3, png } from '../support/media-files';
@@ -31,6 +33,7 @@ function requireTool(command: string, args: string[], install: string): void {
 }
 requireTool(PYTHON, ['-c', 'import feedparser'], 'apt-get install python3-feedparser');
 requireTool('newsboat', ['--version'], 'apt-get install newsboat');
+requireTool('xmllint', ['--version'], 'apt-get install libxml2-utils');
 
 const worker = await startLocalWorker();
 try {
@@ -201,6 +204,31 @@ try {
     check(valid, `JSON Feed ${document.url} is not valid: ${ajv.errorsText(validate.errors)}`);
     check(sameItems, `JSON Feed ${document.url}: its items are not the expected ones`);
   }
+
+  // 4. xmllint with the sitemaps.org schemas: the Worker's sitemap, and a sitemap index as the
+  //    Worker writes one past 50,000 URLs (rendered here: no test database holds that many).
+  console.log('');
+  const dir = await mkdtemp(join(tmpdir(), 'masthead-sitemap-'));
+  const sitemapXml = await (await fetch(`${worker.url}/sitemap.xml`)).text();
+  const indexXml = renderSitemapIndex([
+    { loc: `${worker.url}/sitemap-1.xml`, lastmod: new Date().toISOString() },
+    { loc: `${worker.url}/sitemap-2.xml`, lastmod: null },
+  ]);
+  for (const [name, xml, schema] of [
+    ['sitemap.xml', sitemapXml, 'node_modules/sitemap/schema/sitemap.xsd'],
+    ['sitemap index', indexXml, 'tests/fixtures/xsd/siteindex.xsd'],
+  ] as const) {
+    const file = join(dir, `${name.replace(' ', '-')}.xml`);
+    await writeFile(file, xml);
+    const lint = spawnSync('xmllint', ['--noout', '--schema', schema, file], { encoding: 'utf8' });
+    const urls = (xml.match(/<loc>/g) ?? []).length;
+    console.log(`xmllint ${name} (${urls} URLs) against ${schema}: ${lint.status === 0 ? 'valid' : `INVALID ${lint.stderr.trim()}`}`);
+    check(lint.status === 0, `${name} does not validate against ${schema}: ${lint.stderr.trim()}`);
+  }
+  check(
+    (sitemapXml.match(/<loc>/g) ?? []).length === 1 + tags.length + SIXTY + 2,
+    'the sitemap lists the home page, every tag and every issue',
+  );
 } finally {
   await worker.dispose();
 }

@@ -154,6 +154,7 @@ export function openApiDocument(site: Site, routes: readonly DocumentedRoute[]) 
       { name: 'Readers' },
       { name: 'Feeds' },
       { name: 'Pages and embeds' },
+      { name: 'Discovery', description: 'For crawlers and agents: the sitemap, robots.txt and llms.txt.' },
       { name: 'Feedback' },
       { name: 'Editors', description: 'Bearer token from `npm run token -- create`. Roles: contributor < editor < admin.' },
       { name: 'Partners', description: 'Partner sites that embed the widgets: who may frame them, and what each brings (admins).' },

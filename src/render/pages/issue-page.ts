@@ -32,7 +32,8 @@ function issueHead(site: Site, issue: Issue, url: string) {
     publisher: { '@type': 'Organization', name: site.name, url: `${site.url}/` },
     keywords: issue.tags.join(', '),
   };
-  return html`<link rel="alternate" type="application/json+oembed" href="${oembedUrl(site, url, 'json')}" title="${issue.title}">
+  return html`<link rel="alternate" type="text/markdown" href="${url}.md" title="${issue.title} (Markdown)">
+<link rel="alternate" type="application/json+oembed" href="${oembedUrl(site, url, 'json')}" title="${issue.title}">
 <link rel="alternate" type="text/xml+oembed" href="${oembedUrl(site, url, 'xml')}" title="${issue.title}">
 <meta property="og:type" content="article">
 <meta property="og:site_name" content="${site.name}">
