@@ -5,6 +5,7 @@ import { encodeCursor } from '../domain/cursor';
 import type { FeedbackFormSchema, FeedbackInput } from '../domain/feedback';
 import { keysetPage } from '../domain/pages';
 import type { FeedbackReportQuerySchema } from '../domain/queries';
+import { negotiate } from '../http/accept';
 import { clientAddress } from '../http/client';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
@@ -26,7 +27,10 @@ export async function submit(
   await checkFeedbackRate(context, client);
   const { from, ...input } = { from: undefined, ...body };
   const result = await submitFeedback(context, slug, client, input);
-  if (from !== undefined) {
+  // A browser's form post (form-encoded, asking for HTML) is answered as a page would be: back to a
+  // thank-you. Decided by the request, not by the `from` field, which only our own forms send.
+  const isForm = /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('Content-Type') ?? '');
+  if (isForm && (from !== undefined || negotiate(request.headers.get('Accept'), ['application/json', 'text/html']) === 'text/html')) {
     const back =
       from === 'embed'
         ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks`

@@ -69,6 +69,31 @@ describe('submitting feedback', () => {
     expect(page).not.toContain('<form');
   });
 
+  it('answers a plain form post (no `from` field) by what it asks for: HTML gets the thank-you, a client without Accept or asking JSON gets JSON', async () => {
+    const post = (body: BodyInit, accept: string | null, contentType?: string) =>
+      call(`/api/v1/issues/${encodeURIComponent(issue.slug)}/feedback`, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        headers: {
+          ...(contentType === undefined ? {} : { 'Content-Type': contentType }),
+          ...(accept === null ? {} : { Accept: accept }),
+          'CF-Connecting-IP': newClient(),
+        },
+      });
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const page = await post('rating=5', browser, 'application/x-www-form-urlencoded');
+    expect(page.status).toBe(303);
+    expect(page.headers.get('Location')).toBe(`${ORIGIN}/issues/${encodeURIComponent(issue.slug)}?feedback=thanks#feedback`);
+    for (const accept of [null, 'application/json', '*/*']) {
+      const answer = await post('rating=3', accept, 'application/x-www-form-urlencoded');
+      expect(answer.status, String(accept)).toBe(201);
+      expect(answer.headers.get('Content-Type')).toContain('application/json');
+    }
+    // JSON stays JSON, whatever it accepts.
+    expect((await post('{"rating":2}', browser, 'application/json')).status).toBe(201);
+  });
+
   it('takes a form post from the full embed and returns to the embed', async () => {
     const response = await send(issue.slug, 'from=embed&rating=3', newClient(), 'application/x-www-form-urlencoded');
     expect(response.status).toBe(303);
