@@ -22,6 +22,7 @@ import {
   MediaListQuerySchema,
   OEmbedQuerySchema,
   PublicListQuerySchema,
+  SearchPageQuerySchema,
 } from './domain/queries';
 import {
   EditorIssueListSchema,
@@ -75,6 +76,21 @@ export const ROUTES: readonly Route[] = [
     description: 'Newest first, 20 a page; the head links the feeds (`<link rel="alternate">`).',
     tag: 'Pages and embeds',
     query: ArchiveQuerySchema,
+    responses: { 200: { description: 'HTML page', content: html } },
+    errors: [],
+  }),
+  route('GET', '/search', pages.search, {
+    summary: 'Search page (HTML): published issues with every term, matches marked',
+    description:
+      'The same search as `GET /api/v1/issues?q=` (title, summary and body; Korean too), 10 a page with a cursor, each result with an excerpt around its first match. No JavaScript.',
+    tag: 'Pages and embeds',
+    query: SearchPageQuerySchema,
+    responses: { 200: { description: 'HTML page', content: html } },
+    errors: [400],
+  }),
+  route('GET', '/tags', pages.tagIndex, {
+    summary: 'Every tag with its count of published issues (HTML)',
+    tag: 'Pages and embeds',
     responses: { 200: { description: 'HTML page', content: html } },
     errors: [],
   }),

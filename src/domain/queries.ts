@@ -70,6 +70,20 @@ export const FeedQuerySchema = v.object({
   archive: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,8}$/, 'must be an archive page number from 1'), v.transform(Number))),
 });
 
+/** `GET /search?q=&cursor=`: the reader's words as typed (shown back in the box), and a page cursor. */
+export const SearchPageQuerySchema = v.object({
+  q: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(200, 'must be at most 200 characters'),
+      v.check((q) => !LINE_BREAKS_AND_CONTROLS.test(q), 'must not contain control characters'),
+      v.check((q) => searchTerms(q).length <= 8, 'must have at most 8 terms'),
+    ),
+    '',
+  ),
+  cursor: SealedCursorSchema,
+});
+
 /** `?cursor=` on the HTML archives. */
 export const ArchiveQuerySchema = v.object({ cursor: SealedCursorSchema });
 

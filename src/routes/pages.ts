@@ -2,8 +2,9 @@ import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { sealedCursorKey } from '../domain/cursor';
-import type { ArchiveQuerySchema, IssuePageQuerySchema } from '../domain/queries';
+import type { ArchiveQuerySchema, IssuePageQuerySchema, SearchPageQuerySchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
+import { searchTerms } from '../domain/search-text';
 import { negotiate } from '../http/accept';
 import { clientAddress } from '../http/client';
 import { isHead } from '../http/head';
@@ -13,16 +14,18 @@ import { renderArchivePage } from '../render/pages/archive-page';
 import { pagePolicy } from '../render/pages/csp';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { renderIssuePage } from '../render/pages/issue-page';
+import { renderSearchPage, renderTagsPage } from '../render/pages/search-page';
 import { archiveUrl, issueUrl, REFERRAL_PARAMETER } from '../render/urls';
 import { issueImageSizes } from '../services/media';
 import { knownPartnerKey } from '../services/partners';
-import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
+import { getPublishedIssue, listPublishedIssues, listPublishedTags, listsLastModified, searchWithText } from '../services/reading';
 import { recordUsage } from '../services/usage';
 import { serveCached } from './cached';
 import { slugParam, tagParam } from './params';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const ARCHIVE_PAGE_SIZE = 20;
+const SEARCH_PAGE_SIZE = 10;
 
 async function htmlRepresentation(body: string, lastModified: string | null, extra: Record<string, string> = {}): Promise<Representation> {
   return {
@@ -80,6 +83,41 @@ async function archive(
 /** `GET /`: the archive of published issues. */
 export function home(request: IRequest, context: RequestContext, { query }: ArchiveInput): Promise<Response> {
   return archive(request, context, undefined, query);
+}
+
+/** `GET /search?q=&cursor=`: published issues with every term, their matches marked; no JavaScript. */
+export function search(
+  request: IRequest,
+  context: RequestContext,
+  { query: { q, cursor } }: { query: v.InferOutput<typeof SearchPageQuerySchema> },
+): Promise<Response> {
+  const terms = searchTerms(q);
+  // Searches are as many as readers can type: they stay in the isolate, like the API's.
+  return serveCached(
+    request,
+    context,
+    { terms, cursor: sealedCursorKey(cursor), q: q.trim() },
+    async (context) => {
+      const [{ results, next }, lastModified] = await Promise.all([
+        terms.length === 0 ? { results: [], next: null } : searchWithText(context, terms, cursor, SEARCH_PAGE_SIZE),
+        listsLastModified(context),
+      ]);
+      const older = next === null ? null : `${context.site.url}/search?q=${encodeURIComponent(q)}&cursor=${next}`;
+      return htmlRepresentation(
+        renderSearchPage(context.site, { q, terms, results, next: older, isFirst: cursor === undefined }),
+        lastModified,
+      );
+    },
+    { shared: false },
+  );
+}
+
+/** `GET /tags`: every tag with its count of published issues. */
+export function tagIndex(request: IRequest, context: RequestContext): Promise<Response> {
+  return serveCached(request, context, {}, async (context) => {
+    const [tags, lastModified] = await Promise.all([listPublishedTags(context), listsLastModified(context)]);
+    return htmlRepresentation(renderTagsPage(context.site, tags), lastModified);
+  });
 }
 
 /** `GET /tags/{tag}`: one tag's archive. */

@@ -3,7 +3,8 @@ import type { SealedCursor } from '../domain/cursor';
 import type { Issue, IssueListItem } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
 import { invalidInput, notFound } from '../http/problem';
-import { findPublishedBySlug, lastChange, listPublished } from '../storage/issues';
+import { visibleText } from '../render/highlight';
+import { findPublishedBySlug, lastChange, listPublished, publishedHtml } from '../storage/issues';
 import { tagCounts } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
@@ -59,6 +60,21 @@ export async function listPublishedIssues(
     (last) => (last.issue.published_at ? sealCursor(context, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null),
   );
   return { issues: items.map((hit) => hit.issue), next };
+}
+
+/** A page of search results with each issue's visible text, for the search page's excerpts. */
+export async function searchWithText(
+  context: RequestContext,
+  terms: string[],
+  after: PublishedQuery['after'],
+  limit: number,
+): Promise<{ results: { issue: IssueListItem; text: string }[]; next: string | null }> {
+  const { issues, next } = await listPublishedIssues(context, { tag: undefined, terms, after, limit });
+  const htmlById = await publishedHtml(
+    context.db,
+    issues.map((issue) => issue.id),
+  );
+  return { results: issues.map((issue) => ({ issue, text: visibleText(htmlById.get(issue.id) ?? '') })), next };
 }
 
 /** Tags with their counts of published issues. */

@@ -169,6 +169,17 @@ export async function lastChange(db: Db): Promise<string | null> {
   return row?.at ?? null;
 }
 
+/** The stored HTML of published issues, by id (at most 100 ids). */
+export async function publishedHtml(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)].slice(0, 100);
+  if (wanted.length === 0) return new Map();
+  const { results } = await db
+    .prepare(`SELECT id, html FROM issues WHERE status = 'published' AND id IN (${wanted.map(() => '?').join(', ')})`)
+    .bind(...wanted)
+    .all<{ id: string; html: string }>();
+  return new Map(results.map((row) => [row.id, row.html]));
+}
+
 /** Whether any issue, in any status, has this slug. */
 export async function slugExists(db: Db, slug: string): Promise<boolean> {
   return (await db.prepare('SELECT 1 FROM issues WHERE slug = ?').bind(slug).first()) !== null;

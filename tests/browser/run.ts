@@ -133,9 +133,22 @@ try {
       }
     }
   }
+  // The search page: each payload as what is searched for (shown back in the box and the heading),
+  // and the payloads' issues as results (their titles, summaries and text, with the terms marked).
+  const searches = [...XSS_PAYLOADS.map((payload) => payload.slice(0, 200)), 'XSS', '요점', 'alert', 'script', 'img onerror'];
+  for (const q of searches) {
+    const path = `/search?q=${encodeURIComponent(q)}`;
+    await page.goto(`${worker.url}${path}`, { waitUntil: 'load' });
+    await page.waitForTimeout(20);
+    visits += 1;
+    if (await payloadRan(dialogsBefore + executed)) {
+      executed += 1;
+      failures.push(`a payload ran on ${path}`);
+    }
+  }
   check(
     executed === 0,
-    `${XSS_PAYLOADS.length} XSS payloads: ${xssSlugs.length} issues stored them, ${refused} placements were refused at the door; ${visits} page loads (issue page, embed, card), ${executed} executions, ${dialogs - dialogsBefore} dialogs`,
+    `${XSS_PAYLOADS.length} XSS payloads: ${xssSlugs.length} issues stored them, ${refused} placements were refused at the door; ${visits} page loads (issue page, embed, card, and ${searches.length} searches), ${executed} executions, ${dialogs - dialogsBefore} dialogs`,
   );
 
   // 2. A partner page embeds the seed issue; the iframe follows its content's height.
@@ -259,6 +272,7 @@ try {
     page: `/issues/${encodeURIComponent(seedSlug)}`,
     embed: `/embed/${encodeURIComponent(seedSlug)}`,
     card: `/embed/${encodeURIComponent(seedSlug)}?view=card`,
+    search: `/search?q=${encodeURIComponent('클라우드 인프라')}`,
   };
   const shots: { file: string; status: number; bytes: number }[] = [];
   for (const [size, viewport] of Object.entries(sizes)) {
@@ -273,13 +287,21 @@ try {
           images: document.images.length,
           shown: [...document.images].filter((img) => img.naturalWidth > 0).length,
           overflow: document.documentElement.scrollWidth - window.innerWidth,
+          results: document.querySelectorAll('ol.results > li').length,
+          marks: document.querySelectorAll('ol.results mark').length,
         };
       });
-      const wanted = name === 'card' ? 1 : 2;
+      const wanted = name === 'card' ? 1 : name === 'search' ? 0 : 2;
       check(
         layout.images === wanted && layout.shown === wanted && layout.overflow <= 0,
-        `seed ${name} at ${viewport.width}px: ${layout.shown} of ${layout.images} images shown (the cover${name === 'card' ? '' : ' and the figure'}: ${wanted}), ${Math.max(0, layout.overflow)}px wider than the screen`,
+        `seed ${name} at ${viewport.width}px: ${layout.shown} of ${layout.images} images shown (${wanted} expected), ${Math.max(0, layout.overflow)}px wider than the screen`,
       );
+      if (name === 'search') {
+        check(
+          layout.results >= 1 && layout.marks >= 2,
+          `the search page for "클라우드 인프라" at ${viewport.width}px: ${layout.results} results, ${layout.marks} marked matches`,
+        );
+      }
       const file = `${SHOTS}/seed-${name}-${size}.png`;
       const png = await page.screenshot({ path: file, fullPage: true });
       shots.push({ file, status: response?.status() ?? 0, bytes: png.byteLength });
@@ -289,7 +311,7 @@ try {
   const good = shots.filter((s) => s.status === 200 && s.bytes > 10_000);
   check(
     good.length === shots.length,
-    `${good.length} of ${shots.length} screenshots of the seed issue (200, over 10 KB) saved in ${SHOTS}/ (page, embed and card at 390px and 1280px)`,
+    `${good.length} of ${shots.length} screenshots of the seed issue (200, over 10 KB) saved in ${SHOTS}/ (page, embed, card and a Korean search at 390px and 1280px)`,
   );
 } finally {
   await browser?.close();

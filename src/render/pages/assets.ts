@@ -47,7 +47,18 @@ h1{font-size:1.7em;margin:.2em 0}
 export const PAGE_CSS = `${BASE_CSS}
 .wrap{max-width:42rem;margin:0 auto;padding:0 1.1rem}
 header.site{border-bottom:1px solid var(--line);margin-bottom:1.5em}
+header.site .wrap{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.3em 1em}
 header.site a{display:inline-block;padding:.8em 0;font-weight:700;font-size:1.2em;text-decoration:none;color:var(--fg)}
+header.site nav{display:flex;align-items:center;gap:.8em}
+header.site .tags-link{font-size:.95em;font-weight:600;color:var(--muted)}
+.search,.search-big{display:flex;gap:.3em}
+.search input,.search-big input{font:inherit;font-size:.9em;padding:.3em .6em;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg);width:9em}
+.search-big input{flex:1;min-width:0;font-size:1em}
+.search button,.search-big button{font:inherit;font-size:.9em;padding:.3em .8em;border:0;border-radius:8px;background:var(--card);color:var(--fg);cursor:pointer;white-space:nowrap}
+mark{background:#ffe58a;color:#1d1d1f;border-radius:2px}
+.excerpt{color:var(--muted);margin:.3em 0}
+.tag-index{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}
+.tag-index .count{color:var(--muted);font-size:.85em}
 footer.site{border-top:1px solid var(--line);margin-top:3em;padding:1em 0 2em;color:var(--muted);font-size:.9em}
 .list{list-style:none;padding:0}
 .list>li{border-bottom:1px solid var(--line);padding:1em 0}

@@ -12,6 +12,10 @@ export interface PageHead {
   feedTag?: string;
   /** Extra tags in <head>: OpenGraph, oEmbed discovery, JSON-LD. */
   moreHead?: SafeHtml;
+  /** Kept out of search engines' indexes (a search result page). */
+  noindex?: boolean;
+  /** What the header's search box shows (on the search page, what was searched). */
+  query?: string;
 }
 
 /** The page shell every reader page shares: head, site header, footer with the feeds. */
@@ -28,6 +32,12 @@ export function layout(site: Site, head: PageHead, main: SafeHtml): string {
 <title>${head.title}</title>
 <meta name="description" content="${head.description}">
 <link rel="canonical" href="${head.canonical}">
+${
+  head.noindex
+    ? html`<meta name="robots" content="noindex">
+`
+    : ''
+}
 ${feeds.map(
   ({ urls, label }) => html`<link rel="alternate" type="application/rss+xml" title="${label} (RSS)" href="${urls.rss}">
 <link rel="alternate" type="application/atom+xml" title="${label} (Atom)" href="${urls.atom}">
@@ -37,7 +47,7 @@ ${feeds.map(
 <style>${raw(PAGE_CSS)}</style>
 </head>
 <body>
-<header class="site"><div class="wrap"><a href="${site.url}/">${site.name}</a></div></header>
+<header class="site"><div class="wrap"><a href="${site.url}/">${site.name}</a><nav><a class="tags-link" href="${site.url}/tags">태그</a><form class="search" action="${site.url}/search" method="get" role="search"><input type="search" name="q" value="${head.query ?? ''}" placeholder="이슈 검색" maxlength="200" aria-label="이슈 검색"><button type="submit">검색</button></form></nav></div></header>
 <main class="wrap">
 ${main}
 </main>
