@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { IssueRecordSchema } from './responses';
-import { foldCompatibility, normalizeTag, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
+import { displayTag, foldCompatibility, normalizeTag, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 import { STATUSES } from './status';
 import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject } from './validation';
 
@@ -65,6 +65,7 @@ export const SlugSchema = v.pipe(
   v.check((slug) => !RESERVED_SLUGS.has(slug), `must not be ${[...RESERVED_SLUGS].join(' or ')}: those are widget addresses (/embed/…)`),
 );
 
+/** A tag's key, as a filter or a path names it: folded (src/domain/slug.ts, normalizeTag). */
 export const TagSchema = v.pipe(
   string(),
   v.transform(normalizeTag),
@@ -72,6 +73,27 @@ export const TagSchema = v.pipe(
   v.maxLength(40, 'must be at most 40 characters'),
   v.regex(SLUG_PATTERN, 'must be letters and digits joined by single hyphens'),
 );
+
+/**
+ * A tag as an editor writes it on an issue: kept in its display form ("AI", not "ai"), checked by
+ * its key, which is what matches (case-insensitively) and what its address is.
+ */
+const TagInputSchema = v.pipe(
+  string(),
+  v.transform(displayTag),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(40, 'must be at most 40 characters'),
+  v.check((tag) => SLUG_PATTERN.test(normalizeTag(tag)), 'must be letters and digits joined by single hyphens'),
+);
+
+/** How the issues at hand write the tag whose key is `key` (the key itself when none of them has it). */
+export function tagDisplayName(key: string, issues: readonly { tags: readonly string[] }[]): string {
+  for (const issue of issues) for (const tag of issue.tags) if (normalizeTag(tag) === key) return tag;
+  return key;
+}
+
+/** An issue's tags: one of each key, the first form written kept. */
+const uniqueTags = (tags: string[]) => tags.filter((tag, i) => tags.findIndex((t) => normalizeTag(t) === normalizeTag(tag)) === i);
 
 const LanguageSchema = v.pipe(
   string(),
@@ -165,13 +187,7 @@ const optionalFields = {
   subtitle: v.optional(v.nullable(line(300)), null),
   summary: v.optional(list(line(500), 10), []),
   teasers: v.optional(list(TeaserSchema, 20), []),
-  tags: v.optional(
-    v.pipe(
-      list(TagSchema, 20),
-      v.transform((tags) => [...new Set(tags)]),
-    ),
-    [],
-  ),
+  tags: v.optional(v.pipe(list(TagInputSchema, 20), v.transform(uniqueTags)), []),
   authors: v.optional(list(AuthorSchema, 10), []),
   cover: v.optional(v.nullable(CoverSchema)),
   /** The cover's address alone: the older spelling of `cover.url`, still accepted. */
@@ -198,14 +214,7 @@ export const IssuePatchSchema = strictObject(
     subtitle: v.optional(v.nullable(line(300))),
     summary: v.optional(v.nullable(list(line(500), 10))),
     teasers: v.optional(v.nullable(list(TeaserSchema, 20))),
-    tags: v.optional(
-      v.nullable(
-        v.pipe(
-          list(TagSchema, 20),
-          v.transform((tags) => [...new Set(tags)]),
-        ),
-      ),
-    ),
+    tags: v.optional(v.nullable(v.pipe(list(TagInputSchema, 20), v.transform(uniqueTags)))),
     authors: v.optional(v.nullable(list(AuthorSchema, 10))),
     cover: v.optional(v.nullable(CoverPatchSchema)),
     cover_image: v.optional(v.nullable(parsedHttpUrl)),

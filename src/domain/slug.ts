@@ -71,6 +71,17 @@ export function slugFromPath(segment: string): string | null {
 }
 
 /** Tags are normalized to one spelling: trimmed, NFC, lowercase, inner spaces as hyphens. */
+/**
+ * A tag as the editor wrote it, tidied but not folded: composed, compatibility forms folded, trimmed,
+ * spaces as hyphens. "AI" stays "AI"; its key (normalizeTag) is "ai".
+ */
+export function displayTag(tag: string): string {
+  return foldCompatibility(tag.normalize('NFC'))
+    .trim()
+    .replace(/[\p{Zs}\t\n\r]+/gu, '-');
+}
+
+/** A tag's key: what URLs, filters and counts use, so "AI" and "ai" are one tag. */
 export function normalizeTag(tag: string): string {
   // Spaces (\p{Zs}: also U+3000 and no-break spaces) become hyphens; zero-width characters, which
   // JavaScript's \s also counts as space (U+FEFF), are left for the pattern to refuse.

@@ -1,4 +1,5 @@
 import type { Site } from '../domain/site';
+import { normalizeTag } from '../domain/slug';
 
 /** The reader page of an issue. */
 export function issueUrl(site: Site, slug: string): string {
@@ -7,7 +8,8 @@ export function issueUrl(site: Site, slug: string): string {
 
 /** The archive page of a tag. */
 export function tagUrl(site: Site, tag: string): string {
-  return `${site.url}/tags/${encodeURIComponent(tag)}`;
+  // By its key: "AI" and "ai" are one tag at one address.
+  return `${site.url}/tags/${encodeURIComponent(normalizeTag(tag))}`;
 }
 
 /** The archive a list belongs to: the home page, or the tag's page. */

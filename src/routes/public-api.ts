@@ -49,7 +49,7 @@ export async function readIssue(request: IRequest, context: RequestContext): Pro
 export async function listTags(request: IRequest, context: RequestContext): Promise<Response> {
   return serveCached(request, context, {}, async (context) => {
     const [tags, lastModified] = await Promise.all([listPublishedTags(context), listsLastModified(context)]);
-    const body = { tags: tags.map((tag) => ({ ...tag, url: tagUrl(context.site, tag.name) })) };
+    const body = { tags: tags.map((tag) => ({ name: tag.name, count: tag.count, url: tagUrl(context.site, tag.key) })) };
     return jsonRepresentation(body, lastModified, 'api');
   });
 }

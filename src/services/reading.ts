@@ -78,7 +78,7 @@ export async function searchWithText(
 }
 
 /** Tags with their counts of published issues. */
-export async function listPublishedTags(context: RequestContext): Promise<{ name: string; count: number }[]> {
+export async function listPublishedTags(context: RequestContext): Promise<{ key: string; name: string; count: number }[]> {
   return tagCounts(context.db);
 }
 

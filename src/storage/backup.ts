@@ -15,7 +15,7 @@ export const BACKUP_TABLES = {
     columns: ['seq', ...ISSUE_COLUMNS],
     orderBy: 'seq',
   },
-  issue_tags: { columns: ['tag', 'issue_id', 'published_at'], orderBy: 'tag, issue_id' },
+  issue_tags: { columns: ['tag', 'name', 'issue_id', 'published_at'], orderBy: 'tag, issue_id' },
   revisions: { columns: ['issue_id', 'n', 'action', 'author', 'snapshot', 'created_at'], orderBy: 'issue_id, n' },
   // Token metadata only: the hashes never leave the database.
   tokens: { columns: ['id', 'name', 'role', 'created_at', 'revoked_at'], orderBy: 'id' },

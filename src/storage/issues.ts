@@ -1,5 +1,6 @@
 import type { Cursor } from '../domain/cursor';
 import type { Issue, IssueListItem } from '../domain/issue';
+import { normalizeTag } from '../domain/slug';
 import type { Action, Status } from '../domain/status';
 import { batchOrConflict } from './conflict';
 import { BUMP_GENERATION_SQL, bumpGeneration, type ContentVersion, contentVersionRead } from './content-version';
@@ -149,13 +150,15 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     revisionInsert(db, issue, options.action, options.author),
     db.prepare('DELETE FROM issue_tags WHERE issue_id = ?').bind(issue.id),
     ...issue.tags.map((tag) =>
-      db.prepare('INSERT INTO issue_tags (tag, issue_id, published_at) VALUES (?, ?, ?)').bind(tag, issue.id, taggedAt),
+      db
+        .prepare('INSERT INTO issue_tags (tag, name, issue_id, published_at) VALUES (?, ?, ?, ?)')
+        .bind(normalizeTag(tag), tag, issue.id, taggedAt),
     ),
     ...search.after,
     ...(options.renderer === undefined ? [] : [db.prepare('UPDATE issues SET renderer = ? WHERE id = ?').bind(options.renderer, issue.id)]),
     ...(options.sameBatch ?? []),
     ...(options.visibleToReaders
-      ? [...recountStatements(db, options.affectedTags ?? issue.tags), bumpGeneration(db), contentVersionRead(db)]
+      ? [...recountStatements(db, (options.affectedTags ?? issue.tags).map(normalizeTag)), bumpGeneration(db), contentVersionRead(db)]
       : []),
   ];
   const results = await batchOrConflict(db, statements);

@@ -1,5 +1,9 @@
 import type { Db } from './db';
 
+/** A tag's display form: the one its most recently published issue wrote (the key, for older rows). */
+const NEWEST_NAME =
+  '(SELECT COALESCE(n.name, n.tag) FROM issue_tags n WHERE n.tag = t.tag AND n.published_at IS NOT NULL ORDER BY n.published_at DESC, n.issue_id DESC LIMIT 1)';
+
 const RECOUNT_SITE_SQL =
   "UPDATE site_state SET value = (SELECT COUNT(*) FROM issues WHERE status = 'published') WHERE key = 'published_count'";
 
@@ -7,7 +11,7 @@ const RECOUNT_SITE_SQL =
 export const RECOUNT_ALL_SQL: readonly string[] = [
   RECOUNT_SITE_SQL,
   'DELETE FROM tag_counts',
-  'INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE published_at IS NOT NULL GROUP BY tag',
+  `INSERT INTO tag_counts (tag, name, published) SELECT tag, ${NEWEST_NAME}, COUNT(*) FROM issue_tags t WHERE published_at IS NOT NULL GROUP BY tag`,
 ];
 
 /**
@@ -24,7 +28,7 @@ export function recountStatements(db: Db, tags?: readonly string[]): D1PreparedS
     db.prepare(`DELETE FROM tag_counts WHERE tag IN (${marks})`).bind(...tags),
     db
       .prepare(
-        `INSERT INTO tag_counts (tag, published) SELECT tag, COUNT(*) FROM issue_tags WHERE tag IN (${marks}) AND published_at IS NOT NULL GROUP BY tag`,
+        `INSERT INTO tag_counts (tag, name, published) SELECT tag, ${NEWEST_NAME}, COUNT(*) FROM issue_tags t WHERE tag IN (${marks}) AND published_at IS NOT NULL GROUP BY tag`,
       )
       .bind(...tags),
   ];
@@ -40,9 +44,11 @@ export async function publishedCount(db: Db, tag?: string): Promise<number> {
 }
 
 /** Tags with published issues and their counts, most used first. */
-export async function tagCounts(db: Db): Promise<{ name: string; count: number }[]> {
+export async function tagCounts(db: Db): Promise<{ key: string; name: string; count: number }[]> {
   const { results } = await db
-    .prepare('SELECT tag AS name, published AS count FROM tag_counts WHERE published > 0 ORDER BY published DESC, tag ASC')
-    .all<{ name: string; count: number }>();
+    .prepare(
+      'SELECT tag AS key, COALESCE(name, tag) AS name, published AS count FROM tag_counts WHERE published > 0 ORDER BY published DESC, tag ASC',
+    )
+    .all<{ key: string; name: string; count: number }>();
   return results;
 }

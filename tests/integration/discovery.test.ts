@@ -102,7 +102,7 @@ describe('Markdown for agents', () => {
     expect(response.headers.get('Link')).toBe(`<${ORIGIN}/issues/${issue.slug}>; rel="canonical"`);
     const text = await response.text();
     const [, front, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text)!;
-    expect(parseYaml(front!)).toMatchObject({ title: '발견 1', url: `${ORIGIN}/issues/${issue.slug}`, tags: ['ai', '클라우드'] });
+    expect(parseYaml(front!)).toMatchObject({ title: '발견 1', url: `${ORIGIN}/issues/${issue.slug}`, tags: ['AI', '클라우드'] });
     const stored = (await (await editor(`/api/v1/admin/issues/${issue.id}`)).json()) as { body: string };
     expect(body).toBe(`${stored.body}\n`);
     expect((await call(`/issues/${draftSlug}.md`)).status).toBe(404);

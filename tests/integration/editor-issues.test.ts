@@ -31,7 +31,7 @@ describe('creating an issue', () => {
       status: 'draft',
       version: 1,
       language: 'ko',
-      tags: ['ai', '클라우드'],
+      tags: ['AI', '클라우드'],
       publish_at: null,
       published_at: null,
     });
@@ -72,7 +72,7 @@ describe('creating an issue', () => {
     });
     expect(response.status).toBe(201);
     const issue = (await response.json()) as Record<string, any>;
-    expect(issue).toMatchObject({ title: '마크다운 업로드', tags: ['markdown'], summary: ['하나'], body: '# 제목\n\n본문입니다.\n' });
+    expect(issue).toMatchObject({ title: '마크다운 업로드', tags: ['Markdown'], summary: ['하나'], body: '# 제목\n\n본문입니다.\n' });
     expect(issue.html).toBe('<h1>제목</h1>\n<p>본문입니다.</p>');
   });
 });

@@ -38,7 +38,7 @@ describe('the seed issue', () => {
         '하루 25억개의 프롬프트 사용, 폭발하는 컴퓨팅 수요',
         '결국은 중요한 건 기술보다 전략!',
       ],
-      tags: ['ai', '클라우드', '인프라'],
+      tags: ['AI', '클라우드', '인프라'],
       authors: [{ name: '엔레터', url: null }],
       language: 'ko',
     });

@@ -103,7 +103,7 @@ describe('the tag index', () => {
     );
     expect(tags.slice(0, 2)).toEqual([
       ['paging', 12],
-      ['ai', 2],
+      ['AI', 2],
     ]);
     expect(tags).toContainEqual(['클라우드', 1]);
   });

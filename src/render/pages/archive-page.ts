@@ -1,4 +1,4 @@
-import type { IssueListItem } from '../../domain/issue';
+import { type IssueListItem, tagDisplayName } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html } from '../html';
 import { archiveUrl, issueUrl } from '../urls';
@@ -17,7 +17,9 @@ export interface ArchivePage {
 /** `/` and `/tags/{tag}`: published issues, newest first, a page at a time. */
 export function renderArchivePage(site: Site, page: ArchivePage): string {
   const here = archiveUrl(site, page.tag);
-  const heading = page.tag === undefined ? '지난 이슈' : `#${page.tag}`;
+  // A tag as its newest issue writes it ("AI"); its address and filter are its key ("ai").
+  const name = page.tag === undefined ? undefined : tagDisplayName(page.tag, page.issues);
+  const heading = name === undefined ? '지난 이슈' : `#${name}`;
   const main = html`<h1>${heading}</h1>
 ${page.issues.length === 0 ? html`<p>아직 발행된 이슈가 없습니다.</p>` : ''}
 <ol class="list">${page.issues.map(
@@ -30,8 +32,8 @@ ${tagList(site, issue.tags)}</li>`,
   return layout(
     site,
     {
-      title: page.tag === undefined ? site.name : `#${page.tag} · ${site.name}`,
-      description: page.tag === undefined ? `${site.name}의 지난 이슈` : `${site.name}의 #${page.tag} 이슈`,
+      title: name === undefined ? site.name : `#${name} · ${site.name}`,
+      description: name === undefined ? `${site.name}의 지난 이슈` : `${site.name}의 #${name} 이슈`,
       canonical: here,
       language: site.language,
       ...(page.tag === undefined ? {} : { feedTag: page.tag }),

@@ -2,7 +2,7 @@ import type { IssueListItem } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { excerpt, highlight } from '../highlight';
 import { html } from '../html';
-import { issueUrl } from '../urls';
+import { issueUrl, tagUrl } from '../urls';
 import { issueMeta, tagList } from './issue-parts';
 import { layout } from './layout';
 
@@ -67,7 +67,7 @@ ${tagList(site, issue.tags)}</li>`,
 export function renderTagsPage(site: Site, tags: readonly { name: string; count: number }[]): string {
   const main = html`<h1>태그</h1>
 ${tags.length === 0 ? html`<p>아직 태그가 붙은 이슈가 없습니다.</p>` : ''}
-<ul class="tag-index">${tags.map((t) => html`<li><a href="${site.url}/tags/${encodeURIComponent(t.name)}">#${t.name}</a> <span class="count">${t.count}</span></li>`)}</ul>`;
+<ul class="tag-index">${tags.map((t) => html`<li><a href="${tagUrl(site, t.name)}">#${t.name}</a> <span class="count">${t.count}</span></li>`)}</ul>`;
   return layout(
     site,
     { title: `태그 · ${site.name}`, description: `${site.name}의 모든 태그`, canonical: `${site.url}/tags`, language: site.language },
