@@ -69,14 +69,14 @@ describe('the sitemap', () => {
     expect(children.map((c) => c.length)).toEqual([3, 3, 1]);
     expect(children.flat().map(([loc]) => loc)).toEqual(all);
     // Each child's lastmod in the index is its newest URL's.
-    children.forEach((child, i) =>
+    for (const [i, child] of children.entries()) {
       expect(index[i]!.lastmod).toBe(
         child
           .map(([, t]) => t!)
           .sort()
           .at(-1),
-      ),
-    );
+      );
+    }
     await expect(sitemapChild(context, 4, 3)).rejects.toThrow(/no sitemap 4/);
   });
 
