@@ -84,13 +84,9 @@ const TagInputSchema = v.pipe(
   v.minLength(1, 'must not be empty'),
   v.maxLength(40, 'must be at most 40 characters'),
   v.check((tag) => SLUG_PATTERN.test(normalizeTag(tag)), 'must be letters and digits joined by single hyphens'),
+  // Its key is what its address holds: folding can lengthen it ("İ" folds to two characters).
+  v.check((tag) => normalizeTag(tag).length <= 40, 'must be at most 40 characters once folded to lowercase'),
 );
-
-/** How the issues at hand write the tag whose key is `key` (the key itself when none of them has it). */
-export function tagDisplayName(key: string, issues: readonly { tags: readonly string[] }[]): string {
-  for (const issue of issues) for (const tag of issue.tags) if (normalizeTag(tag) === key) return tag;
-  return key;
-}
 
 /** An issue's tags: one of each key, the first form written kept. */
 const uniqueTags = (tags: string[]) => tags.filter((tag, i) => tags.findIndex((t) => normalizeTag(t) === normalizeTag(tag)) === i);

@@ -9,8 +9,9 @@ export function negotiate(accept: string | null, offered: readonly string[]): st
     const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
     if (!/^[a-z0-9!#$&^_.+*-]+\/[a-z0-9!#$&^_.+*-]+$/.test(range)) return [];
     const q = params.find((p) => p.startsWith('q='));
-    const quality = q === undefined ? 1 : Number(q.slice(2));
-    return Number.isFinite(quality) && quality >= 0 && quality <= 1 ? [{ range, quality }] : [];
+    // A qvalue is 0 to 1 with up to three decimals (RFC 9110 §12.4.2); anything else drops the range.
+    if (q !== undefined && !/^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(q.slice(2))) return [];
+    return [{ range, quality: q === undefined ? 1 : Number(q.slice(2)) }];
   });
   let best: { type: string; quality: number } | null = null;
   for (const type of offered) {

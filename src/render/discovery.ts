@@ -45,10 +45,15 @@ export function renderRobots(site: Site): string {
  * summary, what it is, and its latest issues linked to their Markdown, then the feeds and API.
  */
 export function renderLlmsTxt(site: Site, latest: readonly IssueListItem[]): string {
-  const line = (text: string) => xmlSafe(text).replace(/\s+/g, ' ').trim();
+  // Text as Markdown text: one line, and every character Markdown or HTML would read as syntax escaped.
+  const line = (text: string) =>
+    xmlSafe(text)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[\\`*_{}[\]()<>#!|~&]/g, '\\$&');
   const issues = latest.map((issue) => {
     const note = line(summaryLine(issue));
-    return `- [${line(issue.title).replace(/[[\]]/g, '\\$&')}](${issueUrl(site, issue.slug)}.md)${note === '' ? '' : `: ${note}`}`;
+    return `- [${line(issue.title)}](${issueUrl(site, issue.slug)}.md)${note === '' ? '' : `: ${note}`}`;
   });
   return [
     `# ${line(site.name)}`,

@@ -1,4 +1,4 @@
-import { type Attachment, type Issue, tagDisplayName } from '../domain/issue';
+import type { Attachment, Issue } from '../domain/issue';
 import { MEDIA_TYPES, parseMediaName } from '../domain/media';
 import type { Site } from '../domain/site';
 import { isUnder, sanitizeHtml } from './sanitize';
@@ -54,6 +54,8 @@ export interface FeedModel {
 /** Which feed: the site's or one tag's, and the subscription document or one archive page. */
 export interface FeedScope {
   tag?: string;
+  /** How the tag is shown (src/services/reading.ts, tagDisplay); its key when not given. */
+  tagName?: string;
   /** An archive page number, from 1; absent for the subscription feed. */
   page?: number;
 }
@@ -98,10 +100,8 @@ export function buildFeedModel(site: Site, scope: FeedScope, issues: Issue[], ar
   const prevPage = page === undefined ? archive.lastPage : page - 1;
   return {
     id: `${site.feedIdBase}feed${scope.tag === undefined ? '' : `:tag:${encodeURIComponent(scope.tag)}`}`,
-    title: xmlSafe(scope.tag === undefined ? site.name : `${site.name} · #${tagDisplayName(scope.tag, issues)}`),
-    description: xmlSafe(
-      scope.tag === undefined ? `${site.name}의 모든 이슈` : `${site.name}의 #${tagDisplayName(scope.tag, issues)} 이슈`,
-    ),
+    title: xmlSafe(scope.tag === undefined ? site.name : `${site.name} · #${scope.tagName ?? scope.tag}`),
+    description: xmlSafe(scope.tag === undefined ? `${site.name}의 모든 이슈` : `${site.name}의 #${scope.tagName ?? scope.tag} 이슈`),
     language: site.language,
     homeUrl: archiveUrl(site, scope.tag),
     urls: feedUrls(site, scope),

@@ -8,8 +8,8 @@ import { html, type SafeHtml } from './html';
  * match's place in the folded text is its place in the text as written.
  */
 
-/** Where the terms occur in `text`: [start, end) in code points, merged where they overlap. */
-function matches(chars: readonly string[], terms: readonly string[]): [number, number][] {
+/** Where the terms occur in `text`: [start, end) in code points, merged where they overlap; `first` stops at the first. */
+function matches(chars: readonly string[], terms: readonly string[], first = false): [number, number][] {
   const folded = chars.map((c) => foldForSearch(c));
   const wanted = terms.map((t) => [...t].map((c) => foldForSearch(c))).filter((t) => t.length > 0);
   const found: [number, number][] = [];
@@ -22,6 +22,7 @@ function matches(chars: readonly string[], terms: readonly string[]): [number, n
     const last = found.at(-1);
     if (last !== undefined && i <= last[1]) last[1] = Math.max(last[1], i + longest);
     else found.push([i, i + longest]);
+    if (first) break;
   }
   return found;
 }
@@ -46,7 +47,7 @@ export function highlight(text: string, terms: readonly string[]): SafeHtml {
 export function excerpt(text: string, terms: readonly string[], length = 160): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];
   if (chars.length <= length) return chars.join('');
-  const first = matches(chars, terms)[0]?.[0] ?? 0;
+  const first = matches(chars, terms, true)[0]?.[0] ?? 0;
   let start = Math.max(0, Math.min(first - Math.floor(length / 3), chars.length - length));
   let end = Math.min(chars.length, start + length);
   // Move to word boundaries within a few characters, so a word is not cut in two.
@@ -55,21 +56,53 @@ export function excerpt(text: string, terms: readonly string[], length = 160): s
   return `${start > 0 ? '…' : ''}${chars.slice(start, end).join('').trim()}${end < chars.length ? '…' : ''}`;
 }
 
-/** The text a reader sees in sanitized HTML: tags dropped, entities decoded, blocks spaced. */
-export function visibleText(issueHtml: string): string {
+/** Elements that end a run of text: a space goes between them (none after inline ones, as in "<strong>AI</strong>의"). */
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'br',
+  'hr',
+  'figure',
+  'figcaption',
+  'section',
+  'article',
+  'dd',
+  'dt',
+]);
+
+/**
+ * The text a reader sees in sanitized HTML, tags dropped, entities decoded, blocks spaced; at most
+ * `max` characters (an excerpt needs no more, and the search page renders ten at a time).
+ */
+export function visibleText(issueHtml: string, max = 20_000): string {
   let text = '';
   const parser = new Parser(
     {
       ontext: (chunk) => {
-        text += chunk;
+        if (text.length <= max) text += chunk;
       },
-      onclosetag: () => {
-        text += ' ';
+      onclosetag: (name) => {
+        if (BLOCKS.has(name)) text += ' ';
       },
     },
     { decodeEntities: true },
   );
   parser.write(issueHtml);
   parser.end();
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s+/g, ' ').trim().slice(0, max);
 }

@@ -6,8 +6,8 @@ import { issueUrl } from './urls';
 /**
  * An issue as Markdown for agents and tools (`Accept: text/markdown`, `/issues/{slug}.md`): YAML
  * front matter with what a reader of the page learns besides the text (the same field names as
- * the API, so it reads back through `POST /api/v1/admin/issues` as `text/markdown`), then the
- * editor's own Markdown. Links inside stay as written; `url` is the base they resolve against.
+ * the API; `url`, `number` and the dates are the published issue's, which an upload would not
+ * send), then the editor's own Markdown. Links inside stay as written; `url` is their base.
  */
 export function issueMarkdown(site: Site, issue: Issue): string {
   const front = {
@@ -29,5 +29,7 @@ export function issueMarkdown(site: Site, issue: Issue): string {
       : { teasers: issue.teasers.map((t) => (t.url === null ? { title: t.title, excerpt: t.excerpt } : t)) }),
   };
   // lineWidth 0: no folding, so a long summary point stays one line, as written.
-  return `---\n${stringify(front, { lineWidth: 0 })}---\n${issue.body.endsWith('\n') ? issue.body : `${issue.body}\n`}`;
+  // YAML 1.1 readers (PyYAML, js-yaml, Jekyll) would take NO, Yes or an unquoted date for a
+  // boolean or a Date: such values are quoted.
+  return `---\n${stringify(front, { lineWidth: 0, compat: 'yaml-1.1' })}---\n${issue.body.endsWith('\n') ? issue.body : `${issue.body}\n`}`;
 }

@@ -18,7 +18,7 @@ import { renderEmbedList } from '../render/pages/embed-list';
 import { feedbackForm } from '../render/pages/feedback-form';
 import { issueImageSizes } from '../services/media';
 import { frameOrigins, knownPartnerKey } from '../services/partners';
-import { getPublishedIssue, listPublishedIssues, listsLastModified } from '../services/reading';
+import { getPublishedIssue, listPublishedIssues, listsLastModified, tagDisplay } from '../services/reading';
 import { recordUsage } from '../services/usage';
 import { serveCached } from './cached';
 import { slugParam } from './params';
@@ -95,7 +95,8 @@ export async function list(request: IRequest, context: RequestContext, { query }
       listsLastModified(context),
     ]);
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
-    return embedRepresentation(context, renderEmbedList(context.site, issues, { tag, theme, partnerKey }), lastModified, 'list');
+    const tagName = tag === undefined ? undefined : await tagDisplay(context, tag);
+    return embedRepresentation(context, renderEmbedList(context.site, issues, { tag: tagName, theme, partnerKey }), lastModified, 'list');
   });
   return counted(request, context, partnerKey, 'list', response);
 }
@@ -162,7 +163,7 @@ export async function oembed(request: IRequest, context: RequestContext, { query
         listsLastModified(context),
       ]);
       if (page.tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${page.tag}".`);
-      data = oembedForList(context.site, page.tag, size);
+      data = oembedForList(context.site, page.tag === undefined ? undefined : await tagDisplay(context, page.tag), size);
       lastModified = modified;
     }
     const json = format === 'json';

@@ -18,7 +18,14 @@ import { renderSearchPage, renderTagsPage } from '../render/pages/search-page';
 import { archiveUrl, issueUrl, REFERRAL_PARAMETER } from '../render/urls';
 import { issueImageSizes } from '../services/media';
 import { knownPartnerKey } from '../services/partners';
-import { getPublishedIssue, listPublishedIssues, listPublishedTags, listsLastModified, searchWithText } from '../services/reading';
+import {
+  getPublishedIssue,
+  listPublishedIssues,
+  listPublishedTags,
+  listsLastModified,
+  searchWithText,
+  tagDisplay,
+} from '../services/reading';
 import { recordUsage } from '../services/usage';
 import { serveCached } from './cached';
 import { slugParam, tagParam } from './params';
@@ -47,7 +54,8 @@ function markdownRepresentation(request: IRequest, context: RequestContext, slug
       lastModified: issue.updated_at,
       policy: 'page',
       headers: {
-        Link: `<${issueUrl(context.site, issue.slug)}>; rel="canonical"`,
+        // The page's own canonical: the original's, for an issue first published elsewhere.
+        Link: `<${issue.canonical_url ?? issueUrl(context.site, issue.slug)}>; rel="canonical"`,
         ...(negotiated ? { Vary: 'Accept' } : {}),
       },
     };
@@ -75,7 +83,13 @@ async function archive(
     if (tag !== undefined && issues.length === 0) throw notFound(`No published issue has the tag "${tag}".`);
     const here = archiveUrl(context.site, tag);
     const older = next === null ? null : `${here}?cursor=${next}`;
-    const body = renderArchivePage(context.site, { ...(tag === undefined ? {} : { tag }), issues, older, isFirst: cursor === undefined });
+    const tagName = tag === undefined ? undefined : await tagDisplay(context, tag);
+    const body = renderArchivePage(context.site, {
+      ...(tag === undefined ? {} : { tag, tagName }),
+      issues,
+      older,
+      isFirst: cursor === undefined,
+    });
     return htmlRepresentation(body, lastModified);
   });
 }
@@ -91,7 +105,7 @@ export function search(
   context: RequestContext,
   { query: { q, cursor } }: { query: v.InferOutput<typeof SearchPageQuerySchema> },
 ): Promise<Response> {
-  const terms = searchTerms(q);
+  const terms = searchTerms(q).slice(0, 8);
   // Searches are as many as readers can type: they stay in the isolate, like the API's.
   return serveCached(
     request,

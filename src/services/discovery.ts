@@ -18,7 +18,11 @@ async function fixedEntries(context: RequestContext): Promise<SitemapEntry[]> {
 
 async function issueEntries(context: RequestContext, offset: number, limit: number): Promise<SitemapEntry[]> {
   const rows = await sitemapIssues(context.db, offset, limit);
-  return rows.map((row) => ({ loc: issueUrl(context.site, row.slug), lastmod: row.updated_at }));
+  // An issue first published elsewhere (its canonical_url) is that page's copy: not listed.
+  return rows.flatMap((row) => {
+    const loc = issueUrl(context.site, row.slug);
+    return row.canonical_url === null || row.canonical_url === loc ? [{ loc, lastmod: row.updated_at }] : [];
+  });
 }
 
 /** `/sitemap.xml`: the sitemap itself, or the index of its children once past `max` URLs. */

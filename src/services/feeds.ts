@@ -5,6 +5,7 @@ import { RENDERERS } from '../render/feeds';
 import { archivePage, newestPublished } from '../storage/feeds';
 import { lastChange } from '../storage/issues';
 import { publishedCount } from '../storage/published-counts';
+import { tagDisplay } from './reading';
 
 export interface FeedDocument {
   body: string;
@@ -28,6 +29,7 @@ export async function feedDocument(context: RequestContext, scope: FeedScope, fo
     scope.page === undefined
       ? await newestPublished(context.db, { tag: scope.tag, limit: FEED_SIZE })
       : await archivePage(context.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE });
-  const model = buildFeedModel(context.site, scope, issues, { lastPage });
+  const named = scope.tag === undefined ? scope : { ...scope, tagName: await tagDisplay(context, scope.tag) };
+  const model = buildFeedModel(context.site, named, issues, { lastPage });
   return { body: RENDERERS[format](model), lastModified, isArchive: scope.page !== undefined };
 }

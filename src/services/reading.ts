@@ -5,7 +5,7 @@ import { keysetPage } from '../domain/pages';
 import { invalidInput, notFound } from '../http/problem';
 import { visibleText } from '../render/highlight';
 import { findPublishedBySlug, lastChange, listPublished, publishedHtml } from '../storage/issues';
-import { tagCounts } from '../storage/published-counts';
+import { tagCounts, tagName } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
 
@@ -75,6 +75,11 @@ export async function searchWithText(
     issues.map((issue) => issue.id),
   );
   return { results: issues.map((issue) => ({ issue, text: visibleText(htmlById.get(issue.id) ?? '') })), next };
+}
+
+/** How a tag is shown (its key, for one no published issue has): the same on every page of it. */
+export async function tagDisplay(context: RequestContext, key: string): Promise<string> {
+  return (await tagName(context.db, key)) ?? key;
 }
 
 /** Tags with their counts of published issues. */

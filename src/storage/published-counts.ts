@@ -34,6 +34,15 @@ export function recountStatements(db: Db, tags?: readonly string[]): D1PreparedS
   ];
 }
 
+/** A tag's display form (as its most recently published issue writes it), or null for a tag no published issue has. */
+export async function tagName(db: Db, key: string): Promise<string | null> {
+  const row = await db
+    .prepare('SELECT COALESCE(name, tag) AS name FROM tag_counts WHERE tag = ? AND published > 0')
+    .bind(key)
+    .first<{ name: string }>();
+  return row?.name ?? null;
+}
+
 /** How many issues are published, of one tag if given. */
 export async function publishedCount(db: Db, tag?: string): Promise<number> {
   const row =

@@ -4,12 +4,16 @@ import type { Db } from './db';
  * Published issues' slugs and change times for the sitemap, in publish order (oldest first, so a
  * child sitemap's issues stay the same as more are published), a page at a time.
  */
-export async function sitemapIssues(db: Db, offset: number, limit: number): Promise<{ slug: string; updated_at: string }[]> {
+export async function sitemapIssues(
+  db: Db,
+  offset: number,
+  limit: number,
+): Promise<{ slug: string; updated_at: string; canonical_url: string | null }[]> {
   if (limit <= 0) return [];
   const { results } = await db
-    .prepare("SELECT slug, updated_at FROM issues WHERE status = 'published' ORDER BY published_at, id LIMIT ? OFFSET ?")
+    .prepare("SELECT slug, updated_at, canonical_url FROM issues WHERE status = 'published' ORDER BY published_at, id LIMIT ? OFFSET ?")
     .bind(limit, offset)
-    .all<{ slug: string; updated_at: string }>();
+    .all<{ slug: string; updated_at: string; canonical_url: string | null }>();
   return results;
 }
 

@@ -80,10 +80,23 @@ describe('the sitemap', () => {
     await expect(sitemapChild(context, 4, 3)).rejects.toThrow(/no sitemap 4/);
   });
 
-  it('has no child sitemaps while it is not an index', async () => {
-    expect((await call('/sitemap-1.xml')).status).toBe(404);
-    expect((await call('/sitemap-0.xml')).status).toBe(404);
-    expect((await call('/sitemap-x.xml')).status).toBe(404);
+  it('has no child sitemaps while it is not an index, and says where the sitemap is', async () => {
+    for (const path of ['/sitemap-1.xml', '/sitemap-0.xml', '/sitemap-x.xml']) {
+      const problem = (await (await call(path)).json()) as { status: number; detail: string };
+      expect(problem, path).toMatchObject({ status: 404, detail: expect.stringContaining('/sitemap.xml lists them') });
+    }
+  });
+
+  it('leaves out an issue whose canonical page is elsewhere, and the Markdown names that page as canonical', async () => {
+    const created = (await (
+      await editor('/api/v1/admin/issues', {
+        method: 'POST',
+        json: makeIssue({ title: '다른 곳이 원본', canonical_url: 'https://orig.example/post' }),
+      })
+    ).json()) as { id: string; slug: string };
+    await editor(`/api/v1/admin/issues/${created.id}/publish`, { method: 'POST' });
+    expect(await (await call('/sitemap.xml')).text()).not.toContain(created.slug);
+    expect((await call(`/issues/${created.slug}.md`)).headers.get('Link')).toBe('<https://orig.example/post>; rel="canonical"');
   });
 
   it('is named in robots.txt, which keeps crawlers out of the editor API only', async () => {

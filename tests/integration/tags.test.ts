@@ -45,6 +45,14 @@ describe('tags', () => {
     expect([rss.item.category].flat()).toEqual(['AI', 'Cloud-Native', 'GPU']);
   });
 
+  it('are refused when their key, folded to lowercase, is longer than an address may be', async () => {
+    const response = await editor('/api/v1/admin/issues', { method: 'POST', json: makeIssue({ tags: ['İ'.repeat(21)] }) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { path: string; message: string }[] }).errors).toEqual([
+      { path: '/tags/0', message: 'must be at most 40 characters once folded to lowercase' },
+    ]);
+  });
+
   it('match whatever their case: filters, addresses and the tag index', async () => {
     for (const tag of ['ai', 'AI', 'Ai']) {
       const list = (await (await call(`/api/v1/issues?tag=${tag}`)).json()) as { issues: { slug: string }[] };

@@ -16,6 +16,9 @@ describe('negotiate (RFC 9110 Accept)', () => {
     ['application/json', null],
     ['text/markdown;q=2', null],
     ['garbage', null],
+    ['text/markdown;q=1e0', null],
+    ['text/markdown;q=, text/html;q=0.5', 'text/html'],
+    ['text/markdown;q=0.9999, text/html;q=0.5', 'text/html'],
   ])('Accept: %s → %s', (accept, expected) => {
     expect(negotiate(accept, offered)).toBe(expected);
   });

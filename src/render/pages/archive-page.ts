@@ -1,4 +1,4 @@
-import { type IssueListItem, tagDisplayName } from '../../domain/issue';
+import type { IssueListItem } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { html } from '../html';
 import { archiveUrl, issueUrl } from '../urls';
@@ -7,6 +7,8 @@ import { layout } from './layout';
 
 export interface ArchivePage {
   tag?: string;
+  /** How the tag is shown: the same on every page of it (src/services/reading.ts, tagDisplay). */
+  tagName?: string;
   issues: IssueListItem[];
   /** The address of the next (older) page, or null on the last. */
   older: string | null;
@@ -18,7 +20,7 @@ export interface ArchivePage {
 export function renderArchivePage(site: Site, page: ArchivePage): string {
   const here = archiveUrl(site, page.tag);
   // A tag as its newest issue writes it ("AI"); its address and filter are its key ("ai").
-  const name = page.tag === undefined ? undefined : tagDisplayName(page.tag, page.issues);
+  const name = page.tag === undefined ? undefined : (page.tagName ?? page.tag);
   const heading = name === undefined ? '지난 이슈' : `#${name}`;
   const main = html`<h1>${heading}</h1>
 ${page.issues.length === 0 ? html`<p>아직 발행된 이슈가 없습니다.</p>` : ''}
