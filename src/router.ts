@@ -113,7 +113,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/issues/:slug', pages.issuePage, {
     summary: 'One issue (HTML), with its feedback form',
     description:
-      'With oEmbed discovery, Open Graph tags and JSON-LD. With `Accept: text/markdown` (preferred over `text/html`), the issue as Markdown, as `/issues/{slug}.md` answers.',
+      'With oEmbed discovery, Open Graph tags and JSON-LD. With `Accept: text/markdown` (named, and at least as high as `text/html`), the issue as Markdown, as `/issues/{slug}.md` answers.',
     tag: 'Pages and embeds',
     query: IssuePageQuerySchema,
     responses: { 200: { description: 'HTML page', content: html } },

@@ -5,7 +5,7 @@ import { sealedCursorKey } from '../domain/cursor';
 import type { ArchiveQuerySchema, IssuePageQuerySchema, SearchPageQuerySchema } from '../domain/queries';
 import type { Representation } from '../domain/representation';
 import { searchTerms } from '../domain/search-text';
-import { negotiate } from '../http/accept';
+import { prefersMarkdown } from '../http/accept';
 import { clientAddress } from '../http/client';
 import { isHead } from '../http/head';
 import { notFound } from '../http/problem';
@@ -159,7 +159,7 @@ export async function issuePage(
     });
   }
   // Agents and tools that ask for Markdown get it here too; browsers (and */*) get the page.
-  if (negotiate(request.headers.get('Accept'), ['text/html', 'text/markdown']) === 'text/markdown') {
+  if (prefersMarkdown(request.headers.get('Accept'))) {
     return markdownRepresentation(request, context, slug, true);
   }
   return serveCached(request, context, { slug, feedback }, async (context) => {

@@ -123,6 +123,10 @@ describe('Markdown for agents', () => {
 
   it('is what the issue page answers to Accept: text/markdown, and both say they vary by Accept', async () => {
     const path = `/issues/${published[1]!.slug}`;
+    for (const accept of ['text/markdown', 'text/markdown, text/html, */*']) {
+      const asked = await call(path, { headers: { Accept: accept } });
+      expect(asked.headers.get('Content-Type'), accept).toBe('text/markdown; charset=utf-8');
+    }
     const markdown = await call(path, { headers: { Accept: 'text/markdown' } });
     expect(markdown.headers.get('Content-Type')).toBe('text/markdown; charset=utf-8');
     expect(markdown.headers.get('Vary')).toContain('Accept');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiate } from '../../src/http/accept';
+import { negotiate, prefersMarkdown } from '../../src/http/accept';
 
 describe('negotiate (RFC 9110 Accept)', () => {
   const offered = ['text/html', 'text/markdown'];
@@ -21,5 +21,22 @@ describe('negotiate (RFC 9110 Accept)', () => {
     ['text/markdown;q=0.9999, text/html;q=0.5', 'text/html'],
   ])('Accept: %s → %s', (accept, expected) => {
     expect(negotiate(accept, offered)).toBe(expected);
+  });
+});
+
+describe('prefersMarkdown (the issue page or its Markdown)', () => {
+  it.each([
+    ['text/markdown', true],
+    ['text/markdown, text/html', true],
+    ['text/markdown, text/html, */*', true],
+    ['text/html, text/markdown;q=0.9', false],
+    ['text/markdown;q=0.5, text/html', false],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', false],
+    ['*/*', false],
+    ['text/*', false],
+    [null, false],
+    ['text/markdown;q=0', false],
+  ])('Accept: %s → %s', (accept, expected) => {
+    expect(prefersMarkdown(accept)).toBe(expected);
   });
 });
