@@ -14,20 +14,19 @@ export interface SitemapEntry {
 
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 
-const urlElement = (e: SitemapEntry) =>
-  `<url><loc>${escapeHtml(e.loc)}</loc>${e.lastmod === null ? '' : `<lastmod>${escapeHtml(e.lastmod)}</lastmod>`}</url>`;
+/** One entry of a sitemap (`url`) or of an index (`sitemap`): its address and, when known, its last change. */
+const entryElement = (element: 'url' | 'sitemap', e: SitemapEntry) =>
+  `<${element}><loc>${escapeHtml(e.loc)}</loc>${e.lastmod === null ? '' : `<lastmod>${escapeHtml(e.lastmod)}</lastmod>`}</${element}>`;
 
 /** A sitemap (`<urlset>`) of at most SITEMAP_MAX_URLS entries. */
 export function renderSitemap(entries: readonly SitemapEntry[]): string {
   if (entries.length > SITEMAP_MAX_URLS) throw new Error(`a sitemap holds at most ${SITEMAP_MAX_URLS} URLs`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${entries.map(urlElement).join('\n')}\n</urlset>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${entries.map((e) => entryElement('url', e)).join('\n')}\n</urlset>\n`;
 }
 
 /** A sitemap index: the child sitemaps, each with when its newest entry changed. */
 export function renderSitemapIndex(children: readonly SitemapEntry[]): string {
-  const items = children.map(
-    (c) => `<sitemap><loc>${escapeHtml(c.loc)}</loc>${c.lastmod === null ? '' : `<lastmod>${escapeHtml(c.lastmod)}</lastmod>`}</sitemap>`,
-  );
+  const items = children.map((c) => entryElement('sitemap', c));
   return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${items.join('\n')}\n</sitemapindex>\n`;
 }
 

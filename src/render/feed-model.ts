@@ -1,9 +1,9 @@
 import type { Attachment, Issue } from '../domain/issue';
-import { MEDIA_TYPES, parseMediaName } from '../domain/media';
+import { MEDIA_TYPES } from '../domain/media';
 import type { Site } from '../domain/site';
-import { isUnder, sanitizeHtml } from './sanitize';
+import { sanitizeHtml } from './sanitize';
 import { summaryLine, xmlSafe } from './text';
-import { archiveUrl, issueUrl, tagUrl } from './urls';
+import { archiveUrl, issueUrl, tagUrl, uploadNameAt } from './urls';
 
 /** Issues per feed document: the subscription feeds and each RFC 5005 archive page. */
 export const FEED_SIZE = 20;
@@ -69,9 +69,8 @@ export function feedUrls(site: Site, scope: FeedScope): FeedUrls {
 
 /** The media type of one of our uploads, from its name; null for a file elsewhere. */
 function ownMediaType(site: Site, url: string): string | null {
-  if (!isUnder(url, `${site.url}/media/`)) return null;
-  const name = parseMediaName(new URL(url).pathname.split('/').pop() ?? '');
-  return name === null ? null : MEDIA_TYPES[name.ext].contentType;
+  const name = uploadNameAt(site, url);
+  return name ? MEDIA_TYPES[name.ext].contentType : null;
 }
 
 function entryOf(site: Site, issue: Issue): FeedEntry {

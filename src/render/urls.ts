@@ -1,5 +1,7 @@
+import { type MediaExtension, parseMediaName } from '../domain/media';
 import type { Site } from '../domain/site';
 import { normalizeTag } from '../domain/slug';
+import { isUnder } from './sanitize';
 
 /** The reader page of an issue. */
 export function issueUrl(site: Site, slug: string): string {
@@ -17,6 +19,16 @@ export function archiveUrl(site: Site, tag: string | undefined): string {
   return tag === undefined ? `${site.url}/` : tagUrl(site, tag);
 }
 
+/**
+ * The name of one of our uploads at `url` (its SHA-256 and extension): undefined for an address
+ * outside this site's `/media/`, null for one inside it that names no file.
+ */
+export function uploadNameAt(site: Site, url: string): { sha256: string; ext: MediaExtension } | null | undefined {
+  const prefix = `${site.url}/media/`;
+  if (!isUnder(url, prefix)) return undefined;
+  return parseMediaName(new URL(url).pathname.slice(new URL(prefix).pathname.length));
+}
+
 /** The widths a srcset offers (CSS pixels at 1x and 2x of the page column, and phones), below the image's own. */
 const SRCSET_WIDTHS = [480, 960, 1440];
 
@@ -29,8 +41,7 @@ const SRCSET_WIDTHS = [480, 960, 1440];
 export function imageSrcset(site: Site, src: string, width: number): string | null {
   if (!site.imageTransforms || !URL.canParse(src, `${site.url}/`)) return null;
   const url = new URL(src, `${site.url}/`);
-  const media = new URL(`${site.url}/media/`);
-  if (url.origin !== media.origin || !url.pathname.startsWith(media.pathname) || url.search !== '') return null;
+  if (uploadNameAt(site, url.href) === undefined || url.search !== '') return null;
   const widths = SRCSET_WIDTHS.filter((w) => w < width);
   if (widths.length === 0) return null;
   // The source is the path from the zone's root, which /cdn-cgi/image/ reads relative to itself.

@@ -16,6 +16,12 @@ async function fixedEntries(context: RequestContext): Promise<SitemapEntry[]> {
   return [{ loc: archiveUrl(context.site, undefined), lastmod: home }, ...tagEntries(context.site, tags)];
 }
 
+/** The sequence's fixed head (home and tag pages), how many issues follow it, and the whole count. */
+async function siteUrls(context: RequestContext): Promise<{ fixed: SitemapEntry[]; issues: number; total: number }> {
+  const [fixed, issues] = await Promise.all([fixedEntries(context), publishedCount(context.db)]);
+  return { fixed, issues, total: fixed.length + issues };
+}
+
 async function issueEntries(context: RequestContext, offset: number, limit: number): Promise<SitemapEntry[]> {
   const rows = await sitemapIssues(context.db, offset, limit);
   // An issue first published elsewhere (its canonical_url) is that page's copy: not listed.
@@ -27,8 +33,7 @@ async function issueEntries(context: RequestContext, offset: number, limit: numb
 
 /** `/sitemap.xml`: the sitemap itself, or the index of its children once past `max` URLs. */
 export async function sitemapDocument(context: RequestContext, max = SITEMAP_MAX_URLS): Promise<string> {
-  const [fixed, issues] = await Promise.all([fixedEntries(context), publishedCount(context.db)]);
-  const total = fixed.length + issues;
+  const { fixed, issues, total } = await siteUrls(context);
   if (total <= max) return renderSitemap([...fixed, ...(await issueEntries(context, 0, issues))]);
   const children: SitemapEntry[] = [];
   for (let n = 1; (n - 1) * max < total; n++)
@@ -53,8 +58,7 @@ function childRange(fixed: SitemapEntry[], n: number, max: number) {
 
 /** `/sitemap-{n}.xml`: one child of the index; 404 past the last (or while there is no index). */
 export async function sitemapChild(context: RequestContext, n: number, max = SITEMAP_MAX_URLS): Promise<string> {
-  const [fixed, issues] = await Promise.all([fixedEntries(context), publishedCount(context.db)]);
-  const total = fixed.length + issues;
+  const { fixed, total } = await siteUrls(context);
   if (total <= max || (n - 1) * max >= total) throw notFound(`There is no sitemap ${n}; /sitemap.xml lists them.`);
   const { fixedPart, offset, limit } = childRange(fixed, n, max);
   return renderSitemap([...fixedPart, ...(await issueEntries(context, offset, limit))]);

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../config';
 import type { Attachment, AttachmentInput, Cover, CoverPatch } from '../domain/issue';
-import { MEDIA_TYPES, parseMediaName } from '../domain/media';
+import { MEDIA_TYPES, type MediaRecord } from '../domain/media';
 import type { FieldError } from '../domain/validation';
 import { invalidInput } from '../http/problem';
-import { isUnder } from '../render/sanitize';
+import { uploadNameAt } from '../render/urls';
 import { findMedia } from '../storage/media';
 
 /** How an input names the cover: `cover`, or `cover_image` (the older spelling of `cover.url`). */
@@ -29,20 +29,24 @@ export function mergeCover(patch: CoverPatch | null | undefined, current: Cover 
   return { url, alt: keepsAlt ? current.alt : (patch.alt ?? '') };
 }
 
+const NOT_UPLOADED = 'is not a file uploaded here: upload it with POST /api/v1/admin/media and use the url it answers';
+
+/** The media index's record of our upload at `url`: undefined for a file elsewhere, null for one of ours that is not stored. */
+async function uploadAt(context: RequestContext, url: string): Promise<MediaRecord | null | undefined> {
+  const name = uploadNameAt(context.site, url);
+  if (!name) return name;
+  const record = await findMedia(context.db, name.sha256);
+  return record?.ext === name.ext ? record : null;
+}
+
 /**
  * Checks a cover that is one of our uploads: it must be in the media index, and an image. A cover
  * elsewhere is the editor's to vouch for. `path` is where the input gave it.
  */
 export async function checkCover(context: RequestContext, cover: Cover | null, path: string): Promise<void> {
-  const ownPrefix = new URL('media/', `${context.site.url}/`).href;
-  if (cover === null || !isUnder(cover.url, ownPrefix)) return;
-  const name = parseMediaName(new URL(cover.url).pathname.slice(new URL(ownPrefix).pathname.length));
-  const record = name === null ? null : await findMedia(context.db, name.sha256);
-  if (record === null || record.ext !== name?.ext) {
-    throw invalidInput([
-      { path, message: 'is not a file uploaded here: upload it with POST /api/v1/admin/media and use the url it answers' },
-    ]);
-  }
+  const record = cover === null ? undefined : await uploadAt(context, cover.url);
+  if (record === undefined) return;
+  if (record === null) throw invalidInput([{ path, message: NOT_UPLOADED }]);
   if (MEDIA_TYPES[record.ext].kind !== 'image') {
     throw invalidInput([{ path, message: `must be an image (PNG, JPEG, GIF, WebP or AVIF); this upload is ${record.content_type}` }]);
   }
@@ -71,19 +75,14 @@ export function coverFrom(input: CoverInput, current: Cover | null): Cover | nul
 export async function resolveAttachments(context: RequestContext, inputs: readonly AttachmentInput[]): Promise<Attachment[]> {
   const errors: FieldError[] = [];
   const resolved: Attachment[] = [];
-  const ownPrefix = new URL('media/', `${context.site.url}/`).href;
   for (const [i, input] of inputs.entries()) {
     const at = `/attachments/${i}`;
-    if (isUnder(input.url, ownPrefix)) {
-      const name = parseMediaName(new URL(input.url).pathname.slice(new URL(ownPrefix).pathname.length));
-      const record = name === null ? null : await findMedia(context.db, name.sha256);
-      if (record === null || record.ext !== name?.ext) {
-        errors.push({
-          path: `${at}/url`,
-          message: 'is not a file uploaded here: upload it with POST /api/v1/admin/media and use the url it answers',
-        });
-        continue;
-      }
+    const record = await uploadAt(context, input.url);
+    if (record === null) {
+      errors.push({ path: `${at}/url`, message: NOT_UPLOADED });
+      continue;
+    }
+    if (record !== undefined) {
       if (input.content_type !== undefined && input.content_type !== record.content_type) {
         errors.push({ path: `${at}/content_type`, message: `must be ${record.content_type} (the upload's), or left out` });
       }

@@ -2,9 +2,9 @@ import type { Issue } from '../../domain/issue';
 import type { Site } from '../../domain/site';
 import { readableDate } from '../dates';
 import { html, type SafeHtml } from '../html';
-import { type ImageSizes, isUnder } from '../sanitize';
+import type { ImageSizes } from '../sanitize';
 import { summaryLine } from '../text';
-import { imageSrcset, tagUrl } from '../urls';
+import { imageSrcset, tagUrl, uploadNameAt } from '../urls';
 
 /** "#1 · 2026년 11월 27일" */
 export function issueMeta(site: Site, issue: Pick<Issue, 'number' | 'published_at' | 'language'>): SafeHtml {
@@ -41,7 +41,7 @@ export function coverImage(
 ): SafeHtml {
   const { cover } = issue;
   if (cover === null) return html``;
-  const own = isUnder(cover.url, `${site.url}/media/`);
+  const own = uploadNameAt(site, cover.url) !== undefined;
   if (options.ownOnly && !own) return html``;
   const url = new URL(cover.url);
   const size = own ? (imageSizes.get(url.href) ?? imageSizes.get(url.pathname)) : undefined;
