@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { startWebhookReceiver } from './tests/support/webhook-receiver.ts';
 import { startStandInHub } from './tests/support/websub-hub.ts';
 
 /** Every file in public/ as the path it is served at, with its size: whatever is added there later too. */
@@ -22,6 +23,7 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations');
   const staticFiles = await publicFiles();
   const hub = await startStandInHub();
+  const receiver = await startWebhookReceiver();
   return {
     test: {
       projects: [
@@ -42,6 +44,9 @@ export default defineConfig(async () => {
                   PARTNER_ORIGINS: 'https://partner.example http://127.0.0.1:9 not-an-origin',
                   // Test-only: the files in public/, which the static files test requests one by one.
                   TEST_PUBLIC_FILES: staticFiles,
+                  // Webhooks go to the stand-in receiver on this machine, which verifies their signatures.
+                  WEBHOOKS_ALLOW_LOCAL: 'on',
+                  TEST_WEBHOOK_RECEIVER: receiver.url,
                   // Test-only: the Worker refuses feedback without a secret and has no stand-in of its own.
                   FEEDBACK_HASH_SECRET: 'test-only-feedback-hash-secret',
                 },

@@ -32,7 +32,19 @@ await ensureDevSecret();
 await applyMigrations('--local');
 await loadSeed('seed', (line) => console.error(line));
 
-const args = ['dev', '--ip', '127.0.0.1', '--port', port, '--var', `SITE_URL:http://127.0.0.1:${port}`, ...process.argv.slice(2)];
+// Webhooks may go to this machine, so a receiver can be tried locally (README, "Webhooks").
+const args = [
+  'dev',
+  '--ip',
+  '127.0.0.1',
+  '--port',
+  port,
+  '--var',
+  `SITE_URL:http://127.0.0.1:${port}`,
+  '--var',
+  'WEBHOOKS_ALLOW_LOCAL:on',
+  ...process.argv.slice(2),
+];
 console.error(`Starting wrangler ${args.join(' ')}`);
 const child = spawn(process.execPath, [WRANGLER_BIN, ...args], { stdio: 'inherit', env: OFFLINE_ENV });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -1,5 +1,6 @@
 import { isFrameAncestor } from './domain/partner';
 import type { Site } from './domain/site';
+import type { DeliveryMessage } from './domain/webhook';
 import { type IsolateState, THIS_ISOLATE } from './services/isolate-state';
 import { type Db, guarded } from './storage/db';
 
@@ -71,6 +72,10 @@ export interface RequestContext {
   usage: Env['USAGE'];
   /** Runs work after the response has gone (ctx.waitUntil); the work must not throw. */
   defer: (work: Promise<unknown>) => void;
+  /** Webhook deliveries to send (Cloudflare Queues; src/services/webhooks.ts consumes them). */
+  webhooks: Queue<DeliveryMessage>;
+  /** Whether webhooks may go to this machine (WEBHOOKS_ALLOW_LOCAL=on, as `npm run dev` sets). */
+  webhooksAllowLocal: boolean;
 }
 
 /** Where a request's D1 session starts: at the editor's bookmark, the primary for editors, anywhere for readers. */
@@ -142,6 +147,8 @@ export function contextFrom(
     media: env.MEDIA,
     now: () => new Date(),
     defer: (work: Promise<unknown>) => ctx.waitUntil(work),
+    webhooks: env.WEBHOOKS as Queue<DeliveryMessage>,
+    webhooksAllowLocal: (env.WEBHOOKS_ALLOW_LOCAL ?? '').trim().toLowerCase() === 'on',
   };
   const make = (from: SessionStart): RequestContext => ({ ...base, ...open(from), at: make });
   return make(start);

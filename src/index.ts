@@ -9,6 +9,7 @@ import { compose } from './http/middleware';
 import { securityHeaders } from './http/security-headers';
 import { buildRouter, MEDIA_UPLOAD_PATH } from './router';
 import { runScheduled } from './services/maintenance';
+import { consumeDeadLetters, consumeDeliveries, DEAD_LETTER_QUEUE } from './services/webhooks';
 
 /** Durable Object classes this Worker defines (wrangler.toml binds them). */
 export { UsageCounter } from './objects/usage-counter';
@@ -53,5 +54,12 @@ export default {
     // The trigger's own time is "now", so a late or replayed run publishes what was due at its time.
     const context: RequestContext = { ...contextFrom(env, ctx), now: () => new Date(controller.scheduledTime) };
     await runScheduled(context);
+  },
+
+  /** Webhook deliveries (services/webhooks.ts): the delivery queue and its dead-letter queue. */
+  async queue(batch, env, ctx) {
+    const context = contextFrom(env, ctx, 'first-primary');
+    if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetters(context, batch);
+    else await consumeDeliveries(context, batch);
   },
 } satisfies ExportedHandler<Env>;

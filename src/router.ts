@@ -13,6 +13,7 @@ import {
 } from './domain/partner';
 import {
   ArchiveQuerySchema,
+  DeliveryListQuerySchema,
   EditorListQuerySchema,
   EmbedQuerySchema,
   FeedbackReportQuerySchema,
@@ -36,6 +37,15 @@ import {
   TagListSchema,
 } from './domain/responses';
 import { PartnerUsageSchema, UsageQuerySchema, UsageSummarySchema } from './domain/usage';
+import {
+  CreatedWebhookSchema,
+  DeliveryListSchema,
+  DeliverySchema,
+  WebhookInputSchema,
+  WebhookListSchema,
+  WebhookPatchSchema,
+  WebhookSchema,
+} from './domain/webhook';
 import { HttpError } from './http/problem';
 import { EDIT_ERRORS, feedDoc, html, ifMatch, issueBodies, json, one } from './render/openapi/operation';
 import * as admin from './routes/admin-issues';
@@ -51,6 +61,7 @@ import { describeProblem } from './routes/problems';
 import * as publicApi from './routes/public-api';
 import { checked, type Handler, type Route, route } from './routes/route';
 import { staticFile } from './routes/static-files';
+import * as webhooks from './routes/webhooks';
 
 /** The three feeds of a scope (the site's, or one tag's at `/tags/:tag`). */
 function feedRoutes(base: string, handlers: Record<'rss' | 'atom' | 'json', Handler<ReturnType<typeof feedDoc>>>): Route[] {
@@ -428,6 +439,64 @@ export const ROUTES: readonly Route[] = [
       },
     },
     errors: [401, 403, 404],
+  }),
+  route('POST', '/api/v1/admin/webhooks', webhooks.create, {
+    summary: 'Register a webhook endpoint',
+    description:
+      'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); the answer holds the endpoint’s `secret`, shown this once. The URL must be public `https:` (`localhost` only where `WEBHOOKS_ALLOW_LOCAL` is on).',
+    tag: 'Webhooks',
+    role: 'admin',
+    body: json(WebhookInputSchema),
+    bodyRequired: true,
+    responses: { 201: { description: 'Created; Location set', content: json(CreatedWebhookSchema) } },
+    errors: [401, 403, 413, 415],
+  }),
+  route('GET', '/api/v1/admin/webhooks', webhooks.list, {
+    summary: 'Webhook endpoints, oldest first; a disabled one says why',
+    tag: 'Webhooks',
+    role: 'admin',
+    responses: { 200: { description: 'Endpoints', content: json(WebhookListSchema) } },
+    errors: [401, 403],
+  }),
+  route('GET', '/api/v1/admin/webhooks/:id', webhooks.read, {
+    summary: 'One webhook endpoint',
+    tag: 'Webhooks',
+    role: 'admin',
+    responses: { 200: { description: 'The endpoint', content: json(WebhookSchema) } },
+    errors: [401, 403, 404],
+  }),
+  route('PATCH', '/api/v1/admin/webhooks/:id', webhooks.patch, {
+    summary: 'Change an endpoint’s URL, events or description, or enable or disable it',
+    description: '`enabled: true` turns a disabled endpoint back on and sends what waited for it.',
+    tag: 'Webhooks',
+    role: 'admin',
+    body: { 'application/merge-patch+json': WebhookPatchSchema, 'application/json': WebhookPatchSchema },
+    bodyRequired: true,
+    responses: { 200: { description: 'The endpoint', content: json(WebhookSchema) } },
+    errors: [401, 403, 404, 413, 415],
+  }),
+  route('DELETE', '/api/v1/admin/webhooks/:id', webhooks.remove, {
+    summary: 'Remove an endpoint and its deliveries',
+    tag: 'Webhooks',
+    role: 'admin',
+    responses: { 200: { description: 'The removed endpoint', content: json(WebhookSchema) } },
+    errors: [401, 403, 404],
+  }),
+  route('GET', '/api/v1/admin/webhooks/:id/deliveries', webhooks.deliveries, {
+    summary: 'An endpoint’s deliveries, newest first: status, attempts, last error and latency',
+    tag: 'Webhooks',
+    role: 'admin',
+    query: DeliveryListQuerySchema,
+    responses: { 200: { description: 'A page of deliveries', content: json(DeliveryListSchema) } },
+    errors: [401, 403, 404],
+  }),
+  route('POST', '/api/v1/admin/webhooks/:id/deliveries/:delivery/replay', webhooks.replay, {
+    summary: 'Send a delivered or failed delivery again',
+    description: 'A new delivery of the same event (the same `webhook-id`), after any still waiting for the same issue.',
+    tag: 'Webhooks',
+    role: 'admin',
+    responses: { 202: { description: 'The new delivery', content: json(DeliverySchema) } },
+    errors: [401, 403, 404, 409],
   }),
   route('GET', '/media/:name', media.serve, {
     summary: 'An uploaded file, at its content address',

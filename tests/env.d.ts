@@ -10,6 +10,8 @@ declare namespace Cloudflare {
     TEST_PUBLIC_FILES: { path: string; size: number }[];
     // An empty database for the backup round trip.
     RESTORE_DB: D1Database;
+    // The stand-in webhook receiver (tests/support/webhook-receiver.ts).
+    TEST_WEBHOOK_RECEIVER: string;
   }
 }
 

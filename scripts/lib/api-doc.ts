@@ -6,7 +6,18 @@ import type { Route } from '../../src/routes/route';
 export const BEGIN = '<!-- routes: written by `npm run docs:api` from src/router.ts; do not edit by hand -->';
 export const END = '<!-- routes: end -->';
 
-const SECTIONS: Operation['tag'][] = ['Readers', 'Feeds', 'Pages and embeds', 'Discovery', 'Feedback', 'Editors', 'Partners'];
+/** Every tag in the document's order: a tag added to Operation and not here fails to compile. */
+const ORDER = {
+  Readers: 0,
+  Feeds: 1,
+  'Pages and embeds': 2,
+  Discovery: 3,
+  Feedback: 4,
+  Editors: 5,
+  Partners: 6,
+  Webhooks: 7,
+} satisfies Record<Operation['tag'], number>;
+const SECTIONS = (Object.keys(ORDER) as Operation['tag'][]).sort((a, b) => ORDER[a] - ORDER[b]);
 
 /** Table cells hold one line; a pipe inside one would end it. */
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -91,6 +91,9 @@ export async function startLocalWorker(
       // The partners' usage counters (wrangler.toml's [[durable_objects.bindings]]), SQLite-backed.
       durableObjects: { USAGE: { className: 'UsageCounter', useSQLite: true } },
       r2Buckets: ['MEDIA'],
+      // Webhook deliveries and their dead-letter queue, produced and consumed by this Worker.
+      queueProducers: workerOptions.queueProducers as V4WorkerOptions['queueProducers'],
+      queueConsumers: workerOptions.queueConsumers as V4WorkerOptions['queueConsumers'],
       ratelimits: workerOptions.ratelimits as Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>,
       // Bindings' state (D1, KV, the Cache API) lives in SQLite files on disk: in a temporary
       // directory removed on dispose, or in `persist`, kept across restarts.

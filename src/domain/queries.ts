@@ -3,6 +3,7 @@ import { decodeCursor, INVALID_CURSOR, parseSealedCursor, type SealedCursor } fr
 import { StatusSchema, TagSchema } from './issue';
 import { searchTerms } from './search-text';
 import { LINE_BREAKS_AND_CONTROLS } from './validation';
+import { DELIVERY_STATUSES } from './webhook';
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
@@ -152,3 +153,10 @@ export const FeedbackReportQuerySchema = v.object({
 
 /** `GET /api/v1/admin/media?limit=&cursor=` */
 export const MediaListQuerySchema = v.object({ limit: LimitSchema, cursor: CursorSchema });
+
+/** `GET /api/v1/admin/webhooks/{id}/deliveries?status=&limit=&cursor=` */
+export const DeliveryListQuerySchema = v.object({
+  status: v.optional(v.picklist(DELIVERY_STATUSES, `must be one of ${DELIVERY_STATUSES.join(', ')}`)),
+  limit: LimitSchema,
+  cursor: CursorSchema,
+});

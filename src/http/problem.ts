@@ -13,6 +13,7 @@ export const PROBLEMS = {
   'invalid-transition': 'The issue cannot make that change from its current status',
   'idempotency-key-reused': 'The Idempotency-Key was already used for a different request',
   'media-in-use': 'An issue mentions this file',
+  'delivery-in-progress': 'The webhook delivery is still under way',
   'precondition-required': 'If-Match is required',
   'precondition-failed': 'The issue has changed since you read it',
   'payload-too-large': 'The request body is too large',

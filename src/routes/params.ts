@@ -13,6 +13,14 @@ export function idParam(request: IRequest, of: 'issue' | 'partner' = 'issue'): s
   return id;
 }
 
+/** The `{id}` of a webhook (`wh_` and 32 hex digits) and, with `delivery`, its `{delivery}` (`dlv_` and 24); else 404. */
+export function webhookParam(request: IRequest, of: 'webhook' | 'delivery' = 'webhook'): string {
+  const value = (of === 'webhook' ? request.params.id : request.params.delivery) ?? '';
+  const shape = of === 'webhook' ? /^wh_[0-9a-f]{32}$/ : /^dlv_[0-9a-f]{24}$/;
+  if (!shape.test(value)) throw notFound(`No ${of} has the id ${value}.`);
+  return value;
+}
+
 /** The `{slug}` path parameter, percent-decoded; a segment that cannot be a slug is a 404. */
 export function slugParam(request: IRequest, name = 'slug'): string {
   const slug = slugFromPath(request.params[name] ?? '');

@@ -5,6 +5,7 @@ import { HttpError } from '../http/problem';
 import { listFeedback, summarizeFeedback, upsertFeedback } from '../storage/feedback';
 import { findIssueById } from '../storage/issues';
 import { getPublishedIssue } from './reading';
+import { dispatchDeliveries, feedbackEventStatements } from './webhooks';
 
 /** Refuses (429) a client that has sent too much feedback this minute. */
 export async function checkFeedbackRate(context: RequestContext, client: string): Promise<void> {
@@ -30,7 +31,7 @@ export async function submitFeedback(
 ): Promise<{ feedback: Feedback; created: boolean; slug: string }> {
   const issue = await getPublishedIssue(context, slug);
   const now = context.now();
-  const { feedback, created } = await upsertFeedback(context.db, {
+  const row: Feedback = {
     id: crypto.randomUUID(),
     issue_id: issue.id,
     rating: input.rating,
@@ -38,9 +39,11 @@ export async function submitFeedback(
     email: input.email,
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
-    client_hash: client,
-    window_start: windowStart(now),
-  });
+  };
+  // feedback.created goes with the row, in its transaction, when the row is new.
+  const events = feedbackEventStatements(context, row, issue);
+  const { feedback, created } = await upsertFeedback(context.db, { ...row, client_hash: client, window_start: windowStart(now) }, events);
+  if (created && events.length > 0) context.defer(dispatchDeliveries(context));
   return { feedback, created, slug: issue.slug };
 }
 

@@ -10,6 +10,7 @@ import type { ContentVersion } from '../storage/content-version';
 import { findIssueById, writeIssue } from '../storage/issues';
 import { announceVersion } from './content-version';
 import type { Editor } from './tokens';
+import { dispatchDeliveries, issueEventStatements } from './webhooks';
 import { pingStatements } from './websub';
 
 /** Loads an issue for a write, or 404. */
@@ -115,6 +116,7 @@ export async function commitChange(
   const rendered = next.body !== current.body;
   if (rendered) next.html = renderBody(next.body);
   const visibleToReaders = current.status === 'published' || next.status === 'published';
+  const events = issueEventStatements(context, current, next, action);
   let version: ContentVersion | null;
   try {
     version = await writeIssue(context.db, next, {
@@ -123,7 +125,7 @@ export async function commitChange(
       expectedVersion: current.version,
       visibleToReaders,
       affectedTags: [...new Set([...current.tags, ...next.tags])],
-      sameBatch: pingStatements(context, current, next),
+      sameBatch: [...pingStatements(context, current, next), ...events],
       ...(rendered ? { renderer: RENDERER_VERSION } : {}),
     });
   } catch (error) {
@@ -131,5 +133,6 @@ export async function commitChange(
     throw error;
   }
   if (version !== null) announceVersion(context, version, context.bookmark());
+  if (events.length > 0) context.defer(dispatchDeliveries(context));
   return next;
 }

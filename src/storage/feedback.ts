@@ -6,22 +6,24 @@ const COLUMNS = 'id, issue_id, rating, comment, email, created_at, updated_at';
 
 /**
  * Records feedback, or replaces the same client's earlier feedback on the same issue within the
- * same window. Returns the stored row and whether it was new.
+ * same window, with `sameBatch` in the same transaction. Returns the stored row and whether it was new.
  */
 export async function upsertFeedback(
   db: Db,
   row: Feedback & { client_hash: string; window_start: string },
+  sameBatch: D1PreparedStatement[] = [],
 ): Promise<{ feedback: Feedback; created: boolean }> {
-  const stored = await db
+  const upsert = db
     .prepare(
       `INSERT INTO feedback (${COLUMNS}, client_hash, window_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ` +
         'ON CONFLICT (issue_id, client_hash, window_start) DO UPDATE SET ' +
         'rating = excluded.rating, comment = excluded.comment, email = excluded.email, updated_at = excluded.updated_at ' +
         `RETURNING ${COLUMNS}`,
     )
-    .bind(row.id, row.issue_id, row.rating, row.comment, row.email, row.created_at, row.updated_at, row.client_hash, row.window_start)
-    .first<Feedback>();
-  if (stored === null) throw new Error('feedback upsert returned no row');
+    .bind(row.id, row.issue_id, row.rating, row.comment, row.email, row.created_at, row.updated_at, row.client_hash, row.window_start);
+  const [result] = await db.batch<Feedback>([upsert, ...sameBatch]);
+  const stored = result?.results[0];
+  if (stored === undefined) throw new Error('feedback upsert returned no row');
   return { feedback: stored, created: stored.id === row.id };
 }
 

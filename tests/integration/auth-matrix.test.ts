@@ -63,6 +63,7 @@ async function target(key: string): Promise<{ method: string; path: string; body
   const admin = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
   if (key.includes('/partners')) return partnerTarget(key, admin);
   if (key.includes('/media')) return mediaTarget(key);
+  if (key.includes('/webhooks')) return webhookTarget(key, admin);
   const created = await callModule('/api/v1/admin/issues', {
     method: 'POST',
     body: JSON.stringify(makeIssue()),
@@ -110,6 +111,39 @@ async function partnerTarget(key: string, admin: Record<string, string>): Promis
   const [method = 'GET', template = '/'] = key.split(' ');
   const path = template.replace('{id}', id);
   const body = method === 'POST' ? JSON.stringify({ name: 'Another', origins: [] }) : method === 'PATCH' ? '{"notes":"x"}' : undefined;
+  return { method, path, ...(body === undefined ? {} : { body }) };
+}
+
+/**
+ * A fresh webhook endpoint for one webhook operation, created by an admin, with one delivered
+ * delivery to replay. It is disabled, so that nothing is sent to its (unreachable) URL.
+ */
+async function webhookTarget(key: string, admin: Record<string, string>): Promise<{ method: string; path: string; body?: string }> {
+  const created = await callModule('/api/v1/admin/webhooks', {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ url: 'https://hooks.example/matrix', events: ['feedback.created'] }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  const event = `msg_${crypto.randomUUID().replaceAll('-', '')}`;
+  const delivery = `dlv_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  await env.DB.batch([
+    env.DB.prepare("UPDATE webhooks SET disabled_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(id),
+    env.DB.prepare(
+      "INSERT INTO webhook_events (id, type, payload, created_at) VALUES (?, 'feedback.created', '{}', '2026-01-01T00:00:00.000Z')",
+    ).bind(event),
+    env.DB.prepare(
+      "INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, created_at) VALUES (?, ?, ?, 'delivered', '2026-01-01T00:00:00.000Z')",
+    ).bind(delivery, id, event),
+  ]);
+  const [method = 'GET', template = '/'] = key.split(' ');
+  const path = template.replace('{id}', id).replace('{delivery}', delivery);
+  const body =
+    method === 'POST' && template === '/api/v1/admin/webhooks'
+      ? JSON.stringify({ url: 'https://hooks.example/another', events: ['feedback.created'] })
+      : method === 'PATCH'
+        ? '{"description":"x"}'
+        : undefined;
   return { method, path, ...(body === undefined ? {} : { body }) };
 }
 

@@ -36,6 +36,8 @@ describe('bodies come from the route table', () => {
       'POST /api/v1/admin/issues/{id}/publish',
       'POST /api/v1/admin/partners',
       'PATCH /api/v1/admin/partners/{id}',
+      'POST /api/v1/admin/webhooks',
+      'PATCH /api/v1/admin/webhooks/{id}',
     ]);
   });
 

@@ -158,6 +158,11 @@ export function openApiDocument(site: Site, routes: readonly DocumentedRoute[]) 
       { name: 'Feedback' },
       { name: 'Editors', description: 'Bearer token from `npm run token -- create`. Roles: contributor < editor < admin.' },
       { name: 'Partners', description: 'Partner sites that embed the widgets: who may frame them, and what each brings (admins).' },
+      {
+        name: 'Webhooks',
+        description:
+          'Signed POSTs (Standard Webhooks) to endpoints admins register, when issues are published, updated, unpublished, archived or scheduled, and when feedback arrives; through Cloudflare Queues, retried for 24 hours.',
+      },
     ],
     paths,
     components: {

@@ -11,7 +11,7 @@ export type Body = v.GenericSchema | { text: string };
 export interface Operation {
   summary: string;
   description?: string;
-  tag: 'Readers' | 'Feeds' | 'Pages and embeds' | 'Editors' | 'Feedback' | 'Partners' | 'Discovery';
+  tag: 'Readers' | 'Feeds' | 'Pages and embeds' | 'Editors' | 'Feedback' | 'Partners' | 'Discovery' | 'Webhooks';
   /** The lowest role that may call it; absent for public operations. */
   role?: Role;
   query?: v.ObjectSchema<v.ObjectEntries, undefined>;

@@ -1,0 +1,94 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+/** One request the receiver got, as it checked it. */
+export interface Received {
+  /** The `webhook-id` header. */
+  id: string | null;
+  /** Whether the Standard Webhooks reference library accepted the signature and timestamp. */
+  verified: boolean;
+  /** Why it did not, when it did not. */
+  error: string | null;
+  /** The body's `type`, and the body itself. */
+  type: string | null;
+  body: unknown;
+  /** What the receiver answered. */
+  status: number;
+  /** The 1-based count of requests this endpoint got with this `webhook-id`. */
+  attempt: number;
+}
+
+/** How an endpoint of the receiver behaves: the secret to verify with, and the statuses to answer in turn. */
+export interface EndpointScript {
+  secret: string;
+  /** Answered in turn, one per request; 204 once they run out. */
+  statuses?: number[];
+  /** A body to answer with (for the excerpt). */
+  answer?: string;
+}
+
+/**
+ * A stand-in webhook receiver for the tests, run by vitest in Node: it verifies each request with
+ * `standardwebhooks` (the specification's reference library, as a receiver would) and records it.
+ * `PUT /endpoints/{name}` sets an endpoint's script; `POST /hooks/{name}` is the URL to register;
+ * `GET /received/{name}` lists what came.
+ */
+export async function startWebhookReceiver(): Promise<{ url: string; close: () => void }> {
+  const scripts = new Map<string, EndpointScript>();
+  const received = new Map<string, Received[]>();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const [, kind, name = ''] = /^\/(endpoints|hooks|received)\/([\w-]+)$/.exec(request.url ?? '') ?? [];
+      if (kind === 'endpoints' && request.method === 'PUT') {
+        scripts.set(name, JSON.parse(body) as EndpointScript);
+        response.writeHead(204).end();
+        return;
+      }
+      if (kind === 'received' && request.method === 'GET') {
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(received.get(name) ?? []));
+        return;
+      }
+      const script = scripts.get(name);
+      if (kind !== 'hooks' || request.method !== 'POST' || script === undefined) {
+        response.writeHead(404).end();
+        return;
+      }
+      const headers = {
+        'webhook-id': String(request.headers['webhook-id'] ?? ''),
+        'webhook-timestamp': String(request.headers['webhook-timestamp'] ?? ''),
+        'webhook-signature': String(request.headers['webhook-signature'] ?? ''),
+      };
+      let verified = false;
+      let error: string | null = null;
+      let parsed: unknown = null;
+      try {
+        parsed = new Webhook(script.secret).verify(body, headers);
+        verified = true;
+      } catch (failure) {
+        error = String(failure);
+      }
+      const list = received.get(name) ?? [];
+      const id = headers['webhook-id'] || null;
+      const status = verified ? (script.statuses?.shift() ?? 204) : 401;
+      list.push({
+        id,
+        verified,
+        error,
+        type: (parsed as { type?: string } | null)?.type ?? null,
+        body: parsed,
+        status,
+        attempt: list.filter((earlier) => earlier.id === id).length + 1,
+      });
+      received.set(name, list);
+      response.writeHead(status, { 'Content-Type': 'text/plain' }).end(script.answer ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
