@@ -69,6 +69,9 @@ function isNonPublicAddress(host: string): boolean {
       (a === 172 && b >= 16 && b <= 31) ||
       (a === 192 && b === 168) ||
       (a === 198 && (b === 18 || b === 19)) ||
+      (a === 192 && b === 0) ||
+      (a === 198 && b === 51 && Number(v4[3]) === 100) ||
+      (a === 203 && b === 0 && Number(v4[3]) === 113) ||
       a >= 224
     );
   }
@@ -82,12 +85,15 @@ function isNonPublicAddress(host: string): boolean {
  * credentials or a fragment. With `allowLocal` (WEBHOOKS_ALLOW_LOCAL, which `npm run dev` turns on),
  * also `http:` or `https:` to localhost, 127.0.0.1 or [::1], to try a receiver on one's own machine.
  * Returns the URL as parsed, or the reason it is refused. Checked when an endpoint is saved and
- * again before each attempt (the setting may have changed since).
+ * again before each attempt (the setting may have changed since). A public name that resolves to
+ * an inside address is not caught here: on Cloudflare, a Worker's fetch cannot reach one.
  */
 export function webhookTarget(value: string, allowLocal: boolean): { ok: true; url: string } | { ok: false; reason: string } {
   if (!URL.canParse(value)) return { ok: false, reason: 'must be an absolute URL such as https://hooks.example/masthead' };
   const url = new URL(value);
-  const local = LOOPBACK_HOSTS.has(url.hostname);
+  // "localhost." is localhost: names are judged without the one trailing dot DNS allows.
+  const hostname = url.hostname.replace(/\.$/, '');
+  const local = LOOPBACK_HOSTS.has(hostname);
   if (local && !allowLocal) {
     return {
       ok: false,
@@ -101,7 +107,7 @@ export function webhookTarget(value: string, allowLocal: boolean): { ok: true; u
     return { ok: false, reason: 'must not carry credentials: the signature authenticates us' };
   if (url.hash !== '' || value.includes('#')) return { ok: false, reason: 'must not have a fragment' };
   if (!local) {
-    const host = url.hostname;
+    const host = hostname;
     if (isNonPublicAddress(host)) return { ok: false, reason: 'must be a public address, not a private, loopback or link-local one' };
     if (!host.includes('.') || /\.(?:local|localhost|internal|home\.arpa)$/.test(host)) {
       return { ok: false, reason: 'must name a public host (a name with a dot, not .local, .internal or .localhost)' };

@@ -1,8 +1,10 @@
 import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { RequestContext } from '../config';
+import { INVALID_CURSOR } from '../domain/cursor';
 import type { DeliveryListQuerySchema } from '../domain/queries';
 import type { WebhookInput, WebhookPatch } from '../domain/webhook';
+import { invalidInput } from '../http/problem';
 import { json } from '../http/respond';
 import {
   createWebhook,
@@ -50,6 +52,8 @@ export async function deliveries(
   context: RequestContext,
   { query }: { query: v.InferOutput<typeof DeliveryListQuerySchema> },
 ): Promise<Response> {
+  // A cursor from another list (an issues page, say) has no place in this one.
+  if (query.cursor !== undefined && query.cursor !== null && query.cursor.seq === undefined) throw invalidInput([INVALID_CURSOR]);
   const { deliveries, next } = await listWebhookDeliveries(context, webhookParam(request), {
     ...(query.status === undefined ? {} : { status: query.status }),
     after: query.cursor ?? null,

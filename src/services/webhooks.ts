@@ -25,6 +25,7 @@ import {
 import { conflict, invalidInput, notFound } from '../http/problem';
 import { publicIssue } from '../render/issue-json';
 import {
+  changeWebhook,
   claimDeliveries,
   deleteWebhook,
   eventStatements,
@@ -41,6 +42,7 @@ import {
   requeueOverdue,
   saveWebhook,
   disableWebhook as storeDisabled,
+  type WebhookChange,
 } from '../storage/webhooks';
 
 /** The queues wrangler.toml names: the deliveries, and where Queues moves those whose retries are spent. */
@@ -104,19 +106,21 @@ export function listAllWebhooks(context: RequestContext): Promise<Webhook[]> {
 export async function updateWebhook(context: RequestContext, id: string, patch: WebhookPatch): Promise<Webhook> {
   const current = await getWebhook(context, id);
   const now = context.now().toISOString();
-  const next: Webhook = {
-    ...current,
-    url: patch.url === undefined ? current.url : allowedUrl(context, patch.url),
-    events: patch.events ?? current.events,
-    description: patch.description ?? current.description,
-    updated_at: now,
-  };
-  if (patch.enabled === true && current.disabled_at !== null) {
-    Object.assign(next, { disabled_at: null, disabled_reason: null, failing_since: null });
-  } else if (patch.enabled === false && current.disabled_at === null) {
-    Object.assign(next, { disabled_at: now, disabled_reason: 'Disabled by an admin.' });
+  const change: WebhookChange = { updated_at: now };
+  if (patch.url !== undefined) {
+    change.url = allowedUrl(context, patch.url);
+    // A new address starts a new record: the old one's failures are not its own.
+    if (change.url !== current.url) change.failing_since = null;
   }
-  await saveWebhook(context.db, next);
+  if (patch.events !== undefined) change.events = patch.events;
+  if (patch.description !== undefined) change.description = patch.description;
+  if (patch.enabled === true && current.disabled_at !== null) {
+    Object.assign(change, { disabled_at: null, disabled_reason: null, failing_since: null });
+  } else if (patch.enabled === false && current.disabled_at === null) {
+    Object.assign(change, { disabled_at: now, disabled_reason: 'Disabled by an admin.' });
+  }
+  const next = await changeWebhook(context.db, id, change);
+  if (next === null) throw notFound(`No webhook has the id ${id}.`);
   if (next.disabled_at === null) context.defer(dispatchDeliveries(context));
   return next;
 }
@@ -154,10 +158,26 @@ export function issueEventOf(before: Issue, after: Issue, action: Action): Webho
   }
 }
 
-/** The issue as the public API shows it (with its HTML), and the status and schedule a receiver needs. */
-function issueData(context: RequestContext, issue: Issue) {
-  return { ...publicIssue(context.site, issue), status: issue.status, publish_at: issue.publish_at };
+/**
+ * An event body is stored in one D1 row (at most 2,000,000 bytes) in the change's own batch, so a
+ * body past this many UTF-8 bytes would fail the editor's write: its issue goes without `html`.
+ */
+export const MAX_EVENT_BYTES = 1_000_000;
+
+/**
+ * The body of an issue event: the issue as the public API shows it (with its HTML), and the status
+ * and schedule a receiver needs. An issue too large for one event is sent without its HTML, with
+ * `html_omitted: true` (its `url` serves it, once published).
+ */
+function issueEventBody(context: RequestContext, type: WebhookEvent, at: string, issue: Issue): string {
+  const data = { ...publicIssue(context.site, issue), status: issue.status, publish_at: issue.publish_at };
+  const body = eventBody(type, at, data);
+  if (utf8.encode(body).byteLength <= MAX_EVENT_BYTES) return body;
+  const { html: _html, ...rest } = data;
+  return eventBody(type, at, { ...rest, html_omitted: true });
 }
+
+const utf8 = new TextEncoder();
 
 const newEventId = () => `msg_${crypto.randomUUID().replaceAll('-', '')}`;
 
@@ -173,7 +193,7 @@ export function issueEventStatements(context: RequestContext, before: Issue, aft
     id: newEventId(),
     type,
     subject: after.id,
-    payload: eventBody(type, at, issueData(context, after)),
+    payload: issueEventBody(context, type, at, after),
     created_at: at,
   });
 }
@@ -338,16 +358,6 @@ async function handleDelivery(context: RequestContext, message: Message<unknown>
     message.ack();
     return outcome.delivered ? 'delivered' : 'stale';
   }
-  // A run of failures this long disables the endpoint; this delivery waits for it with the rest.
-  const failingSince = work.webhook.failing_since ?? now.toISOString();
-  if (now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_MS) {
-    const reason = `Every attempt since ${failingSince} failed; the last ${outcome.error ?? 'failed'}.`;
-    await storeDisabled(context.db, work.webhook.id, now.toISOString(), reason);
-    console.warn(`webhooks: disabled ${work.webhook.id}: ${reason}`);
-    await releaseDeliveries(context.db, [{ id, lease }]);
-    message.ack();
-    return 'held';
-  }
   message.retry({ delaySeconds: delay });
   return 'retry';
 }
@@ -370,15 +380,28 @@ export async function consumeDeliveries(context: RequestContext, batch: MessageB
   if (handled.includes('delivered')) await dispatchDeliveries(context);
 }
 
-/** The dead-letter queue's consumer: deliveries whose retries are spent are marked failed, for good. */
+/**
+ * The dead-letter queue's consumer: deliveries whose retries are spent (a day of failed attempts)
+ * are marked failed, for good, and the next about the same issue may go. An endpoint that has
+ * failed every attempt for DISABLE_AFTER_MS when one of its deliveries runs out is disabled, with
+ * the reason; its other deliveries wait until it is enabled again.
+ */
 export async function consumeDeadLetters(context: RequestContext, batch: MessageBatch<unknown>): Promise<void> {
   let finished = false;
   for (const message of batch.messages) {
     if (isDeliveryMessage(message.body)) {
       const { delivery, lease } = message.body;
-      if (await markFailed(context.db, delivery, lease, context.now().toISOString())) {
+      const now = context.now();
+      const work = await findDeliveryWork(context.db, delivery);
+      if (await markFailed(context.db, delivery, lease, now.toISOString())) {
         console.warn(`webhooks: delivery ${delivery} failed for good after its last retry`);
         finished = true;
+        const failingSince = work?.webhook.failing_since ?? null;
+        if (work !== null && failingSince !== null && now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_MS) {
+          const reason = `Every attempt since ${failingSince} failed; the last delivery to run out of retries was ${delivery}.`;
+          await storeDisabled(context.db, work.webhook.id, now.toISOString(), reason);
+          console.warn(`webhooks: disabled ${work.webhook.id}: ${reason}`);
+        }
       }
     }
     message.ack();

@@ -44,6 +44,30 @@ export async function saveWebhook(db: Db, webhook: Webhook): Promise<void> {
     .run();
 }
 
+const CHANGEABLE = new Set(['url', 'events', 'description', 'failing_since', 'disabled_at', 'disabled_reason', 'updated_at']);
+
+/** The columns a change to an endpoint may set. */
+export type WebhookChange = Partial<
+  Pick<Webhook, 'url' | 'events' | 'description' | 'failing_since' | 'disabled_at' | 'disabled_reason'>
+> & {
+  updated_at: string;
+};
+
+/**
+ * Sets only the columns given (a change never writes back what it did not mean to change, such as
+ * a disable the consumer made meanwhile). Returns the endpoint after it, or null when there is none.
+ */
+export async function changeWebhook(db: Db, id: string, change: WebhookChange): Promise<Webhook | null> {
+  const entries = Object.entries(change)
+    .filter(([column]) => CHANGEABLE.has(column))
+    .map(([column, value]) => [column, column === 'events' ? JSON.stringify(value) : value] as const);
+  const row = await db
+    .prepare(`UPDATE webhooks SET ${entries.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ? RETURNING ${WEBHOOK_COLUMNS}`)
+    .bind(...entries.map(([, value]) => value), id)
+    .first<WebhookRow>();
+  return row === null ? null : fromRow(row);
+}
+
 /** Removes an endpoint and its deliveries (their events go with the next pruning). */
 export async function deleteWebhook(db: Db, id: string): Promise<void> {
   await db.prepare('DELETE FROM webhooks WHERE id = ?').bind(id).run();
@@ -290,10 +314,13 @@ export async function insertReplay(
   return row.id;
 }
 
-/** Forgets deliveries created before `before` that are not in the queue, and events left with none. */
+/**
+ * Forgets delivered and failed deliveries created before `before`, and events left with none.
+ * Pending ones (waiting for a disabled endpoint) stay until they are sent or their endpoint goes.
+ */
 export async function pruneDeliveries(db: Db, before: string): Promise<void> {
   await db.batch([
-    db.prepare("DELETE FROM webhook_deliveries WHERE created_at < ? AND status <> 'queued'").bind(before),
+    db.prepare("DELETE FROM webhook_deliveries WHERE created_at < ? AND status IN ('delivered', 'failed')").bind(before),
     db
       .prepare(
         'DELETE FROM webhook_events WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)',

@@ -103,6 +103,15 @@ async function edit(id: string, json: Record<string, unknown>) {
   expect(response.status).toBe(200);
 }
 
+describe('listing deliveries', () => {
+  it('refuses a cursor from another list', async () => {
+    const webhook = await endpoint('cursor', ['issue.published']);
+    const issues = (await (await editor('/api/v1/admin/issues?limit=1')).json()) as { next_cursor: string | null };
+    const problem = await expectProblem(await admin(`/api/v1/admin/webhooks/${webhook.id}/deliveries?cursor=${issues.next_cursor}`), 400);
+    expect(problem.errors?.[0]?.path).toBe('/cursor');
+  });
+});
+
 describe('registering endpoints', () => {
   it('answers the secret once, in the Standard Webhooks form, and never lists it', async () => {
     const webhook = await endpoint('register', ['issue.published']);
@@ -127,6 +136,9 @@ describe('registering endpoints', () => {
       'https://169.254.169.254/latest/meta-data',
       'https://[fd00::1]/x',
       'https://printer.local/x',
+      'https://printer.local./x',
+      'https://metadata.google.internal./computeMetadata/v1/',
+      'https://192.0.2.10/x',
       'https://intranet/x',
       'ftp://hooks.example/x',
       'not a url',
@@ -198,7 +210,19 @@ describe('delivering events', () => {
     expect(deliveries.every((d) => d.subject === issue.id && typeof d.latency_ms === 'number')).toBe(true);
   });
 
-  it('sends nothing for a change that did not happen, nor for an event no one asked for', async () => {
+  it('sends an issue too large for one event without its HTML, and the publish goes through', async () => {
+    await endpoint('large', ['issue.published']);
+    // Each quote is six bytes of HTML (&quot;): 1.2 MB of it, within what an issue may hold.
+    const issue = await newIssue({ body: '"'.repeat(200_000) });
+    expect((await publish(issue.id)).status).toBe(200);
+    const [received] = await waitForAccepted('large', 1);
+    expect(received?.verified).toBe(true);
+    const data = (received!.body as { data: Record<string, unknown> }).data;
+    expect(data).toMatchObject({ id: issue.id, html_omitted: true, status: 'published' });
+    expect(data).not.toHaveProperty('html');
+  });
+
+  it('sends nothing for an edit of a draft, a refused edit, or an event no one asked for', async () => {
     const webhook = await endpoint('nothing', ['issue.updated']);
     const issue = await newIssue();
     // An edit of a draft is no event; a stale If-Match is refused, and with it its event.
@@ -289,6 +313,11 @@ describe('delivering events', () => {
   });
 });
 
+/** Schedules (or moves the schedule of) an issue: an issue.scheduled event. */
+async function scheduleAt(id: string, at: string) {
+  expect((await editor(`/api/v1/admin/issues/${id}/publish`, { method: 'POST', json: { at } })).status).toBe(200);
+}
+
 /** A delivery made and claimed by hand, for the handler-level tests: returns its message body. */
 async function queuedDelivery(name: string, script: Omit<EndpointScript, 'secret'> = {}) {
   const webhook = await endpoint(name, ['issue.scheduled'], script);
@@ -298,11 +327,12 @@ async function queuedDelivery(name: string, script: Omit<EndpointScript, 'secret
   const scheduled = await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST', json: { at: '2099-01-01T00:00:00Z' } });
   expect(scheduled.status).toBe(200);
   const lease = crypto.randomUUID();
+  // (the issue's first event: one delivery, claimed here as the dispatcher would)
   const row = await env.DB.prepare("UPDATE webhook_deliveries SET status = 'queued', lease = ? WHERE webhook_id = ? RETURNING id")
     .bind(lease, webhook.id)
     .first<{ id: string }>();
   await env.DB.prepare('UPDATE webhooks SET disabled_at = NULL WHERE id = ?').bind(webhook.id).run();
-  return { webhook, body: { delivery: row!.id, lease } };
+  return { webhook, issue, body: { delivery: row!.id, lease } };
 }
 
 /**
@@ -344,30 +374,46 @@ describe('retries, the dead-letter queue and disabling', () => {
   });
 
   it('marks a dead-lettered delivery failed, and lets the next about the issue go', async () => {
-    const { webhook, body } = await queuedDelivery('dead', { statuses: [500] });
+    const { webhook, body, issue } = await queuedDelivery('dead', { statuses: [500] });
     await runQueue(DELIVERY_QUEUE, body, 1);
+    // A second event about the same issue waits behind the first, which is being retried.
+    await scheduleAt(issue.id, '2099-02-01T00:00:00Z');
+    expect((await deliveriesOf(webhook.id)).map((d) => d.status)).toEqual(['pending', 'queued']);
     const result = await runQueue(DEAD_LETTER_QUEUE, body, 1);
     expect(result.acked).toBe(true);
     const [delivery] = await deliveriesOf(webhook.id, '?status=failed');
     expect(delivery?.id).toBe(body.delivery);
     expect(delivery?.last_error).toMatch(/^answered 500 \(retries exhausted /);
+    // The failed one no longer holds the next: it goes out through the queue.
+    const list = await waitForAccepted('dead', 1);
+    expect(list.map((r) => [r.status, (r.body as { data: { publish_at: string } } | null)?.data.publish_at])).toEqual([
+      [500, '2099-01-01T00:00:00.000Z'],
+      [204, '2099-02-01T00:00:00.000Z'],
+    ]);
     // A message whose lease is not the delivery's any more does nothing.
     const stale = await runQueue(DELIVERY_QUEUE, { ...body, lease: 'old' }, 1);
     expect(stale).toEqual({ acked: true, retried: [] });
-    expect((await receivedBy('dead')).length).toBe(1);
+    expect((await receivedBy('dead')).length).toBe(2);
   });
 
-  it('disables an endpoint that has failed for five days, says why, and sends what waited once enabled', async () => {
-    const { webhook, body } = await queuedDelivery('disabled', { statuses: [502] });
+  it('disables an endpoint failing for five days when a delivery runs out, says why, and sends what waited once enabled', async () => {
+    const { webhook, body, issue } = await queuedDelivery('disabled', { statuses: [502] });
     const sixDaysAgo = new Date(Date.now() - 6 * 24 * 60 * 60 * 1000).toISOString();
     await env.DB.prepare('UPDATE webhooks SET failing_since = ? WHERE id = ?').bind(sixDaysAgo, webhook.id).run();
-    const result = await runQueue(DELIVERY_QUEUE, body, 3);
-    expect(result.acked).toBe(true);
+    // A failed attempt alone is retried, however long the endpoint has been failing.
+    expect(await runQueue(DELIVERY_QUEUE, body, 3)).toEqual({ acked: false, retried: [RETRY_DELAYS_SECONDS[2]] });
+    expect(((await (await admin(`/api/v1/admin/webhooks/${webhook.id}`)).json()) as CreatedWebhook).enabled).toBe(true);
+    // Its retries spent, the delivery fails, and the endpoint with it.
+    await runQueue(DEAD_LETTER_QUEUE, body, 1);
     const listed = (await (await admin(`/api/v1/admin/webhooks/${webhook.id}`)).json()) as CreatedWebhook;
     expect(listed.enabled).toBe(false);
-    expect(listed.disabled_reason).toBe(`Every attempt since ${sixDaysAgo} failed; the last answered 502.`);
-    // The delivery waits for the endpoint; enabled again, it goes out.
-    expect((await deliveriesOf(webhook.id))[0]?.status).toBe('pending');
+    expect(listed.disabled_reason).toBe(
+      `Every attempt since ${sixDaysAgo} failed; the last delivery to run out of retries was ${body.delivery}.`,
+    );
+    // What happens meanwhile waits for the endpoint; enabled again, it goes out.
+    await scheduleAt(issue.id, '2099-03-01T00:00:00Z');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await deliveriesOf(webhook.id)).map((d) => d.status)).toEqual(['pending', 'failed']);
     const enabled = await admin(`/api/v1/admin/webhooks/${webhook.id}`, { method: 'PATCH', json: { enabled: true } });
     expect(await enabled.json()).toMatchObject({ enabled: true, disabled_reason: null, failing_since: null });
     const list = await waitForAccepted('disabled', 1);
