@@ -25,6 +25,8 @@ export default defineConfig(async () => {
   const hub = await startStandInHub();
   const receiver = await startWebhookReceiver();
   return {
+    // Sent emails (tests/fixtures/email) are files to read as bytes (`?inline`), not modules.
+    assetsInclude: ['**/*.eml'],
     test: {
       projects: [
         {

@@ -8,9 +8,9 @@
 // deployed Worker alike: MASTHEAD_URL and MASTHEAD_TOKEN, or a .mastheadrc (README, "npm run push").
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { apiClient, apiSettings } from './lib/api-client';
 import { localImagesIn, pushPlan } from './lib/push-plan';
 
 const USAGE = `Usage:
@@ -49,23 +49,9 @@ if (values.at !== undefined && (Number.isNaN(Date.parse(values.at)) || !/(?:Z|[+
 const here = process.env.INIT_CWD ?? process.cwd();
 
 async function settings(): Promise<{ url: string; token: string }> {
-  let url = process.env.MASTHEAD_URL;
-  let token = process.env.MASTHEAD_TOKEN;
-  for (const file of [join(here, '.mastheadrc'), join(homedir(), '.mastheadrc')]) {
-    if (url !== undefined && token !== undefined) break;
-    const text = await readFile(file, 'utf8').catch(() => null);
-    if (text === null) continue;
-    try {
-      const rc = JSON.parse(text) as { url?: string; token?: string };
-      url ??= rc.url;
-      token ??= rc.token;
-    } catch {
-      fail(`${file} is not JSON such as {"url": "https://news.example", "token": "mh_..."}.`, 1);
-    }
-  }
-  if (url === undefined || token === undefined) fail('MASTHEAD_URL and MASTHEAD_TOKEN are not set, and no .mastheadrc gives them.');
-  if (!URL.canParse(url)) fail(`MASTHEAD_URL ${url} is not a URL.`);
-  return { url: url.replace(/\/+$/, ''), token };
+  const found = await apiSettings(here);
+  if ('error' in found) return fail(found.error, found.usage ? 2 : 1);
+  return found;
 }
 
 const { url: site, token } = await settings();
@@ -73,22 +59,7 @@ const dryRun = values['dry-run'];
 const log = (line: string) => console.error(line);
 
 /** One API call; a refusal stops the file with the problem's own words. */
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(`${site}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
-  } catch (error) {
-    throw new Error(`${site} cannot be reached: ${(error as Error).cause ?? (error as Error).message}`);
-  }
-  if (response.ok || response.status === 304) return response;
-  const text = await response.text();
-  let detail = text.slice(0, 300);
-  try {
-    const problem = JSON.parse(text) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
-    detail = [problem.detail ?? problem.title, ...(problem.errors ?? []).map((e) => `${e.path || '(body)'} ${e.message}`)].join('; ');
-  } catch {}
-  throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${detail}`);
-}
+const api = apiClient(site, token);
 
 /**
  * What this folder last pushed, per file: the issue and the version the push left, so an edit made

@@ -1,4 +1,5 @@
 import { contextFrom, type RequestContext } from './config';
+import { MAX_IMPORT_BYTES } from './domain/email-import';
 import { MAX_MEDIA_BYTES } from './domain/media';
 import { MAX_BODY_BYTES } from './http/body';
 import { bodyLimit } from './http/body-limit';
@@ -7,7 +8,7 @@ import { errorBoundary } from './http/error-boundary';
 import { headAsGet } from './http/head';
 import { compose } from './http/middleware';
 import { securityHeaders } from './http/security-headers';
-import { buildRouter, MEDIA_UPLOAD_PATH } from './router';
+import { buildRouter, IMPORT_PATH, MEDIA_UPLOAD_PATH } from './router';
 import { runScheduled } from './services/maintenance';
 import { consumeDeadLetters, consumeDeliveries, DEAD_LETTER_QUEUE } from './services/webhooks';
 
@@ -16,8 +17,11 @@ export { UsageCounter } from './objects/usage-counter';
 
 const router = buildRouter();
 
-/** The largest body a request may send: media uploads have their own limit. */
-const limitFor = (request: Request) => (new URL(request.url).pathname === MEDIA_UPLOAD_PATH ? MAX_MEDIA_BYTES : MAX_BODY_BYTES);
+/** The largest body a request may send: media uploads and imports have their own limits. */
+const limitFor = (request: Request) => {
+  const path = new URL(request.url).pathname;
+  return path === MEDIA_UPLOAD_PATH ? MAX_MEDIA_BYTES : path === IMPORT_PATH ? MAX_IMPORT_BYTES : MAX_BODY_BYTES;
+};
 
 const EDITOR_PREFIX = '/api/v1/admin/';
 /** The D1 Sessions API bookmark an editor sends back to read their own writes. */

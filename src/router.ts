@@ -17,6 +17,7 @@ import {
   EditorListQuerySchema,
   EmbedQuerySchema,
   FeedbackReportQuerySchema,
+  ImportQuerySchema,
   IssuePageQuerySchema,
   LatestEmbedQuerySchema,
   ListEmbedQuerySchema,
@@ -30,6 +31,7 @@ import {
   EditorIssueSchema,
   FeedbackReportSchema,
   FeedbackSchema,
+  ImportResultSchema,
   OEmbedSchema,
   PublicIssueListSchema,
   PublicIssueSchema,
@@ -54,6 +56,7 @@ import * as apiDocs from './routes/docs';
 import * as embeds from './routes/embeds';
 import * as feedback from './routes/feedback';
 import * as feeds from './routes/feeds';
+import * as imports from './routes/imports';
 import * as media from './routes/media';
 import * as pages from './routes/pages';
 import * as partners from './routes/partners';
@@ -75,6 +78,7 @@ function feedRoutes(base: string, handlers: Record<'rss' | 'atom' | 'json', Hand
 
 /** Where editors upload media: its body limit is MAX_MEDIA_BYTES, not the 1 MiB of the rest (index.ts). */
 export const MEDIA_UPLOAD_PATH = '/api/v1/admin/media';
+export const IMPORT_PATH = '/api/v1/admin/imports';
 
 /**
  * Every route Masthead serves, declared once: the router, its 405 answers, the checks made before
@@ -439,6 +443,17 @@ export const ROUTES: readonly Route[] = [
       },
     },
     errors: [401, 403, 404],
+  }),
+  route('POST', IMPORT_PATH, imports.create, {
+    summary: 'Import a sent newsletter as a draft issue',
+    description:
+      'The email as sent (`message/rfc822`: an .eml file, any charset, EUC-KR and ISO-2022-KR included), or its HTML or text. Answers the draft and a report: what was recognised (title, subtitle, summary, sections, teasers, tags), what was removed and why (tracking, layout, footers), and warnings. Images are fetched into the media store; tracking redirects are unwrapped; `campaign_parameters=keep` keeps utm_* on links. Up to 10 MiB. Nothing is published.',
+    tag: 'Editors',
+    role: 'contributor',
+    query: ImportQuerySchema,
+    upload: { description: 'The newsletter: `message/rfc822`, `text/html` or `text/plain` (with its charset).' },
+    responses: { 201: { description: 'The draft and the report; Location set', content: json(ImportResultSchema) } },
+    errors: [401, 403, 413, 415],
   }),
   route('POST', '/api/v1/admin/webhooks', webhooks.create, {
     summary: 'Register a webhook endpoint',

@@ -26,3 +26,8 @@ declare module '*?inline' {
   const dataUrl: string;
   export default dataUrl;
 }
+
+// Vite's import.meta.glob: every fixture file of a folder (tests/fixtures/email), resolved at build time.
+interface ImportMeta {
+  glob<T>(pattern: string, options: { query?: string; import?: string; eager: true }): Record<string, T>;
+}

@@ -160,3 +160,8 @@ export const DeliveryListQuerySchema = v.object({
   limit: LimitSchema,
   cursor: CursorSchema,
 });
+
+/** `POST /api/v1/admin/imports?campaign_parameters=` */
+export const ImportQuerySchema = v.object({
+  campaign_parameters: v.optional(v.picklist(['strip', 'keep'], 'must be strip or keep'), 'strip'),
+});

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ImportReportSchema } from './email-import';
 import { AuthorSchema, TeaserSchema } from './issue';
 import { STATUSES } from './status';
 
@@ -142,3 +143,6 @@ export const ProblemSchema = v.pipe(
   }),
   v.title('Problem'),
 );
+
+/** `POST /api/v1/admin/imports`: the draft and what the importer made of the newsletter. */
+export const ImportResultSchema = v.object({ issue: EditorIssueSchema, report: ImportReportSchema });

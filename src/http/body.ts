@@ -11,7 +11,7 @@ export interface RequestText {
   text: string;
 }
 
-function unsupported(accepted: readonly string[], detail: string): HttpError {
+export function unsupported(accepted: readonly string[], detail: string): HttpError {
   return new HttpError(415, { name: 'unsupported-media-type', detail }, { Accept: accepted.join(', ') });
 }
 

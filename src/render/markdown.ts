@@ -20,3 +20,10 @@ export const RENDERER_VERSION = 1;
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(markdown.render(source)).trim();
 }
+
+/** What the sanitizer drops when `source` is rendered: nothing, for Markdown that needs no cleaning. */
+export function sanitizerRemovals(source: string): string[] {
+  const removed: string[] = [];
+  sanitizeHtml(markdown.render(source), { removed: (what) => removed.push(what) });
+  return removed;
+}

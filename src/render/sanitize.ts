@@ -112,6 +112,8 @@ export interface OutputPolicy {
    * transformations), or null to serve the original alone; `sizes` goes with it.
    */
   srcset?: { of: (src: string, width: number) => string | null; sizes: string };
+  /** Told of each tag, attribute or value the sanitizer drops (the importer reports them). */
+  removed?: (what: string) => void;
 }
 
 /** Image sizes by source URL (absolute, or the site-relative path an issue wrote). */
@@ -134,12 +136,21 @@ function resolved(value: string, base: string | undefined): string {
 }
 
 /** The attributes of an allowed tag that survive, decoded and judged (and resolved, by the policy). */
-function keptAttributes(attributes: Record<string, string>, allowed: ReadonlySet<string>, policy: OutputPolicy): Map<string, string> {
+function keptAttributes(
+  tag: string,
+  attributes: Record<string, string>,
+  allowed: ReadonlySet<string>,
+  policy: OutputPolicy,
+): Map<string, string> {
   const kept = new Map<string, string>();
   for (const [name, value] of Object.entries(attributes)) {
-    if (!allowed.has(name)) continue;
+    if (!allowed.has(name)) {
+      policy.removed?.(`the ${name} attribute of <${tag}>`);
+      continue;
+    }
     const judged = keptValue(name, value);
     if (judged !== null) kept.set(name, URL_ATTRIBUTES.has(name) ? resolved(judged, policy.base) : judged);
+    else policy.removed?.(`the ${name} of <${tag}>: ${value.slice(0, 80)}`);
   }
   return kept;
 }
@@ -162,7 +173,7 @@ function openTag(
   policy: OutputPolicy,
   insideLink: boolean,
 ): string {
-  const kept = keptAttributes(attributes, allowed, policy);
+  const kept = keptAttributes(tag, attributes, allowed, policy);
   const own = tag === 'img' && policy.keepImagesFrom !== undefined && isUnder(kept.get('src') ?? '', policy.keepImagesFrom);
   if (tag === 'img' && policy.images === 'links' && !own) {
     const src = kept.get('src');
@@ -252,9 +263,12 @@ export function sanitizeHtml(html: string, policy: OutputPolicy = {}): string {
       onattribute: (name) => limits.attribute(name),
       onopentag(tag, attributes) {
         unfinished = false;
-        if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) dropping++;
-        else {
+        if (dropping > 0 || DROPPED_WITH_CONTENT.has(tag)) {
+          if (dropping === 0) policy.removed?.(`<${tag}> and its content`);
+          dropping++;
+        } else {
           const allowed = ALLOWED.get(tag);
+          if (allowed === undefined) policy.removed?.(`<${tag}>`);
           if (allowed !== undefined) out.push(openTag(tag, attributes, allowed, policy, links > 0));
           if (tag === 'a') links++;
         }

@@ -34,10 +34,10 @@ const responses: string[] = [];
 let issueId = '';
 let ip = 0;
 
-async function send(method: string, path: string, authorization: string | null, body?: string) {
+async function send(method: string, path: string, authorization: string | null, body?: string, type?: string) {
   const headers: Record<string, string> = { 'CF-Connecting-IP': `172.16.${(++ip >> 8) & 255}.${ip & 255}` };
   if (authorization !== null) headers.Authorization = authorization;
-  if (body !== undefined) headers['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  if (body !== undefined) headers['Content-Type'] = type ?? (method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
   if (['PUT', 'PATCH', 'DELETE'].includes(method)) headers['If-Match'] = '"v1"';
   const response = await callModule(path, { method, headers, body });
   const text = await response.text();
@@ -59,11 +59,13 @@ const EDITOR_OPERATIONS = ROUTES.filter((r) => r.doc.role !== undefined).map((r)
  * the issues they created), published first by an admin where the operation needs that, so the
  * permitted role's call can succeed and must.
  */
-async function target(key: string): Promise<{ method: string; path: string; body?: string }> {
+async function target(key: string): Promise<{ method: string; path: string; body?: string; type?: string }> {
   const admin = { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' };
   if (key.includes('/partners')) return partnerTarget(key, admin);
   if (key.includes('/media')) return mediaTarget(key);
   if (key.includes('/webhooks')) return webhookTarget(key, admin);
+  if (key.includes('/imports'))
+    return { method: 'POST', path: '/api/v1/admin/imports', body: '<h1>Matrix import</h1><p>A sent newsletter.</p>', type: 'text/html' };
   const created = await callModule('/api/v1/admin/issues', {
     method: 'POST',
     body: JSON.stringify(makeIssue()),
@@ -159,8 +161,8 @@ describe('the auth matrix', () => {
   it.each(EDITOR_OPERATIONS.map(([key, op]) => [key, op.role!, successOf(op)] as const))(
     '%s (needs %s, answers %s)',
     async (key, role, success) => {
-      const { method, path, body } = await target(key);
-      expect(await send(method, path, null, body)).toBe(401);
+      const { method, path, body, type } = await target(key);
+      expect(await send(method, path, null, body, type)).toBe(401);
       for (const malformed of [
         'Bearer',
         'Basic YWxpY2U6c2VjcmV0',
@@ -168,13 +170,13 @@ describe('the auth matrix', () => {
         'Bearer mh_short_x',
         `bearer\t${tokens.admin}`,
       ]) {
-        expect(await send(method, path, malformed, body)).toBe(401);
+        expect(await send(method, path, malformed, body, type)).toBe(401);
       }
-      expect(await send(method, path, `Bearer ${tokens.revoked}`, body)).toBe(401);
+      expect(await send(method, path, `Bearer ${tokens.revoked}`, body, type)).toBe(401);
       for (const lower of ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(role))) {
-        expect(await send(method, path, `Bearer ${tokens[lower]}`, body)).toBe(403);
+        expect(await send(method, path, `Bearer ${tokens[lower]}`, body, type)).toBe(403);
       }
-      expect(await send(method, path, `Bearer ${tokens[role]}`, body)).toBe(success);
+      expect(await send(method, path, `Bearer ${tokens[role]}`, body, type)).toBe(success);
     },
   );
 

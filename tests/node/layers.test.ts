@@ -14,7 +14,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   http: ['domain', 'http'],
   // Services refuse with problems (http/problem: a status and a problem type), the one HTTP
   // notion they hold; nothing else of http.
-  services: ['domain', 'storage', 'render', 'services', 'config', 'http/problem'],
+  services: ['domain', 'storage', 'render', 'services', 'config', 'http/problem', 'ingest'],
+  // Reading what comes in (a sent newsletter: MIME, its HTML, its structure), pure like render.
+  ingest: ['domain', 'ingest'],
   routes: ['domain', 'http', 'render', 'services', 'routes', 'config'],
   router: ['routes', 'http', 'render', 'config', 'domain'],
   config: ['domain', 'storage', 'services/isolate-state'],

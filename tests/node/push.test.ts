@@ -8,8 +8,9 @@ import { type LocalWorker, startLocalWorker } from '../../scripts/lib/local-work
 import { gif, mp3, png } from '../support/media-files';
 
 /**
- * `npm run push` end to end: the built Worker on workerd (Miniflare's API), a temporary folder
- * with a Markdown issue and two images, and the command run as an editor runs it.
+ * The editor's commands end to end, `npm run push` and `npm run import-email`: the built Worker on
+ * workerd (Miniflare's API), a temporary folder with a Markdown issue, two images and a sent email,
+ * and each command run as an editor runs it.
  */
 const run = promisify(execFile);
 let worker: LocalWorker;
@@ -144,5 +145,34 @@ describe('npm run push', () => {
       issues: unknown[];
     };
     expect(listed.issues).toEqual([]);
+  }, 120_000);
+});
+
+describe('npm run import-email', () => {
+  const importEmail = (...args: string[]) => run('npx', ['tsx', 'scripts/import-email.ts', ...args], { env, cwd: process.cwd() });
+
+  it('makes a draft of each email, shows its progress and report, and prints the admin URL of the draft', async () => {
+    const eml = join(process.cwd(), 'tests/fixtures/email/plain-euckr-data-brief.eml');
+    const { stdout, stderr } = await importEmail(eml);
+    expect(stderr).toContain(`[1/1] ${eml}: sending`);
+    expect(stderr).toContain('draft "주간 데이터 브리프 #12: 벡터 DB의 시간" (title from the subject)');
+    expect(stderr).toMatch(/removed 1 × feedback-call: /);
+    const url = stdout.trim();
+    expect(url).toMatch(new RegExp(`^${worker.url}/api/v1/admin/issues/[0-9a-f-]{36}$`));
+    const draft = (await (await fetch(url, { headers: { Authorization: `Bearer ${env.MASTHEAD_TOKEN}` } })).json()) as {
+      status: string;
+      teasers: { title: string }[];
+    };
+    expect(draft.status).toBe('draft');
+    expect(draft.teasers.map((t) => t.title)).toEqual(['벡터 DB란?']);
+  }, 120_000);
+
+  it('says which files it could not import, and exits 1', async () => {
+    const missing = join(folder, 'nowhere.eml');
+    const wrong = join(folder, 'weekly-7.md');
+    const failure = await importEmail(missing, wrong).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(`[1/2] ${missing}: not imported: no such file`);
+    expect((failure as { stderr: string }).stderr).toContain(`[2/2] ${wrong}: not imported: name an .eml, .html or .txt file (got .md)`);
   }, 120_000);
 });

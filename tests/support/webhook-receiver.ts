@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -32,7 +33,8 @@ export interface EndpointScript {
  * A stand-in webhook receiver for the tests, run by vitest in Node: it verifies each request with
  * `standardwebhooks` (the specification's reference library, as a receiver would) and records it.
  * `PUT /endpoints/{name}` sets an endpoint's script; `POST /hooks/{name}` is the URL to register;
- * `GET /received/{name}` lists what came.
+ * `GET /received/{name}` lists what came. It also stands in for a web server that newsletters link
+ * to: `GET /files/{name}` answers the file of that name in seed/images (404 for any other).
  */
 export async function startWebhookReceiver(): Promise<{ url: string; close: () => void }> {
   const scripts = new Map<string, EndpointScript>();
@@ -42,6 +44,14 @@ export async function startWebhookReceiver(): Promise<{ url: string; close: () =
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      const file = /^\/files\/([\w-]+\.png)$/.exec(request.url ?? '');
+      if (file !== null && request.method === 'GET') {
+        readFile(new URL(`../../seed/images/${file[1]}`, import.meta.url)).then(
+          (bytes) => response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': bytes.length }).end(bytes),
+          () => response.writeHead(404).end(),
+        );
+        return;
+      }
       const [, kind, name = ''] = /^\/(endpoints|hooks|received)\/([\w-]+)$/.exec(request.url ?? '') ?? [];
       if (kind === 'endpoints' && request.method === 'PUT') {
         scripts.set(name, JSON.parse(body) as EndpointScript);

@@ -1,0 +1,291 @@
+import type { Removal } from '../domain/email-import';
+import { COMMENT, type DomDocument, type DomElement, type DomNode, isElement, pixels, styleOf, TEXT, textOf } from './dom';
+import { isTrackerHost, readLink, withoutCampaignParameters } from './links';
+
+/**
+ * Takes out of a sent newsletter's HTML what belongs to the email, not the issue, and records
+ * each removal: scripts and forms, hidden and preheader text, tracking pixels and spacers,
+ * "view in browser", unsubscribe and address footers, share rows, the service's branding, and
+ * layout tables (unwrapped: their content stays; real data tables stay tables). Links are
+ * unwrapped from click-tracking redirects that name their target, and lose campaign parameters.
+ */
+
+/** Dropped with everything inside them. */
+const UNSAFE =
+  'script, style, head, title, meta, link, noscript, template, iframe, frame, frameset, object, embed, applet, form, input, select, textarea, button, svg, math, base';
+
+const VIEW_IN_BROWSER =
+  /view (?:this (?:email|newsletter|issue) )?(?:in|on) (?:your |a )?(?:web )?browser|view (?:it )?online|웹(?:에서|으로)\s*보기|브라우저(?:에서|로)\s*보기|웹\s*버전|메일이\s*잘\s*안\s*보이(?:나요|시나요|면)|having trouble viewing/i;
+const UNSUBSCRIBE =
+  /unsubscribe|opt[ -]?out|manage (?:your )?(?:preferences|subscription|email)|update (?:your )?(?:preferences|subscription)|email preferences|수신\s*거부|수신\s*거절|구독\s*(?:취소|해지|해제|정보\s*변경)|수신\s*설정/i;
+const FOOTER =
+  /currently a (?:free|paid) subscriber|upgrade your subscription|copyright|©|all rights reserved|you (?:are )?receiv(?:ed|ing) this|you (?:signed|subscribed) up|our mailing address|mailing address is|add us to your address book|this email was sent|sent to .+@|수신을\s*원하지|메일(?:은|을)\s*.{0,20}(?:발송|수신)|발신\s*전용|사업자\s*등록\s*번호|대표\s*:|주소\s*:|no longer wish to receive/i;
+const BRANDING =
+  /powered by|made with|sent (?:with|via)|intuit mailchimp|mailchimp|stibee|스티비|maily|메일리|buttondown|substack is the home|start writing|get the app|beehiiv|convertkit|kit\.com|referral badge/i;
+const SOCIAL_HOSTS =
+  /(?:^|\.)(?:facebook\.com|fb\.com|twitter\.com|x\.com|linkedin\.com|instagram\.com|youtube\.com|threads\.net|kakao\.com|pf\.kakao\.com|story\.kakao\.com|band\.us|pinterest\.com|tiktok\.com|bsky\.app|t\.me|line\.me|reddit\.com)$/i;
+const SHARE_WORDS =
+  /^(?:share|subscribe(?: now)?|upgrade|구독(?:하기)?|tweet|post|like|comment|restack|forward|공유(?:하기)?|좋아요|댓글|follow(?: us)?|팔로우|facebook|twitter|x|linkedin|instagram|youtube|kakao(?:talk)?|카카오(?:톡)?|페이스북|인스타그램|유튜브|트위터|스레드|threads|이메일|email|copy link|링크 복사|\W)*$/i;
+
+const BLOCK_CONTAINERS = new Set([
+  'P',
+  'TD',
+  'TH',
+  'DIV',
+  'LI',
+  'TR',
+  'TABLE',
+  'CENTER',
+  'SECTION',
+  'FOOTER',
+  'HEADER',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'BLOCKQUOTE',
+]);
+
+const sample = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
+
+/** The smallest block around `node` whose text is short: what a footer line or a share row is. */
+function smallBlockAround(node: DomElement, maxText: number): DomElement | null {
+  let block: DomElement | null = node;
+  let best: DomElement | null = null;
+  while (block !== null && block.tagName !== 'BODY') {
+    if (BLOCK_CONTAINERS.has(block.tagName)) {
+      if (textOf(block).length > maxText) break;
+      best = block;
+      if (block.tagName !== 'TD' && block.tagName !== 'TH' && block.tagName !== 'TR') break;
+    }
+    block = block.parentNode;
+  }
+  return best;
+}
+
+function isHidden(element: DomElement): boolean {
+  const style = styleOf(element);
+  if (style.get('display')?.startsWith('none') || style.get('visibility')?.startsWith('hidden') || style.get('mso-hide')?.startsWith('all'))
+    return true;
+  if (element.hasAttribute('hidden')) return true;
+  const zero = (name: string) => pixels(style.get(name)) === 0;
+  return (
+    (zero('max-height') || zero('height')) &&
+    (style.get('overflow')?.startsWith('hidden') ?? false) &&
+    !element.querySelectorAll('img').length
+  );
+}
+
+/** An image's size from its attributes or its style, where given. */
+function sizeOf(img: DomElement): { width: number | null; height: number | null } {
+  const style = styleOf(img);
+  return {
+    width: pixels(img.getAttribute('width')) ?? pixels(style.get('width')),
+    height: pixels(img.getAttribute('height')) ?? pixels(style.get('height')),
+  };
+}
+
+/** Whether a table lays the email out rather than holding data. */
+function isLayoutTable(table: DomElement): boolean {
+  const role = table.getAttribute('role');
+  if (role === 'presentation' || role === 'none') return true;
+  if (table.querySelectorAll('table, img, p, div, h1, h2, h3, h4, h5, h6, ul, ol, blockquote').length > 0) return true;
+  const rows = [...table.querySelectorAll('tr')];
+  if (rows.length < 2) return true;
+  const widths = rows.map((row) => [...row.children].filter((cell) => cell.tagName === 'TD' || cell.tagName === 'TH').length);
+  if (Math.max(...widths) < 2) return true;
+  // Data tables have header cells, or at least short cells in a regular grid.
+  if (table.querySelectorAll('th').length > 0) return false;
+  return [...table.querySelectorAll('td')].some((cell) => textOf(cell).length > 200);
+}
+
+/** Replaces a layout table by its cells' content, each cell a <div> (marked as one, for the structure pass). */
+let cells = 0;
+function unwrapTable(document: DomDocument, table: DomElement): void {
+  const parts: DomNode[] = [];
+  for (const cell of table.querySelectorAll('td, th')) {
+    if (cell.closest('table') !== table) continue;
+    const div = document.createElement('div');
+    div.setAttribute('data-cell', String(++cells));
+    const style = styleOf(cell);
+    const background = cell.getAttribute('bgcolor') ?? style.get('background-color') ?? style.get('background') ?? null;
+    const border = style.get('border') ?? style.get('border-left') ?? null;
+    if (
+      (background !== null && !/^#?f{3}(?:f{3})?$|^white$|^transparent$/i.test(background)) ||
+      (border !== null && !/^(?:0|none)/.test(border))
+    ) {
+      div.setAttribute('data-box', '1');
+    }
+    const fontSize = style.get('font-size');
+    if (fontSize !== undefined) div.setAttribute('style', `font-size:${fontSize}`);
+    div.append(...[...cell.childNodes]);
+    parts.push(div);
+  }
+  table.replaceWith(...parts);
+}
+
+export interface Cleaned {
+  removals: Removal[];
+  /** Links whose target only the network can tell (a tracker's opaque redirect). */
+  opaqueLinks: DomElement[];
+}
+
+/** Cleans `document` in place; `stripCampaign` also drops utm_* and the like from links. */
+export function cleanEmail(document: DomDocument, options: { stripCampaign: boolean }): Cleaned {
+  const removals: Removal[] = [];
+  const body = document.body;
+  const remove = (node: DomElement, kind: Removal['kind'], text = textOf(node)) => {
+    removals.push({ kind, sample: sample(text) });
+    node.remove();
+  };
+
+  // Comments (Outlook's conditional markup), then what must never reach the draft.
+  const comments: DomNode[] = [];
+  const walk = (node: DomNode) => {
+    for (const child of [...node.childNodes]) {
+      if (child.nodeType === COMMENT) comments.push(child);
+      else if (isElement(child)) walk(child);
+    }
+  };
+  walk(body);
+  for (const comment of comments) comment.remove();
+  for (const element of [...body.querySelectorAll(UNSAFE)]) {
+    if (!['STYLE', 'META', 'LINK', 'TITLE', 'HEAD', 'BASE'].includes(element.tagName))
+      removals.push({ kind: 'unsafe-content', sample: `<${element.tagName.toLowerCase()}>` });
+    element.remove();
+  }
+
+  // Hidden text: the preheader (the inbox preview) first, then anything else hidden.
+  let preheaderSeen = false;
+  for (const element of [...body.querySelectorAll('*')]) {
+    if (element.parentNode === null || !isHidden(element)) continue;
+    const isPreheader = !preheaderSeen || /preheader|preview/i.test(element.getAttribute('class') ?? '');
+    preheaderSeen = true;
+    remove(element, isPreheader ? 'preheader' : 'hidden-content');
+  }
+  for (const element of [...body.querySelectorAll('[class*="preheader"], [class*="preview-text"], [id*="preheader"]')]) {
+    if (element.parentNode !== null) remove(element, 'preheader');
+  }
+
+  // Images: open-tracking pixels, spacers, and the service's badges.
+  for (const img of [...body.querySelectorAll('img')]) {
+    const src = img.getAttribute('src') ?? '';
+    const { width, height } = sizeOf(img);
+    const tiny = (width !== null && width <= 3) || (height !== null && height <= 3);
+    const alt = img.getAttribute('alt') ?? '';
+    const spacerName = /spacer|blank\.gif|transparent\.(?:gif|png)|clear\.gif|\/s\.gif/i.test(src);
+    if (!spacerName && (tiny || (isTrackerHost(src) && /open|pixel|track|\/o\/|\/e\/o|beacon|\.gif/i.test(src)))) {
+      remove(img, 'tracking-pixel', src);
+    } else if (spacerName || (alt.trim() === '' && ((width !== null && width <= 24) || (height !== null && height <= 24)))) {
+      remove(img, 'spacer-image', src);
+    } else if (BRANDING.test(alt) || /badge|powered[-_ ]?by|made[-_ ]?with|referral/i.test(src)) {
+      remove(img, 'esp-branding', alt || src);
+    } else if (!/^(?:https?:|cid:|data:image\/)/i.test(src.trim())) {
+      remove(img, 'unsafe-content', src);
+    }
+  }
+
+  // Links: unsafe schemes go; "view in browser", unsubscribe and share rows take their block with them.
+  for (const link of [...body.querySelectorAll('a')]) {
+    if (link.parentNode === null) continue;
+    const href = (link.getAttribute('href') ?? '').trim();
+    const text = textOf(link);
+    if (href !== '' && !/^(?:https?:|mailto:|#)/i.test(href)) {
+      removals.push({ kind: 'unsafe-content', sample: sample(href) });
+      link.replaceWith(...[...link.childNodes]);
+      continue;
+    }
+    if (
+      VIEW_IN_BROWSER.test(text) ||
+      (/view[-_ ]?(?:in[-_ ]?)?browser|webversion|\/view\/|archive\.stibee/i.test(href) &&
+        VIEW_IN_BROWSER.test(textOf(link.parentNode ?? link)))
+    ) {
+      remove(smallBlockAround(link, 200) ?? link, 'view-in-browser');
+      continue;
+    }
+    if (UNSUBSCRIBE.test(text) || /unsubscribe|optout|opt-out|\/unsub|preferences/i.test(href)) {
+      remove(smallBlockAround(link, 600) ?? link, 'unsubscribe-footer');
+      continue;
+    }
+    const host = URL.canParse(href) ? new URL(href).hostname : '';
+    if (
+      SOCIAL_HOSTS.test(host) ||
+      /\/(?:sharer|share|intent\/tweet|shareArticle)\b|action=share|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(
+        href,
+      )
+    ) {
+      const block = smallBlockAround(link, 160);
+      const links = block === null ? [] : [...block.querySelectorAll('a')];
+      if (block !== null && SHARE_WORDS.test(textOf(block)) && links.length > 0) remove(block, 'social-share');
+      else if (
+        block !== null &&
+        links.every((a) => SOCIAL_HOSTS.test(URL.canParse(a.getAttribute('href') ?? '') ? new URL(a.getAttribute('href')!).hostname : ''))
+      ) {
+        remove(block, 'social-share');
+      }
+    }
+  }
+
+  // Footers and branding: short blocks near nothing else.
+  for (const element of [...body.querySelectorAll('p, td, div, span, small, center, footer')]) {
+    if (element.parentNode === null) continue;
+    const text = textOf(element);
+    if (text === '' || text.length > 400 || element.querySelectorAll('p, td, div, h1, h2, h3').length > 0) continue;
+    if (FOOTER.test(text)) remove(element, 'unsubscribe-footer');
+    else if (BRANDING.test(text) && text.length < 120) remove(element, 'esp-branding');
+  }
+
+  // Layout tables, innermost first: their content stays, in reading order.
+  const tables = [...body.querySelectorAll('table')].reverse();
+  for (const table of tables) {
+    if (table.parentNode !== null && isLayoutTable(table)) {
+      removals.push({ kind: 'layout-table' });
+      unwrapTable(document, table);
+    }
+  }
+
+  // Links left: redirects unwrapped, campaign parameters dropped.
+  const opaqueLinks: DomElement[] = [];
+  for (const link of body.querySelectorAll('a[href]')) {
+    const read = readLink(link.getAttribute('href')!.trim());
+    if (read.kind === 'redirect') removals.push({ kind: 'tracking-redirect', sample: new URL(link.getAttribute('href')!.trim()).hostname });
+    if (read.kind === 'opaque') opaqueLinks.push(link);
+    let url = read.url;
+    if (options.stripCampaign) {
+      const stripped = withoutCampaignParameters(url);
+      if (stripped.removed > 0) removals.push({ kind: 'campaign-parameters' });
+      url = stripped.url;
+    }
+    // A bare address shown as the link's text shows the address it now goes to.
+    if (textOf(link) === link.getAttribute('href')!.trim() && link.querySelectorAll('*').length === 0) link.textContent = url;
+    link.setAttribute('href', url);
+    for (const attribute of ['target', 'rel', 'style', 'class', 'id']) link.removeAttribute(attribute);
+  }
+
+  removePipeDebris(body, removals);
+  return { removals, opaqueLinks };
+}
+
+/** Text that is only "|" (table-layout debris), and a "|" ending a block. */
+function removePipeDebris(root: DomElement, removals: Removal[]): void {
+  const texts: DomNode[] = [];
+  const walk = (node: DomNode) => {
+    for (const child of [...node.childNodes]) {
+      if (child.nodeType === TEXT) texts.push(child);
+      else if (isElement(child)) walk(child);
+    }
+  };
+  walk(root);
+  for (const text of texts) {
+    const value = text.textContent ?? '';
+    if (/^[\s|¦｜]*\|[\s|¦｜]*$/.test(value)) {
+      removals.push({ kind: 'pipe-debris' });
+      text.textContent = ' ';
+    } else if (/\s\|\s*$/.test(value) && (text.nextSibling === null || !isElement(text.nextSibling) || text.nextSibling.tagName === 'BR')) {
+      removals.push({ kind: 'pipe-debris' });
+      text.textContent = value.replace(/\s\|\s*$/, '');
+    }
+  }
+}

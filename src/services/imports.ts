@@ -1,0 +1,323 @@
+import * as v from 'valibot';
+import type { RequestContext } from '../config';
+import { type ImportReport, type ImportWarning, type Removal, summarizeRemovals } from '../domain/email-import';
+import { BODY_MAX_LENGTH, type Issue, IssueInputSchema, type Teaser } from '../domain/issue';
+import { detectMedia, MAX_MEDIA_BYTES, MEDIA_TYPES, mediaPath } from '../domain/media';
+import { normalizeText } from '../domain/validation';
+import { HttpError, invalidInput } from '../http/problem';
+import type { DomElement } from '../ingest/dom';
+import { parseEmail, UnreadableEmail } from '../ingest/mime';
+import { extract, HtmlTooComplex, prepare } from '../ingest/newsletter';
+import { sanitizerRemovals } from '../render/markdown';
+import { requirePermission } from './access';
+import { createIssue } from './issues';
+import { uploadMedia } from './media';
+import { listPublishedTags } from './reading';
+import type { Editor } from './tokens';
+
+/**
+ * Email import: a sent newsletter becomes a draft issue, with a report of what was recognised,
+ * what was removed and why, and what could not be done. Nothing is published. The pure steps are
+ * in src/ingest (MIME, cleaning, structure, Markdown); here is what needs the network and storage:
+ * following opaque tracking redirects, fetching images into R2, suggesting known tags, and the draft.
+ */
+
+export type ImportSource = 'message/rfc822' | 'text/html' | 'text/plain';
+
+/** At most this many links are followed and images fetched per import, each within its timeout. */
+const MAX_FOLLOWED_LINKS = 40;
+const MAX_FETCHED_IMAGES = 30;
+const LINK_TIMEOUT_MS = 5_000;
+const IMAGE_TIMEOUT_MS = 10_000;
+
+/** Follows a tracker's redirect (without fetching the target's body) to where it leads. */
+async function follow(url: string): Promise<string | null> {
+  let current = url;
+  for (let hop = 0; hop < 5; hop++) {
+    const response = await fetch(current, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(LINK_TIMEOUT_MS) });
+    await response.body?.cancel();
+    const location = response.headers.get('Location');
+    if (response.status < 300 || response.status >= 400 || location === null) return hop === 0 ? null : current;
+    if (!URL.canParse(location, current)) return null;
+    current = new URL(location, current).href;
+    if (!/^https?:$/.test(new URL(current).protocol)) return null;
+  }
+  return current;
+}
+
+/** Reads a response body up to `limit` bytes; null past it. */
+async function boundedBytes(response: Response, limit: number): Promise<Uint8Array | null> {
+  const declared = Number(response.headers.get('Content-Length') ?? '0');
+  if (declared > limit) {
+    await response.body?.cancel();
+    return null;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return bytes.byteLength > limit ? null : bytes;
+}
+
+function decodeDataUrl(src: string): Uint8Array | null {
+  const match = /^data:image\/[a-z0-9.+-]+;base64,([A-Za-z0-9+/=\s]+)$/i.exec(src.trim());
+  if (match === null) return null;
+  try {
+    return Uint8Array.from(atob(match[1]!.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/** Text of a request body in its declared charset (UTF-8 by default). */
+function decodeText(bytes: Uint8Array, charset: string | null): string {
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder().decode(bytes);
+  }
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export interface ImportInput {
+  bytes: Uint8Array;
+  type: ImportSource;
+  charset: string | null;
+  /** Keep utm_* and the like on links (they are dropped by default). */
+  keepCampaignParameters: boolean;
+}
+
+export async function importNewsletter(
+  context: RequestContext,
+  editor: Editor,
+  input: ImportInput,
+): Promise<{ issue: Issue; report: ImportReport }> {
+  requirePermission(editor, 'write-draft');
+  const warnings: ImportWarning[] = [];
+  let subject: string | null = null;
+  let source: { html: string } | { text: string };
+  let inline: Awaited<ReturnType<typeof parseEmail>>['inline'] = [];
+  if (input.type === 'message/rfc822') {
+    let email: Awaited<ReturnType<typeof parseEmail>>;
+    try {
+      email = await parseEmail(input.bytes);
+    } catch (error) {
+      if (error instanceof UnreadableEmail)
+        throw invalidInput([{ path: '', message: `The message ${error.message}.` }], `The message ${error.message}.`);
+      throw error;
+    }
+    subject = email.subject?.replace(/^(?:(?:fwd?|re|fw)\s*:\s*)+/i, '') ?? null;
+    source = email.html !== null ? { html: email.html } : { text: email.text! };
+    inline = email.inline;
+  } else {
+    const text = decodeText(input.bytes, input.charset);
+    source = input.type === 'text/html' ? { html: text } : { text };
+  }
+
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare(source, { stripCampaign: !input.keepCampaignParameters });
+  } catch (error) {
+    if (error instanceof HtmlTooComplex)
+      throw invalidInput([{ path: '', message: `The newsletter ${error.message}.` }], `The newsletter ${error.message}.`);
+    throw error;
+  }
+  const removals: Removal[] = [];
+
+  // Opaque tracking redirects: followed to their target, or kept with a warning.
+  await Promise.all(
+    prepared.opaqueLinks.map(async (link, index) => {
+      const href = link.getAttribute('href') ?? '';
+      const target = index < MAX_FOLLOWED_LINKS ? await follow(href).catch(() => null) : null;
+      if (target === null) {
+        warnings.push({ kind: 'link-not-followed', message: `Kept a tracking link whose target could not be read: ${clip(href, 200)}` });
+        return;
+      }
+      link.setAttribute('href', target);
+      removals.push({ kind: 'tracking-redirect', sample: new URL(href).hostname });
+    }),
+  );
+
+  // Images: each fetched once and stored in R2; a failure keeps the remote address, with a warning.
+  const outcomes = await storeImages(context, editor, prepared.images, inline);
+
+  const extracted = extract({ ...prepared, removals: [...prepared.removals, ...removals] }, subject);
+  // Counted and reported only for the images the draft shows (not the masthead's logo, say).
+  const shown = outcomes.filter((outcome) => outcome.address !== null && extracted.body.includes(outcome.address));
+  const stored = {
+    stored: shown.filter((outcome) => outcome.stored).length,
+    kept_remote: shown.filter((outcome) => !outcome.stored).length,
+  };
+  for (const outcome of outcomes) {
+    if (outcome.warning !== null && (outcome.address === null || shown.includes(outcome))) warnings.push(outcome.warning);
+  }
+  const titleFrom = extracted.title !== null ? 'heading' : subject !== null ? 'subject' : 'first line';
+  const title = extracted.title ?? subject ?? firstLine(extracted.body) ?? 'Imported newsletter';
+  if (extracted.title === null && subject === null)
+    warnings.push({ kind: 'block-not-understood', message: 'No heading or subject named the issue: its title is its first line.' });
+
+  const tags = await suggestTags(context, `${title}\n${extracted.body}`);
+  const draft = fitToIssue(
+    {
+      title,
+      subtitle: extracted.subtitle,
+      summary: extracted.summary,
+      teasers: extracted.teasers,
+      tags,
+      body: extracted.body === '' ? ' ' : extracted.body,
+    },
+    warnings,
+  );
+  for (const what of sanitizerRemovals(draft.body)) warnings.push({ kind: 'not-rendered', message: `The page will not show ${what}.` });
+  const normalized = normalizeText(draft);
+  const parsed = v.safeParse(IssueInputSchema, normalized.value);
+  if (normalized.errors.length > 0 || !parsed.success) {
+    throw invalidInput(
+      normalized.errors.length > 0 ? normalized.errors : [{ path: '', message: parsed.issues?.[0]?.message ?? 'is not a valid issue' }],
+      'The imported newsletter does not make a valid issue; see `errors`.',
+    );
+  }
+  const { issue } = await createIssue(context, editor, parsed.output, null);
+  const report: ImportReport = {
+    source: input.type === 'message/rfc822' ? 'email' : input.type === 'text/html' ? 'html' : 'text',
+    recognised: {
+      title: { value: issue.title, from: titleFrom },
+      subtitle: issue.subtitle,
+      summary: issue.summary,
+      sections: extracted.sections,
+      teasers: issue.teasers,
+      tags: issue.tags,
+      feedback_call: extracted.feedbackCall,
+    },
+    removed: summarizeRemovals(extracted.removals),
+    images: stored,
+    warnings,
+  };
+  return { issue, report };
+}
+
+function firstLine(markdown: string): string | null {
+  const line = markdown.split('\n').find((l) => l.trim() !== '');
+  return line === undefined ? null : clip(line.replace(/^[#>*\-\s]+/, '').trim(), 200);
+}
+
+/** Fits recognised parts within what an issue may hold, shortening with a warning rather than failing. */
+function fitToIssue(
+  draft: { title: string; subtitle: string | null; summary: string[]; teasers: Teaser[]; tags: string[]; body: string },
+  warnings: ImportWarning[],
+) {
+  const shorten = (what: string, text: string, max: number) => {
+    if (text.length <= max) return text;
+    warnings.push({ kind: 'shortened', message: `${what} was cut to ${max} characters.` });
+    return clip(text, max);
+  };
+  if (draft.body.length > BODY_MAX_LENGTH) {
+    throw new HttpError(413, {
+      name: 'payload-too-large',
+      detail: `The newsletter's text comes to ${draft.body.length} characters of Markdown; an issue holds at most ${BODY_MAX_LENGTH}.`,
+    });
+  }
+  if (draft.summary.length > 10)
+    warnings.push({ kind: 'shortened', message: `The summary had ${draft.summary.length} points; the first 10 were kept.` });
+  if (draft.teasers.length > 20)
+    warnings.push({ kind: 'shortened', message: `There were ${draft.teasers.length} explainer cards; the first 20 were kept.` });
+  return {
+    title: shorten('The title', draft.title, 200),
+    subtitle: draft.subtitle === null ? null : shorten('The subtitle', draft.subtitle, 300),
+    summary: draft.summary.slice(0, 10).map((point) => shorten('A summary point', point, 500)),
+    teasers: draft.teasers.slice(0, 20).map((teaser) => ({
+      title: shorten('A teaser title', teaser.title, 200),
+      excerpt: shorten('A teaser excerpt', teaser.excerpt, 2000),
+      url: teaser.url,
+    })),
+    tags: draft.tags,
+    body: draft.body,
+  };
+}
+
+/** Tags already used on published issues whose name the text mentions, most mentioned first (at most 5). */
+async function suggestTags(context: RequestContext, text: string): Promise<string[]> {
+  const folded = text.toLocaleLowerCase();
+  const known = await listPublishedTags(context);
+  return known
+    .map((tag) => ({ name: tag.name, count: tag.name.length < 2 ? 0 : folded.split(tag.name.toLocaleLowerCase()).length - 1 }))
+    .filter((tag) => tag.count > 0)
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .slice(0, 5)
+    .map((tag) => tag.name);
+}
+
+/** What became of one image: stored (at `address`), or kept remote or left out, with the warning. */
+interface ImageOutcome {
+  stored: boolean;
+  /** Where the draft points for it, or null when it was left out. */
+  address: string | null;
+  warning: ImportWarning | null;
+}
+
+/** Fetches each image once (by address), stores it as an upload, and points the image at it. */
+async function storeImages(
+  context: RequestContext,
+  editor: Editor,
+  images: readonly DomElement[],
+  inline: readonly { contentId: string; bytes: Uint8Array }[],
+): Promise<ImageOutcome[]> {
+  const bySource = new Map<string, DomElement[]>();
+  for (const img of images) {
+    const src = (img.getAttribute('src') ?? '').trim();
+    if (src === '' || img.parentNode === null) continue;
+    bySource.set(src, [...(bySource.get(src) ?? []), img]);
+  }
+  const sources = [...bySource.keys()];
+  return Promise.all(
+    sources.map(async (src, index): Promise<ImageOutcome> => {
+      const elements = bySource.get(src)!;
+      const label = src.startsWith('data:') ? 'an inline data: image' : clip(src, 200);
+      let bytes: Uint8Array | null = null;
+      let failure = '';
+      if (src.startsWith('cid:')) {
+        const id = decodeURIComponent(src.slice(4)).replace(/^<|>$/g, '');
+        bytes = inline.find((part) => part.contentId === id)?.bytes ?? null;
+        if (bytes === null) failure = 'the message has no part with that Content-ID';
+      } else if (src.startsWith('data:')) {
+        bytes = decodeDataUrl(src);
+        if (bytes === null) failure = 'it is not a base64 image';
+      } else if (index >= MAX_FETCHED_IMAGES) {
+        failure = `only the first ${MAX_FETCHED_IMAGES} images are fetched`;
+      } else {
+        try {
+          const response = await fetch(src, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS) });
+          if (!response.ok) {
+            await response.body?.cancel();
+            failure = `it answered ${response.status}`;
+          } else {
+            bytes = await boundedBytes(response, MAX_MEDIA_BYTES);
+            if (bytes === null) failure = 'it is larger than an upload may be';
+          }
+        } catch (error) {
+          failure = error instanceof Error && error.name === 'TimeoutError' ? 'it did not answer in time' : 'it could not be reached';
+        }
+      }
+      const detected = bytes === null ? null : detectMedia(bytes);
+      if (bytes !== null && detected?.ok === true && MEDIA_TYPES[detected.ext].kind === 'image') {
+        try {
+          const { record } = await uploadMedia(context, editor, bytes);
+          const address = `${context.site.url}${mediaPath(record.sha256, record.ext)}`;
+          for (const img of elements) img.setAttribute('src', address);
+          return { stored: true, address, warning: null };
+        } catch {
+          failure = 'it could not be stored';
+        }
+      } else if (bytes !== null) {
+        failure = 'it is not an image Masthead stores (PNG, JPEG, GIF, WebP or AVIF)';
+      }
+      if (src.startsWith('cid:') || src.startsWith('data:')) {
+        for (const img of elements) img.remove();
+        return { stored: false, address: null, warning: { kind: 'image-not-fetched', message: `Left out ${label}: ${failure}.` } };
+      }
+      return {
+        stored: false,
+        address: src,
+        warning: { kind: 'image-not-fetched', message: `Kept the remote image ${label}: ${failure}.` },
+      };
+    }),
+  );
+}
