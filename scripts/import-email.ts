@@ -30,7 +30,6 @@ if (files.length === 0) fail('Name at least one .eml file.');
 
 const TYPES: Record<string, string> = {
   '.eml': 'message/rfc822',
-  '.msg': 'message/rfc822',
   '.html': 'text/html; charset=utf-8',
   '.htm': 'text/html; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { toBase64 } from './hashing';
+import { isLoopbackHost, publicHostProblem } from './outbound';
 import { CONTROL_CHARS, strictObject } from './validation';
 
 /**
@@ -53,32 +54,6 @@ export function generateWebhookSecret(): string {
   return `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** IPv4 and IPv6 literals that are not on the public internet: private, loopback, link-local, and the like. */
-function isNonPublicAddress(host: string): boolean {
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
-  if (v4 !== null) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 198 && (b === 18 || b === 19)) ||
-      (a === 192 && b === 0) ||
-      (a === 198 && b === 51 && Number(v4[3]) === 100) ||
-      (a === 203 && b === 0 && Number(v4[3]) === 113) ||
-      a >= 224
-    );
-  }
-  // The URL parser writes IPv6 literals in brackets; refuse them all but none are needed.
-  return host.startsWith('[');
-}
-
 /**
  * Where a webhook may be sent: an `https:` URL to a public host name (not an IP literal in a
  * private, loopback or link-local range, nor `localhost` or a `.local`/`.internal` name), without
@@ -91,9 +66,7 @@ function isNonPublicAddress(host: string): boolean {
 export function webhookTarget(value: string, allowLocal: boolean): { ok: true; url: string } | { ok: false; reason: string } {
   if (!URL.canParse(value)) return { ok: false, reason: 'must be an absolute URL such as https://hooks.example/masthead' };
   const url = new URL(value);
-  // "localhost." is localhost: names are judged without the one trailing dot DNS allows.
-  const hostname = url.hostname.replace(/\.$/, '');
-  const local = LOOPBACK_HOSTS.has(hostname);
+  const local = isLoopbackHost(url.hostname);
   if (local && !allowLocal) {
     return {
       ok: false,
@@ -107,11 +80,8 @@ export function webhookTarget(value: string, allowLocal: boolean): { ok: true; u
     return { ok: false, reason: 'must not carry credentials: the signature authenticates us' };
   if (url.hash !== '' || value.includes('#')) return { ok: false, reason: 'must not have a fragment' };
   if (!local) {
-    const host = hostname;
-    if (isNonPublicAddress(host)) return { ok: false, reason: 'must be a public address, not a private, loopback or link-local one' };
-    if (!host.includes('.') || /\.(?:local|localhost|internal|home\.arpa)$/.test(host)) {
-      return { ok: false, reason: 'must name a public host (a name with a dot, not .local, .internal or .localhost)' };
-    }
+    const refused = publicHostProblem(url.hostname);
+    if (refused !== null) return { ok: false, reason: refused };
   }
   return { ok: true, url: url.href };
 }

@@ -1,4 +1,5 @@
 import { visit } from 'jsonc-parser';
+import { readAtMost } from '../domain/streams';
 import { type FieldError, pointer } from '../domain/validation';
 import { HttpError, invalidInput } from './problem';
 
@@ -43,25 +44,8 @@ export const payloadTooLarge = (limit = MAX_BODY_BYTES) =>
  */
 export async function readBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   if (request.body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw payloadTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readAtMost(request.body, limit);
+  if (bytes === null) throw payloadTooLarge(limit);
   return bytes;
 }
 

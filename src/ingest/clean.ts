@@ -16,8 +16,9 @@ const UNSAFE =
 
 const VIEW_IN_BROWSER =
   /view (?:this (?:email|newsletter|issue) )?(?:in|on) (?:your |a )?(?:web )?browser|view (?:it )?online|웹(?:에서|으로)\s*보기|브라우저(?:에서|로)\s*보기|웹\s*버전|메일이\s*잘\s*안\s*보이(?:나요|시나요|면)|having trouble viewing/i;
+/** A link's whole text when it is an unsubscribe or preferences link (never a story about one). */
 const UNSUBSCRIBE =
-  /unsubscribe|opt[ -]?out|manage (?:your )?(?:preferences|subscription|email)|update (?:your )?(?:preferences|subscription)|email preferences|수신\s*거부|수신\s*거절|구독\s*(?:취소|해지|해제|정보\s*변경)|수신\s*설정/i;
+  /^(?:click here to |to |or )?(?:unsubscribe(?: from (?:this|our) (?:list|newsletter|emails?))?(?: here| now)?|opt[ -]?out|manage (?:your )?(?:preferences|subscription|email preferences)|update (?:your )?(?:preferences|subscription(?: preferences)?)|email preferences|수신\s*거부(?:하기)?|수신\s*거절|구독\s*(?:취소|해지|해제|정보\s*변경)(?:하기)?|수신\s*설정)[.!]?$/i;
 const FOOTER =
   /currently a (?:free|paid) subscriber|upgrade your subscription|copyright|©|all rights reserved|you (?:are )?receiv(?:ed|ing) this|you (?:signed|subscribed) up|our mailing address|mailing address is|add us to your address book|this email was sent|sent to .+@|수신을\s*원하지|메일(?:은|을)\s*.{0,20}(?:발송|수신)|발신\s*전용|사업자\s*등록\s*번호|대표\s*:|주소\s*:|no longer wish to receive/i;
 const BRANDING =
@@ -50,13 +51,41 @@ const BLOCK_CONTAINERS = new Set([
 
 const sample = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
 
-/** The smallest block around `node` whose text is short: what a footer line or a share row is. */
-function smallBlockAround(node: DomElement, maxText: number): DomElement | null {
+/** Text lengths of elements, each computed once (the tree only loses nodes meanwhile, so a length is never too small). */
+class TextLengths {
+  private readonly cache = new Map<DomNode, number>();
+
+  of(node: DomNode): number {
+    const known = this.cache.get(node);
+    if (known !== undefined) return known;
+    let length = 0;
+    if (node.nodeType === TEXT) length = (node.textContent ?? '').trim().length;
+    else for (const child of node.childNodes) length += this.of(child);
+    this.cache.set(node, length);
+    return length;
+  }
+}
+
+/** Whether a node is still in the document (an ancestor may have been removed). */
+function isAttached(node: DomNode, body: DomElement): boolean {
+  let current: DomNode | null = node;
+  while (current !== null && current !== body) current = current.parentNode;
+  return current === body;
+}
+
+/** At most this many links are judged as footer, share or "view in browser" links. */
+const MAX_INSPECTED_LINKS = 2_000;
+
+/**
+ * The smallest block around `node` whose text is short: what a footer line or a share row is. It
+ * climbs through table cells and rows, never past a paragraph, a list item or a heading.
+ */
+function smallBlockAround(node: DomElement, maxText: number, lengths: TextLengths): DomElement | null {
   let block: DomElement | null = node;
   let best: DomElement | null = null;
   while (block !== null && block.tagName !== 'BODY') {
     if (BLOCK_CONTAINERS.has(block.tagName)) {
-      if (textOf(block).length > maxText) break;
+      if (lengths.of(block) > maxText) break;
       best = block;
       if (block.tagName !== 'TD' && block.tagName !== 'TH' && block.tagName !== 'TR') break;
     }
@@ -187,54 +216,55 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
     }
   }
 
-  // Links: unsafe schemes go; "view in browser", unsubscribe and share rows take their block with them.
+  // Links: unsafe schemes go; "view in browser", unsubscribe and share rows take their block with
+  // them. Judged by what a link says (its words, an unsubscribe address), never by a topic: a story
+  // about copyright or a post on X stays.
+  const lengths = new TextLengths();
+  let inspected = 0;
   for (const link of [...body.querySelectorAll('a')]) {
-    if (link.parentNode === null) continue;
+    if (!isAttached(link, body)) continue;
     const href = (link.getAttribute('href') ?? '').trim();
-    const text = textOf(link);
     if (href !== '' && !/^(?:https?:|mailto:|#)/i.test(href)) {
       removals.push({ kind: 'unsafe-content', sample: sample(href) });
       link.replaceWith(...[...link.childNodes]);
       continue;
     }
-    if (
-      VIEW_IN_BROWSER.test(text) ||
-      (/view[-_ ]?(?:in[-_ ]?)?browser|webversion|\/view\/|archive\.stibee/i.test(href) &&
-        VIEW_IN_BROWSER.test(textOf(link.parentNode ?? link)))
-    ) {
-      remove(smallBlockAround(link, 200) ?? link, 'view-in-browser');
+    // Footer and share links are few; a message of thousands of links is not judged link by link.
+    if (++inspected > MAX_INSPECTED_LINKS) continue;
+    const text = lengths.of(link) <= 80 ? textOf(link) : '';
+    if (VIEW_IN_BROWSER.test(text)) {
+      remove(smallBlockAround(link, 200, lengths) ?? link, 'view-in-browser');
       continue;
     }
-    if (UNSUBSCRIBE.test(text) || /unsubscribe|optout|opt-out|\/unsub|preferences/i.test(href)) {
-      remove(smallBlockAround(link, 600) ?? link, 'unsubscribe-footer');
+    if (UNSUBSCRIBE.test(text) || /unsubscribe|\/unsub\b|optout/i.test(href)) {
+      remove(smallBlockAround(link, 600, lengths) ?? link, 'unsubscribe-footer');
       continue;
     }
     const host = URL.canParse(href) ? new URL(href).hostname : '';
     if (
       SOCIAL_HOSTS.test(host) ||
-      /\/(?:sharer|share|intent\/tweet|shareArticle)\b|action=share|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(
-        href,
-      )
+      /\/(?:sharer|share|intent\/tweet|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href)
     ) {
-      const block = smallBlockAround(link, 160);
-      const links = block === null ? [] : [...block.querySelectorAll('a')];
-      if (block !== null && SHARE_WORDS.test(textOf(block)) && links.length > 0) remove(block, 'social-share');
-      else if (
-        block !== null &&
-        links.every((a) => SOCIAL_HOSTS.test(URL.canParse(a.getAttribute('href') ?? '') ? new URL(a.getAttribute('href')!).hostname : ''))
-      ) {
-        remove(block, 'social-share');
-      }
+      // A row of such links with nothing else to say: share words and icons only.
+      const block = smallBlockAround(link, 160, lengths);
+      if (block !== null && SHARE_WORDS.test(textOf(block))) remove(block, 'social-share');
     }
   }
 
-  // Footers and branding: short blocks near nothing else.
-  for (const element of [...body.querySelectorAll('p, td, div, span, small, center, footer')]) {
-    if (element.parentNode === null) continue;
+  // Footers and branding: the blocks at the very end that say only such things. The walk stops at
+  // the first block that says anything else, so nothing above the footer is judged by these words.
+  const textBlocks = [...body.querySelectorAll('p, td, th, div, span, small, center, footer, li')].filter(
+    (element) => element.querySelectorAll('p, td, div, li, h1, h2, h3, h4, table, ul, ol').length === 0,
+  );
+  for (let i = textBlocks.length - 1; i >= 0; i--) {
+    const element = textBlocks[i]!;
+    if (!isAttached(element, body)) continue;
     const text = textOf(element);
-    if (text === '' || text.length > 400 || element.querySelectorAll('p, td, div, h1, h2, h3').length > 0) continue;
-    if (FOOTER.test(text)) remove(element, 'unsubscribe-footer');
-    else if (BRANDING.test(text) && text.length < 120) remove(element, 'esp-branding');
+    if (text === '') continue;
+    if (text.length <= 400 && FOOTER.test(text)) remove(element, 'unsubscribe-footer');
+    else if (text.length <= 120 && BRANDING.test(text)) remove(element, 'esp-branding');
+    else if (text.length <= 80 && /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$|^[+\d][\d\s()-]{6,}$/.test(text)) remove(element, 'unsubscribe-footer');
+    else break;
   }
 
   // Layout tables, innermost first: their content stays, in reading order.

@@ -63,8 +63,21 @@ function base64Json(segment: string): unknown {
   }
 }
 
-/** The target a redirect names in its own address, or null when it names none. */
+/** Paths of redirect endpoints: /redirect, /click, /c/…, /url (as in Google's /url?q=). */
+const REDIRECT_PATH = /(?:^|\/)(?:redirect|redir|click|clicks|track|trk|c|l|r|ls|ss|out|away|url|link|links|go|e)(?:\/|$|\.)/i;
+
+/** Whether an address is a redirect at all: a tracker's host, or a redirect endpoint's path. */
+const isRedirector = (url: URL) =>
+  hostIn(url.hostname, OPAQUE_TRACKER_HOSTS) ||
+  /^(?:click|clicks|link|links|track|trk|email|go|r|l)\./.test(url.hostname) ||
+  REDIRECT_PATH.test(url.pathname);
+
+/**
+ * The target a redirect names in its own address, or null when it names none. Only an address
+ * that is a redirect is read so (a report page's ?url= or an archive's /web/…/https://… is not).
+ */
 function namedTarget(url: URL): string | null {
+  if (!isRedirector(url)) return null;
   for (const name of TARGET_PARAMETERS) {
     const value = url.searchParams.get(name);
     if (value !== null && isWeb(value) && new URL(value).host !== url.host) return value;

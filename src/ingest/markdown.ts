@@ -17,7 +17,17 @@ const turndown = new TurndownService({
   linkStyle: 'inlined',
 });
 
-const cellText = (cell: DomElement) => textOf(cell).replaceAll('|', '\\|');
+/**
+ * Text is escaped as Turndown does (Markdown syntax), and also `<` and entity-like `&…;`: text that
+ * shows markup in the email ("&lt;img onerror=…&gt;") stays text in the Markdown, never raw HTML.
+ */
+const escapeMarkdown = turndown.escape.bind(turndown);
+turndown.escape = (text: string) =>
+  escapeMarkdown(text)
+    .replace(/</g, '\\<')
+    .replace(/&(?=#?[a-z0-9]+;)/gi, '\\&');
+
+const cellText = (cell: DomElement) => turndown.escape(textOf(cell)).replaceAll('|', '\\|');
 
 turndown.addRule('table', {
   filter: 'table',

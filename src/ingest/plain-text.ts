@@ -20,7 +20,7 @@ export function textToHtml(text: string, removals: Removal[]): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   const blankLines = lines.some((line) => line.trim() === '');
-  const wrapped = nonEmpty.length > 0 && blankLines && Math.max(...nonEmpty.map((line) => line.length)) <= 80;
+  const wrapped = nonEmpty.length > 0 && blankLines && nonEmpty.every((line) => line.length <= 80);
   const out: string[] = [];
   let list = null as { tag: 'ul' | 'ol'; items: string[] } | null;
   let paragraph: string[] = [];

@@ -155,11 +155,16 @@ export function blocksOf(document: DomDocument): Block[] {
 
 /** An emoji, or a mark that text-only newsletters use like one (■ ▶ ★ …), opening a line. */
 const EMOJI_START = /^(?:\p{Extended_Pictographic}|[■□▶▷►●◆◇★☆▣◈✦✧])/u;
+/**
+ * The summary box's marker: the whole line ("📎3줄 요약", "In this issue:"), or the marker, a colon,
+ * and the summary itself ("TL;DR: …"). Never a sentence that merely starts with "Summary".
+ */
 const SUMMARY_MARKER =
-  /^(?:\p{Extended_Pictographic}|\uFE0F|\s)*(?:\d\s*줄\s*요약|[세셋한두]\s*줄\s*(?:요약|정리)|오늘의\s*요약|이번\s*호\s*요약|핵심\s*요약|요약|tl;?\s*dr|in (?:this|today's) (?:issue|edition)|at a glance|the short version|summary|quick summary)\s*[:：]?/iu;
+  /^(?:\p{Extended_Pictographic}|\uFE0F|\s)*(?:\d\s*줄\s*요약|[세셋한두]\s*줄\s*(?:요약|정리)|오늘의\s*요약|이번\s*호\s*요약|핵심\s*요약|요약|tl;?\s*dr|in (?:this|today's) (?:issue|edition)|at a glance|the short version|summary|quick summary)\s*(?:[:：]|$)/iu;
 const LIST_ITEM = /^\s*(?:\d{1,2}\s*[.)]|[-•·▪◦‣✔✓☑*])\s+/;
+/** A call for feedback: asking the reader how the issue was, or to reply (not a story that mentions feedback). */
 const FEEDBACK =
-  /피드백|feedback|어떠셨나요|어떠셧나요|어땠나요|어떠셨어요|설문|의견을\s*(?:남겨|보내|들려)|how (?:did|was|do) (?:we|you like|this|today|you find)|what did you think|rate (?:this|today)|reply to this email|hit reply|답장/i;
+  /어떠셨나요|어떠셧나요|어땠나요|어떠셨어요|피드백(?:을|\s*남기기|\s*보내|\s*주세요|은\s*큰)|의견을\s*(?:남겨|보내|들려)|설문(?:에)?\s*참여|답장(?:으로|해\s*주세요|\s*주세요)|(?:give|leave|send|share)\s+(?:us\s+)?(?:your\s+)?feedback|how (?:did we do|was (?:this|today)|do you like)|what did you think|rate (?:this|today'?s) (?:issue|email|edition|newsletter)|reply to this email|hit reply/i;
 const EXPLAINER =
   /(?:이란|란|이란\s*무엇인가요|란\s*무엇인가요|[은는]\s*무엇인가요|[이가]\s*뭔가요|[이가]\s*뭘까요)\s*\?\s*$|^(?:what(?:'s| is| are)|who(?:'s| is| are))\b.{2,80}\?\s*$/i;
 const READ_MORE =
@@ -216,7 +221,19 @@ export function readStructure(blocks: Block[], removals: Removal[], subject: str
     null;
   let title: string | null = null;
   let subtitle: string | null = null;
-  if (titleBlock !== null) {
+  // Prose above the heading means the heading is a story's, not the issue's: nothing above it is masthead.
+  const proseAbove =
+    titleBlock !== null &&
+    rest
+      .slice(0, rest.indexOf(titleBlock))
+      .some(
+        (b) =>
+          b.kind === 'list' ||
+          b.kind === 'table' ||
+          b.kind === 'quote' ||
+          (b.kind === 'paragraph' && (b.text.length > 60 || SENTENCE_END.test(b.text))),
+      );
+  if (titleBlock !== null && !proseAbove) {
     const at = rest.indexOf(titleBlock);
     // Above the title: the masthead (logo, date, issue number), not the issue.
     for (const above of rest.slice(0, at)) removals.push({ kind: 'masthead', sample: above.text || '(image)' });
@@ -273,7 +290,7 @@ export function readStructure(blocks: Block[], removals: Removal[], subject: str
   let feedbackCall = false;
   for (let i = rest.length - 1; i >= Math.max(0, rest.length - 8); i--) {
     const block = rest[i]!;
-    if ((block.kind === 'paragraph' || block.kind === 'heading') && block.text.length <= 240 && FEEDBACK.test(block.text)) {
+    if ((block.kind === 'paragraph' || block.kind === 'heading') && block.text.length <= 200 && FEEDBACK.test(block.text)) {
       feedbackCall = true;
       let end = i + 1;
       while (
@@ -293,7 +310,10 @@ export function readStructure(blocks: Block[], removals: Removal[], subject: str
   for (let i = 0; i < rest.length; i++) {
     const block = rest[i]!;
     const excerpt = rest[i + 1];
-    const titleLike = (block.kind === 'heading' || (block.kind === 'paragraph' && block.text.length <= 80)) && EXPLAINER.test(block.text);
+    // A section heading stays a section: a card's title is a short line, or a minor heading.
+    const titleLike =
+      ((block.kind === 'heading' && block.level >= 4) || (block.kind === 'paragraph' && block.text.length <= 80)) &&
+      EXPLAINER.test(block.text);
     if (titleLike && excerpt?.kind === 'paragraph' && !EXPLAINER.test(excerpt.text)) {
       const more = isLinkOnly(rest[i + 2]) ? rest[i + 2] : undefined;
       const after = rest[i + (more === undefined ? 2 : 3)];

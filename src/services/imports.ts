@@ -3,12 +3,16 @@ import type { RequestContext } from '../config';
 import { type ImportReport, type ImportWarning, type Removal, summarizeRemovals } from '../domain/email-import';
 import { BODY_MAX_LENGTH, type Issue, IssueInputSchema, type Teaser } from '../domain/issue';
 import { detectMedia, MAX_MEDIA_BYTES, MEDIA_TYPES, mediaPath } from '../domain/media';
+import { mayFetch } from '../domain/outbound';
+import { readAtMost } from '../domain/streams';
 import { normalizeText } from '../domain/validation';
 import { HttpError, invalidInput } from '../http/problem';
 import type { DomElement } from '../ingest/dom';
-import { parseEmail, UnreadableEmail } from '../ingest/mime';
+import { withoutCampaignParameters } from '../ingest/links';
+import { fromIso2022Kr, parseEmail, UnreadableEmail } from '../ingest/mime';
 import { extract, HtmlTooComplex, prepare } from '../ingest/newsletter';
 import { sanitizerRemovals } from '../render/markdown';
+import { MarkupLimitError } from '../render/markup-limits';
 import { requirePermission } from './access';
 import { createIssue } from './issues';
 import { uploadMedia } from './media';
@@ -29,31 +33,59 @@ const MAX_FOLLOWED_LINKS = 40;
 const MAX_FETCHED_IMAGES = 30;
 const LINK_TIMEOUT_MS = 5_000;
 const IMAGE_TIMEOUT_MS = 10_000;
+/** All of an import's own requests: at most this many, within this long. */
+const MAX_SUBREQUESTS = 80;
+const IMPORT_DEADLINE_MS = 25_000;
 
-/** Follows a tracker's redirect (without fetching the target's body) to where it leads. */
-async function follow(url: string): Promise<string | null> {
-  let current = url;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(current, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(LINK_TIMEOUT_MS) });
-    await response.body?.cancel();
-    const location = response.headers.get('Location');
-    if (response.status < 300 || response.status >= 400 || location === null) return hop === 0 ? null : current;
-    if (!URL.canParse(location, current)) return null;
-    current = new URL(location, current).href;
-    if (!/^https?:$/.test(new URL(current).protocol)) return null;
+/** Every request an import makes on its own: public hosts only, within a count and one deadline. */
+class Outbound {
+  private used = 0;
+  private readonly deadline = AbortSignal.timeout(IMPORT_DEADLINE_MS);
+
+  constructor(private readonly allowLocal: boolean) {}
+
+  /**
+   * GETs `url`, following at most `hops` redirects itself so that each address is checked; the
+   * answer (its body unread), or why there is none.
+   */
+  async get(url: string, timeoutMs: number, hops: number): Promise<{ response: Response; url: string } | { failure: string }> {
+    let current = url;
+    for (let hop = 0; hop <= hops; hop++) {
+      if (!mayFetch(current, this.allowLocal)) return { failure: 'its address is not a public web address' };
+      if (++this.used > MAX_SUBREQUESTS) return { failure: `an import makes at most ${MAX_SUBREQUESTS} requests` };
+      let response: Response;
+      try {
+        response = await fetch(current, { redirect: 'manual', signal: AbortSignal.any([this.deadline, AbortSignal.timeout(timeoutMs)]) });
+      } catch (error) {
+        return {
+          failure: error instanceof Error && error.name === 'TimeoutError' ? 'it did not answer in time' : 'it could not be reached',
+        };
+      }
+      const location = response.headers.get('Location');
+      if (response.status < 300 || response.status >= 400 || location === null) return { response, url: current };
+      await response.body?.cancel();
+      if (!URL.canParse(location, current)) return { failure: 'it redirected to an address that is not one' };
+      current = new URL(location, current).href;
+    }
+    return { failure: 'it redirected too many times' };
   }
-  return current;
 }
 
-/** Reads a response body up to `limit` bytes; null past it. */
+/** The target of a tracker's redirect (its body never read), or null. */
+async function follow(outbound: Outbound, url: string): Promise<string | null> {
+  const answer = await outbound.get(url, LINK_TIMEOUT_MS, 5);
+  if ('failure' in answer) return null;
+  await answer.response.body?.cancel();
+  return answer.url === url ? null : answer.url;
+}
+
+/** Reads a response body up to `limit` bytes, streaming; null past it. */
 async function boundedBytes(response: Response, limit: number): Promise<Uint8Array | null> {
-  const declared = Number(response.headers.get('Content-Length') ?? '0');
-  if (declared > limit) {
+  if (Number(response.headers.get('Content-Length') ?? '0') > limit) {
     await response.body?.cancel();
     return null;
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return bytes.byteLength > limit ? null : bytes;
+  return response.body === null ? new Uint8Array() : readAtMost(response.body, limit);
 }
 
 function decodeDataUrl(src: string): Uint8Array | null {
@@ -75,7 +107,28 @@ function decodeText(bytes: Uint8Array, charset: string | null): string {
   }
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most `max` characters, cut between code points (never inside a surrogate pair). */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = '';
+  for (const char of text) {
+    if (cut.length + char.length > max - 1) break;
+    cut += char;
+  }
+  return `${cut}…`;
+}
+
+/** One-line text as an issue field holds it: no controls, no non-characters, spaces collapsed. */
+const oneLine = (text: string) =>
+  text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\p{Noncharacter_Code_Point}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** A teaser's link as the issue schema takes it, or null (a relative, odd or overlong address is dropped). */
+const teaserUrl = (url: string | null) =>
+  url !== null && url.length <= 2000 && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol) ? new URL(url).href : null;
 
 export interface ImportInput {
   bytes: Uint8Array;
@@ -108,7 +161,7 @@ export async function importNewsletter(
     source = email.html !== null ? { html: email.html } : { text: email.text! };
     inline = email.inline;
   } else {
-    const text = decodeText(input.bytes, input.charset);
+    const text = fromIso2022Kr(decodeText(input.bytes, input.charset));
     source = input.type === 'text/html' ? { html: text } : { text };
   }
 
@@ -121,12 +174,14 @@ export async function importNewsletter(
     throw error;
   }
   const removals: Removal[] = [];
+  const outbound = new Outbound(context.webhooksAllowLocal);
 
   // Opaque tracking redirects: followed to their target, or kept with a warning.
   await Promise.all(
     prepared.opaqueLinks.map(async (link, index) => {
       const href = link.getAttribute('href') ?? '';
-      const target = index < MAX_FOLLOWED_LINKS ? await follow(href).catch(() => null) : null;
+      const followed = index < MAX_FOLLOWED_LINKS ? await follow(outbound, href) : null;
+      const target = followed === null ? null : input.keepCampaignParameters ? followed : withoutCampaignParameters(followed).url;
       if (target === null) {
         warnings.push({ kind: 'link-not-followed', message: `Kept a tracking link whose target could not be read: ${clip(href, 200)}` });
         return;
@@ -137,7 +192,7 @@ export async function importNewsletter(
   );
 
   // Images: each fetched once and stored in R2; a failure keeps the remote address, with a warning.
-  const outcomes = await storeImages(context, editor, prepared.images, inline);
+  const outcomes = await storeImages(context, editor, outbound, prepared.images, inline);
 
   const extracted = extract({ ...prepared, removals: [...prepared.removals, ...removals] }, subject);
   // Counted and reported only for the images the draft shows (not the masthead's logo, say).
@@ -149,8 +204,15 @@ export async function importNewsletter(
   for (const outcome of outcomes) {
     if (outcome.warning !== null && (outcome.address === null || shown.includes(outcome))) warnings.push(outcome.warning);
   }
-  const titleFrom = extracted.title !== null ? 'heading' : subject !== null ? 'subject' : 'first line';
-  const title = extracted.title ?? subject ?? firstLine(extracted.body) ?? 'Imported newsletter';
+  const titleFrom =
+    extracted.title !== null && oneLine(extracted.title) !== ''
+      ? 'heading'
+      : subject !== null && oneLine(subject) !== ''
+        ? 'subject'
+        : 'first line';
+  const title =
+    [extracted.title, subject, firstLine(extracted.body)].map((t) => (t === null ? '' : oneLine(t))).find((t) => t !== '') ??
+    'Imported newsletter';
   if (extracted.title === null && subject === null)
     warnings.push({ kind: 'block-not-understood', message: 'No heading or subject named the issue: its title is its first line.' });
 
@@ -166,7 +228,14 @@ export async function importNewsletter(
     },
     warnings,
   );
-  for (const what of sanitizerRemovals(draft.body)) warnings.push({ kind: 'not-rendered', message: `The page will not show ${what}.` });
+  let dropped: string[];
+  try {
+    dropped = sanitizerRemovals(draft.body);
+  } catch (error) {
+    if (!(error instanceof MarkupLimitError)) throw error;
+    throw invalidInput([{ path: '/body', message: error.message }], `The newsletter, as Markdown, ${error.message}.`);
+  }
+  for (const what of dropped) warnings.push({ kind: 'not-rendered', message: `The page will not show ${what}.` });
   const normalized = normalizeText(draft);
   const parsed = v.safeParse(IssueInputSchema, normalized.value);
   if (normalized.errors.length > 0 || !parsed.success) {
@@ -219,17 +288,24 @@ function fitToIssue(
     warnings.push({ kind: 'shortened', message: `The summary had ${draft.summary.length} points; the first 10 were kept.` });
   if (draft.teasers.length > 20)
     warnings.push({ kind: 'shortened', message: `There were ${draft.teasers.length} explainer cards; the first 20 were kept.` });
+  const subtitle = draft.subtitle === null ? '' : oneLine(draft.subtitle);
   return {
-    title: shorten('The title', draft.title, 200),
-    subtitle: draft.subtitle === null ? null : shorten('The subtitle', draft.subtitle, 300),
-    summary: draft.summary.slice(0, 10).map((point) => shorten('A summary point', point, 500)),
-    teasers: draft.teasers.slice(0, 20).map((teaser) => ({
-      title: shorten('A teaser title', teaser.title, 200),
-      excerpt: shorten('A teaser excerpt', teaser.excerpt, 2000),
-      url: teaser.url,
-    })),
+    title: shorten('The title', oneLine(draft.title), 200),
+    subtitle: subtitle === '' ? null : shorten('The subtitle', subtitle, 300),
+    summary: draft.summary
+      .slice(0, 10)
+      .map((point) => shorten('A summary point', oneLine(point), 500))
+      .filter(Boolean),
+    teasers: draft.teasers
+      .slice(0, 20)
+      .map((teaser) => ({
+        title: shorten('A teaser title', oneLine(teaser.title), 200),
+        excerpt: shorten('A teaser excerpt', teaser.excerpt.replace(/\p{Noncharacter_Code_Point}/gu, '').trim(), 2000),
+        url: teaserUrl(teaser.url),
+      }))
+      .filter((teaser) => teaser.title !== ''),
     tags: draft.tags,
-    body: draft.body,
+    body: draft.body.replace(/\p{Noncharacter_Code_Point}/gu, '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ''),
   };
 }
 
@@ -257,6 +333,7 @@ interface ImageOutcome {
 async function storeImages(
   context: RequestContext,
   editor: Editor,
+  outbound: Outbound,
   images: readonly DomElement[],
   inline: readonly { contentId: string; bytes: Uint8Array }[],
 ): Promise<ImageOutcome[]> {
@@ -274,7 +351,13 @@ async function storeImages(
       let bytes: Uint8Array | null = null;
       let failure = '';
       if (src.startsWith('cid:')) {
-        const id = decodeURIComponent(src.slice(4)).replace(/^<|>$/g, '');
+        let id = src.slice(4);
+        try {
+          id = decodeURIComponent(id);
+        } catch {
+          // Not percent-encoded after all: the id as written.
+        }
+        id = id.replace(/^<|>$/g, '');
         bytes = inline.find((part) => part.contentId === id)?.bytes ?? null;
         if (bytes === null) failure = 'the message has no part with that Content-ID';
       } else if (src.startsWith('data:')) {
@@ -283,17 +366,14 @@ async function storeImages(
       } else if (index >= MAX_FETCHED_IMAGES) {
         failure = `only the first ${MAX_FETCHED_IMAGES} images are fetched`;
       } else {
-        try {
-          const response = await fetch(src, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS) });
-          if (!response.ok) {
-            await response.body?.cancel();
-            failure = `it answered ${response.status}`;
-          } else {
-            bytes = await boundedBytes(response, MAX_MEDIA_BYTES);
-            if (bytes === null) failure = 'it is larger than an upload may be';
-          }
-        } catch (error) {
-          failure = error instanceof Error && error.name === 'TimeoutError' ? 'it did not answer in time' : 'it could not be reached';
+        const answer = await outbound.get(src, IMAGE_TIMEOUT_MS, 3);
+        if ('failure' in answer) failure = answer.failure;
+        else if (!answer.response.ok) {
+          await answer.response.body?.cancel();
+          failure = `it answered ${answer.response.status}`;
+        } else {
+          bytes = await boundedBytes(answer.response, MAX_MEDIA_BYTES).catch(() => null);
+          if (bytes === null) failure = 'it is larger than an upload may be, or broke off';
         }
       }
       const detected = bytes === null ? null : detectMedia(bytes);

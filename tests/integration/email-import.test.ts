@@ -152,7 +152,7 @@ describe('importing sent newsletters', () => {
     }
     expect(report.recognised.feedback_call).toBe(true);
     expect(report.removed.find((r) => r.kind === 'preheader')?.samples[0]).toMatch(/^AI 시대, 인프라는/);
-    // The seed's images are on the email service's host, which this machine cannot reach: kept, with a warning.
+    // Its only images are the masthead's logo, spacers, share icons, the badge and the pixel: none is in the draft.
     expect(report.images).toEqual({ stored: 0, kept_remote: 0 });
   });
 
@@ -282,6 +282,99 @@ describe('bad input', () => {
     }
     expect(issue.body).toContain('Text click two');
     expect(report.removed.find((r) => r.kind === 'unsafe-content')?.count).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps text that only mentions what footers say, and links that only go where share buttons do', async () => {
+    const html = `<h1>Weekly</h1>
+      <p>The court rejected the copyright claim against the model maker.</p>
+      <p>Sam Altman <a href="https://x.com/sama/status/1">posted on X</a> that the launch slips.</p>
+      <p>Read <a href="https://example.com/how-to-opt-out-of-ai-training">how to opt out of AI training</a>.</p>
+      <p>A survey of <a href="https://example.com/consumer-preferences-2026">consumer preferences</a> came out.</p>
+      <p>주소: 서울시 강남구에 새 연구소가 문을 열었다.</p>
+      <p>Powered by GPT-5, the new assistant answers in Korean.</p>
+      <p>Summary judgment was granted on Friday.</p>
+      <h2>What is next?</h2><p>The appeal, in spring.</p>
+      <p>The FTC says it wants feedback on the rule.</p>
+      <p><a href="https://ftc.example/rule">See the rule.</a></p>
+      <p>Thanks for reading.</p>
+      <p style="font-size:12px">© 2026 Weekly Inc. · <a href="https://esp.example/unsubscribe?u=1">Unsubscribe</a></p>`;
+    const { issue, report } = await imported('text/html', html);
+    for (const kept of [
+      'copyright claim',
+      '[posted on X](https://x.com/sama/status/1)',
+      'how to opt out of AI training',
+      '[consumer preferences]',
+      '주소: 서울시 강남구에',
+      'Powered by GPT-5',
+      'Summary judgment was granted',
+      '## What is next?',
+      'The appeal, in spring.',
+      'wants feedback on the rule',
+      '[See the rule.](https://ftc.example/rule)',
+      'Thanks for reading.',
+    ]) {
+      expect(issue.body).toContain(kept);
+    }
+    expect(issue.summary).toEqual([]);
+    expect(issue.teasers).toEqual([]);
+    expect(issue.body).not.toMatch(/unsubscribe|© 2026/i);
+    expect(report.recognised.feedback_call).toBe(false);
+  });
+
+  it('keeps prose above a first heading, which is then a section and not the title', async () => {
+    const message =
+      'Subject: Friday notes\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi friends, a short one today.</p><p>Two stories.</p><h1>First story</h1><p>Text.</p>';
+    const { issue, report } = await imported('message/rfc822', message);
+    expect(report.recognised.title).toEqual({ value: 'Friday notes', from: 'subject' });
+    expect(issue.body).toContain('Hi friends, a short one today.');
+    expect(issue.body).toContain('## First story');
+  });
+
+  it('stores markup written as text in the email as text, never as HTML', async () => {
+    const html =
+      '<h1>Escapes</h1><p>&lt;img src=x onerror=alert(1)&gt; and &lt;iframe src="https://evil.example/"&gt;&lt;/iframe&gt; and &amp;lt;b&amp;gt;</p><p>after</p>';
+    const { issue, report } = await imported('text/html', html);
+    expect(issue.body).not.toMatch(/(?<!\\)<(?:img|iframe|b)\b/);
+    expect(issue.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(issue.html).toContain('<p>after</p>');
+    expect(report.warnings.filter((w) => w.kind === 'not-rendered')).toEqual([]);
+  });
+
+  it('answers 400, not 500, to Markdown past a rendering limit, and imports odd but harmless input', async () => {
+    const quotes = `<h1>Deep</h1>${'<blockquote>'.repeat(70)}x${'</blockquote>'.repeat(70)}`;
+    expect((await expectProblem(await importAs('text/html', quotes), 400)).errors?.[0]?.path).toBe('/body');
+    const odd = `<h1>${'가'.repeat(199)}😀 and more</h1><p><img src="cid:%" alt="broken"></p><p><strong>What is RAG?</strong></p><p>Retrieval first.</p><p><a href="https://exa mple.com/x">Read more</a></p><h2>Next</h2><p>x</p>`;
+    const { issue, report } = await imported('text/html', odd);
+    expect(issue.title).toHaveLength(200);
+    expect(issue.title.isWellFormed()).toBe(true);
+    expect(issue.teasers).toEqual([{ title: 'What is RAG?', excerpt: 'Retrieval first.', url: null }]);
+    expect(report.warnings.map((w) => w.kind)).toContain('shortened');
+  });
+
+  it('reads text/plain sent as ISO-2022-KR', async () => {
+    const bytes = bytesOf(emails['../fixtures/email/plain-iso2022kr-notice.eml']!);
+    const body = bytes.subarray(new TextDecoder().decode(bytes).indexOf('\r\n\r\n') + 4);
+    const { issue } = await imported('text/plain; charset=ISO-2022-KR', body);
+    expect(issue.body).toContain('토요일 새벽 2시부터 4시까지');
+  });
+
+  it('does not fetch images from addresses inside the network', async () => {
+    const html =
+      '<h1>Inside</h1><p><img src="http://10.0.0.8/secret.png" alt="a"> <img src="http://169.254.169.254/latest/meta-data" alt="b"></p>';
+    const { report } = await imported('text/html', html);
+    expect(report.images).toEqual({ stored: 0, kept_remote: 2 });
+    expect(report.warnings.map((w) => w.message)).toEqual([
+      'Kept the remote image http://10.0.0.8/secret.png: its address is not a public web address.',
+      'Kept the remote image http://169.254.169.254/latest/meta-data: its address is not a public web address.',
+    ]);
+  });
+
+  it('imports a message of thousands of links, and says when one is too long to be an issue', async () => {
+    const links = (n: number) => Array.from({ length: n }, (_, i) => `<a href="https://x.com/a${i}">X</a>`).join(' ');
+    const { issue } = await imported('text/html', `<h1>Links</h1><p>${links(6_000)}</p>`);
+    expect(issue.body).toContain('[X](https://x.com/a5999)');
+    const problem = await expectProblem(await importAs('text/html', `<h1>Links</h1><p>${links(15_000)}</p>`), 413);
+    expect(problem.detail).toMatch(/^The newsletter's text comes to \d+ characters of Markdown; an issue holds at most 200000\.$/);
   });
 
   it('is for editors with a token', async () => {
