@@ -1,5 +1,16 @@
 import type { Removal } from '../domain/email-import';
-import { COMMENT, type DomDocument, type DomElement, type DomNode, isElement, pixels, styleOf, TEXT, textOf } from './dom';
+import {
+  COMMENT,
+  type DomDocument,
+  type DomElement,
+  type DomNode,
+  descendantsOfType,
+  isElement,
+  pixels,
+  styleOf,
+  TEXT,
+  textOf,
+} from './dom';
 import { isTrackerHost, readLink, withoutCampaignParameters } from './links';
 
 /**
@@ -171,15 +182,7 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
   };
 
   // Comments (Outlook's conditional markup), then what must never reach the draft.
-  const comments: DomNode[] = [];
-  const walk = (node: DomNode) => {
-    for (const child of [...node.childNodes]) {
-      if (child.nodeType === COMMENT) comments.push(child);
-      else if (isElement(child)) walk(child);
-    }
-  };
-  walk(body);
-  for (const comment of comments) comment.remove();
+  for (const comment of descendantsOfType(body, COMMENT)) comment.remove();
   for (const element of [...body.querySelectorAll(UNSAFE)]) {
     if (!['STYLE', 'META', 'LINK', 'TITLE', 'HEAD', 'BASE'].includes(element.tagName))
       removals.push({ kind: 'unsafe-content', sample: `<${element.tagName.toLowerCase()}>` });
@@ -300,15 +303,7 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
 
 /** Text that is only "|" (table-layout debris), and a "|" ending a block. */
 function removePipeDebris(root: DomElement, removals: Removal[]): void {
-  const texts: DomNode[] = [];
-  const walk = (node: DomNode) => {
-    for (const child of [...node.childNodes]) {
-      if (child.nodeType === TEXT) texts.push(child);
-      else if (isElement(child)) walk(child);
-    }
-  };
-  walk(root);
-  for (const text of texts) {
+  for (const text of descendantsOfType(root, TEXT)) {
     const value = text.textContent ?? '';
     if (/^[\s|¦｜]*\|[\s|¦｜]*$/.test(value)) {
       removals.push({ kind: 'pipe-debris' });

@@ -46,6 +46,19 @@ export function parseDocument(html: string): DomDocument {
 
 export const isElement = (node: DomNode): node is DomElement => node.nodeType === ELEMENT;
 
+/** Every descendant of `root` of one node type (text nodes, comments), in document order. */
+export function descendantsOfType(root: DomNode, type: number): DomNode[] {
+  const found: DomNode[] = [];
+  const walk = (node: DomNode) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === type) found.push(child);
+      else if (isElement(child)) walk(child);
+    }
+  };
+  walk(root);
+  return found;
+}
+
 /** An element's text with runs of white space as one space, trimmed. */
 export const textOf = (node: DomNode) => (node.textContent ?? '').replace(/(?:\s|\u00a0|\u200b|\u200c|\u200d|\ufeff|\u034f)+/g, ' ').trim();
 

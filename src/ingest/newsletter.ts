@@ -5,12 +5,13 @@ import { cleanEmail } from './clean';
 import { type DomDocument, type DomElement, parseDocument } from './dom';
 import { blocksToMarkdown } from './markdown';
 import { textToHtml } from './plain-text';
-import { blocksOf, readStructure } from './structure';
+import { type Block, blocksOf, readStructure } from './structure';
 
 /**
- * A sent newsletter, from its HTML (or text) to the parts of a draft issue, in two steps with the
- * network between them: prepare() cleans the document and says which links and images the
- * service must fetch; extract() then reads the structure and writes the Markdown.
+ * A sent newsletter, from its HTML (or text) to the parts of a draft issue, in three steps with the
+ * network between the last two: prepare() cleans the document; readNewsletter() reads its structure,
+ * and says (inBody) which images and links the draft keeps, for the service to fetch and follow;
+ * writeBody() then writes the Markdown.
  */
 
 /** Bounds on what is parsed at all: deeper or larger markup is refused before the DOM is built. */
@@ -44,9 +45,7 @@ export interface Prepared {
   document: DomDocument;
   removals: Removal[];
   /** Tracker links whose target only the network tells. */
-  opaqueLinks: DomElement[];
-  /** Every image left, for the service to fetch and store. */
-  images: DomElement[];
+  opaqueLinks: ReadonlySet<DomElement>;
 }
 
 export function prepare(source: { html: string } | { text: string }, options: { stripCampaign: boolean }): Prepared {
@@ -58,12 +57,11 @@ export function prepare(source: { html: string } | { text: string }, options: { 
   return {
     document,
     removals: [...removals, ...cleaned.removals],
-    opaqueLinks: cleaned.opaqueLinks,
-    images: [...document.body.querySelectorAll('img')],
+    opaqueLinks: new Set(cleaned.opaqueLinks),
   };
 }
 
-export interface Extracted {
+export interface Newsletter {
   title: string | null;
   subtitle: string | null;
   summary: string[];
@@ -71,21 +69,31 @@ export interface Extracted {
   /** The body's section headings, in order. */
   sections: string[];
   feedbackCall: boolean;
-  body: string;
+  /** What the body keeps, in order: the draft's Markdown is written from these (writeBody). */
+  body: Block[];
   removals: Removal[];
 }
 
-export function extract(prepared: Prepared, subject: string | null): Extracted {
+/** Reads the structure of a prepared newsletter; its body stays blocks until writeBody(). */
+export function readNewsletter(prepared: Prepared, subject: string | null): Newsletter {
   const removals = [...prepared.removals];
   const structure = readStructure(blocksOf(prepared.document), removals, subject);
   return {
-    title: structure.title,
-    subtitle: structure.subtitle,
-    summary: structure.summary,
-    teasers: structure.teasers,
+    ...structure,
     sections: structure.body.filter((block) => block.kind === 'heading').map((block) => block.text),
-    feedbackCall: structure.feedbackCall,
-    body: blocksToMarkdown(prepared.document, structure.body),
     removals,
   };
+}
+
+/**
+ * The elements matching `selector` that the draft's body keeps: the images to store and the links
+ * to follow are these, not the masthead's logo or a footer's links.
+ */
+export function inBody(newsletter: Newsletter, selector: 'img' | 'a[href]'): DomElement[] {
+  return newsletter.body.flatMap((block) => [...block.element.querySelectorAll(selector)]);
+}
+
+/** The body as Markdown, once its images and links point where they should. */
+export function writeBody(prepared: Prepared, newsletter: Newsletter): string {
+  return blocksToMarkdown(prepared.document, newsletter.body);
 }

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { RequestContext } from '../config';
-import { type ImportReport, type ImportWarning, type Removal, summarizeRemovals } from '../domain/email-import';
+import { type ImportReport, type ImportWarning, summarizeRemovals } from '../domain/email-import';
 import { BODY_MAX_LENGTH, type Issue, IssueInputSchema, type Teaser } from '../domain/issue';
 import { detectMedia, MAX_MEDIA_BYTES, MEDIA_TYPES, mediaPath } from '../domain/media';
 import { mayFetch } from '../domain/outbound';
@@ -8,9 +8,9 @@ import { readAtMost } from '../domain/streams';
 import { normalizeText } from '../domain/validation';
 import { HttpError, invalidInput } from '../http/problem';
 import type { DomElement } from '../ingest/dom';
-import { withoutCampaignParameters } from '../ingest/links';
+import { readLink, withoutCampaignParameters } from '../ingest/links';
 import { fromIso2022Kr, parseEmail, UnreadableEmail } from '../ingest/mime';
-import { extract, HtmlTooComplex, prepare } from '../ingest/newsletter';
+import { HtmlTooComplex, inBody, prepare, readNewsletter, writeBody } from '../ingest/newsletter';
 import { sanitizerRemovals } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
 import { requirePermission } from './access';
@@ -173,58 +173,60 @@ export async function importNewsletter(
       throw invalidInput([{ path: '', message: `The newsletter ${error.message}.` }], `The newsletter ${error.message}.`);
     throw error;
   }
-  const removals: Removal[] = [];
+  const newsletter = readNewsletter(prepared, subject);
   const outbound = new Outbound(context.webhooksAllowLocal);
 
-  // Opaque tracking redirects: followed to their target, or kept with a warning.
-  await Promise.all(
-    prepared.opaqueLinks.map(async (link, index) => {
-      const href = link.getAttribute('href') ?? '';
-      const followed = index < MAX_FOLLOWED_LINKS ? await follow(outbound, href) : null;
-      const target = followed === null ? null : input.keepCampaignParameters ? followed : withoutCampaignParameters(followed).url;
-      if (target === null) {
-        warnings.push({ kind: 'link-not-followed', message: `Kept a tracking link whose target could not be read: ${clip(href, 200)}` });
-        return;
-      }
-      link.setAttribute('href', target);
-      removals.push({ kind: 'tracking-redirect', sample: new URL(href).hostname });
-    }),
-  );
-
-  // Images: each fetched once and stored in R2; a failure keeps the remote address, with a warning.
-  const outcomes = await storeImages(context, editor, outbound, prepared.images, inline);
-
-  const extracted = extract({ ...prepared, removals: [...prepared.removals, ...removals] }, subject);
-  // Counted and reported only for the images the draft shows (not the masthead's logo, say).
-  const shown = outcomes.filter((outcome) => outcome.address !== null && extracted.body.includes(outcome.address));
-  const stored = {
-    stored: shown.filter((outcome) => outcome.stored).length,
-    kept_remote: shown.filter((outcome) => !outcome.stored).length,
+  // Opaque tracking redirects the draft keeps (in its body, or as a teaser's link): followed to
+  // their target, or kept with a warning. Those of the masthead or the footer are never requested.
+  const followOrWarn = async (href: string, index: number): Promise<string> => {
+    const followed = index < MAX_FOLLOWED_LINKS ? await follow(outbound, href) : null;
+    if (followed === null) {
+      warnings.push({ kind: 'link-not-followed', message: `Kept a tracking link whose target could not be read: ${clip(href, 200)}` });
+      return href;
+    }
+    newsletter.removals.push({ kind: 'tracking-redirect', sample: new URL(href).hostname });
+    return input.keepCampaignParameters ? followed : withoutCampaignParameters(followed).url;
   };
-  for (const outcome of outcomes) {
-    if (outcome.warning !== null && (outcome.address === null || shown.includes(outcome))) warnings.push(outcome.warning);
-  }
-  const titleFrom =
-    extracted.title !== null && oneLine(extracted.title) !== ''
-      ? 'heading'
-      : subject !== null && oneLine(subject) !== ''
-        ? 'subject'
-        : 'first line';
-  const title =
-    [extracted.title, subject, firstLine(extracted.body)].map((t) => (t === null ? '' : oneLine(t))).find((t) => t !== '') ??
-    'Imported newsletter';
-  if (extracted.title === null && subject === null)
-    warnings.push({ kind: 'block-not-understood', message: 'No heading or subject named the issue: its title is its first line.' });
+  const links = inBody(newsletter, 'a[href]').filter((link) => prepared.opaqueLinks.has(link));
+  const teasers = newsletter.teasers.filter((teaser) => teaser.url !== null && readLink(teaser.url).kind === 'opaque');
+  await Promise.all([
+    ...links.map(async (link, index) => link.setAttribute('href', await followOrWarn(link.getAttribute('href') ?? '', index))),
+    ...teasers.map(async (teaser, index) => {
+      teaser.url = await followOrWarn(teaser.url!, links.length + index);
+    }),
+  ]);
 
-  const tags = await suggestTags(context, `${title}\n${extracted.body}`);
+  // The body's images: each fetched once and stored in R2; a failure keeps the remote address, with a warning.
+  const outcomes = await storeImages(context, editor, outbound, inBody(newsletter, 'img'), inline);
+  const images = {
+    stored: outcomes.filter((outcome) => outcome.stored).length,
+    kept_remote: outcomes.filter((outcome) => !outcome.stored && outcome.address !== null).length,
+  };
+  for (const outcome of outcomes) if (outcome.warning !== null) warnings.push(outcome.warning);
+  const body = writeBody(prepared, newsletter);
+
+  const named = (
+    [
+      ['heading', newsletter.title],
+      ['subject', subject],
+      ['first line', firstLine(body)],
+    ] as const
+  )
+    .map(([from, text]) => ({ from, value: text === null ? '' : oneLine(text) }))
+    .find((candidate) => candidate.value !== '') ?? { from: 'first line' as const, value: 'Imported newsletter' };
+  if (named.from === 'first line')
+    warnings.push({ kind: 'block-not-understood', message: 'No heading or subject named the issue: its title is its first line.' });
+  const title = named.value;
+
+  const tags = await suggestTags(context, `${title}\n${body}`);
   const draft = fitToIssue(
     {
       title,
-      subtitle: extracted.subtitle,
-      summary: extracted.summary,
-      teasers: extracted.teasers,
+      subtitle: newsletter.subtitle,
+      summary: newsletter.summary,
+      teasers: newsletter.teasers,
       tags,
-      body: extracted.body === '' ? ' ' : extracted.body,
+      body: body === '' ? ' ' : body,
     },
     warnings,
   );
@@ -248,16 +250,16 @@ export async function importNewsletter(
   const report: ImportReport = {
     source: input.type === 'message/rfc822' ? 'email' : input.type === 'text/html' ? 'html' : 'text',
     recognised: {
-      title: { value: issue.title, from: titleFrom },
+      title: { value: issue.title, from: named.from },
       subtitle: issue.subtitle,
       summary: issue.summary,
-      sections: extracted.sections,
+      sections: newsletter.sections,
       teasers: issue.teasers,
       tags: issue.tags,
-      feedback_call: extracted.feedbackCall,
+      feedback_call: newsletter.feedbackCall,
     },
-    removed: summarizeRemovals(extracted.removals),
-    images: stored,
+    removed: summarizeRemovals(newsletter.removals),
+    images,
     warnings,
   };
   return { issue, report };

@@ -33,6 +33,7 @@ import {
   findDeliveryWork,
   findWebhook,
   insertReplay,
+  insertWebhook,
   listDeliveries,
   listWebhooks,
   markFailed,
@@ -40,7 +41,6 @@ import {
   recordAttempt,
   releaseDeliveries,
   requeueOverdue,
-  saveWebhook,
   disableWebhook as storeDisabled,
   type WebhookChange,
 } from '../storage/webhooks';
@@ -85,7 +85,7 @@ export async function createWebhook(context: RequestContext, input: WebhookInput
     disabled_at: null,
     disabled_reason: null,
   };
-  await saveWebhook(context.db, webhook);
+  await insertWebhook(context.db, webhook);
   return webhook;
 }
 
@@ -392,15 +392,15 @@ export async function consumeDeadLetters(context: RequestContext, batch: Message
     if (isDeliveryMessage(message.body)) {
       const { delivery, lease } = message.body;
       const now = context.now();
-      const work = await findDeliveryWork(context.db, delivery);
-      if (await markFailed(context.db, delivery, lease, now.toISOString())) {
+      const webhookId = await markFailed(context.db, delivery, lease, now.toISOString());
+      if (webhookId !== null) {
         console.warn(`webhooks: delivery ${delivery} failed for good after its last retry`);
         finished = true;
-        const failingSince = work?.webhook.failing_since ?? null;
-        if (work !== null && failingSince !== null && now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_MS) {
+        const failingSince = (await findWebhook(context.db, webhookId))?.failing_since ?? null;
+        if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_MS) {
           const reason = `Every attempt since ${failingSince} failed; the last delivery to run out of retries was ${delivery}.`;
-          await storeDisabled(context.db, work.webhook.id, now.toISOString(), reason);
-          console.warn(`webhooks: disabled ${work.webhook.id}: ${reason}`);
+          await storeDisabled(context.db, webhookId, now.toISOString(), reason);
+          console.warn(`webhooks: disabled ${webhookId}: ${reason}`);
         }
       }
     }

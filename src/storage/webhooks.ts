@@ -20,15 +20,10 @@ export async function findWebhook(db: Db, id: string): Promise<Webhook | null> {
   return row === null ? null : fromRow(row);
 }
 
-/** Writes an endpoint: a new one, or a change to one (its secret never changes). */
-export async function saveWebhook(db: Db, webhook: Webhook): Promise<void> {
+/** Stores a new endpoint (changes go through changeWebhook, which never touches the secret). */
+export async function insertWebhook(db: Db, webhook: Webhook): Promise<void> {
   await db
-    .prepare(
-      `INSERT INTO webhooks (${WEBHOOK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET url = excluded.url, events = excluded.events, description = excluded.description,
-         updated_at = excluded.updated_at, failing_since = excluded.failing_since, disabled_at = excluded.disabled_at,
-         disabled_reason = excluded.disabled_reason`,
-    )
+    .prepare(`INSERT INTO webhooks (${WEBHOOK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .bind(
       webhook.id,
       webhook.url,
@@ -241,17 +236,21 @@ export async function disableWebhook(db: Db, id: string, at: string, reason: str
     .run();
 }
 
-/** A delivery whose retries are spent (the dead-letter queue's consumer): failed, for good. */
-export async function markFailed(db: Db, id: string, lease: string, at: string): Promise<boolean> {
-  const result = await db
+/**
+ * A delivery whose retries are spent (the dead-letter queue's consumer): failed, for good. Returns
+ * its endpoint's id, or null when the lease was not the delivery's (nothing changed).
+ */
+export async function markFailed(db: Db, id: string, lease: string, at: string): Promise<string | null> {
+  const row = await db
     .prepare(
       `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL,
          last_error = COALESCE(last_error, 'no attempt succeeded') || ' (retries exhausted ' || ? || ')'
-       WHERE id = ? AND lease = ? AND status = 'queued'`,
+       WHERE id = ? AND lease = ? AND status = 'queued'
+       RETURNING webhook_id`,
     )
     .bind(at, id, lease)
-    .run();
-  return (result.meta.changes ?? 0) > 0;
+    .first<{ webhook_id: string }>();
+  return row?.webhook_id ?? null;
 }
 
 interface DeliveryRow extends Omit<Delivery, 'event'> {
