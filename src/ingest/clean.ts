@@ -84,6 +84,19 @@ function isAttached(node: DomNode, body: DomElement): boolean {
   return current === body;
 }
 
+/** A profile's path on a social site: /name, /@name, /company/name and the like (not a post or a video). */
+const PROFILE_PATH =
+  /^\/(?:@[\w.-]+|(?:company|channel|c|user|in|pages|groups)\/[\w.-]+|(?!watch\b|status\b|posts?\b|reel\b|video\b)[\w.-]+)\/?$/i;
+
+/** A share button's address, or a follow link to a profile on a social site: never a link to a post or a video. */
+function isShareOrFollowLink(href: string): boolean {
+  if (/\/(?:sharer|share|intent\/tweet|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href))
+    return true;
+  if (!URL.canParse(href)) return false;
+  const url = new URL(href);
+  return SOCIAL_HOSTS.test(url.hostname) && PROFILE_PATH.test(url.pathname);
+}
+
 /** At most this many links are judged as footer, share or "view in browser" links. */
 const MAX_INSPECTED_LINKS = 2_000;
 
@@ -243,11 +256,7 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
       remove(smallBlockAround(link, 600, lengths) ?? link, 'unsubscribe-footer');
       continue;
     }
-    const host = URL.canParse(href) ? new URL(href).hostname : '';
-    if (
-      SOCIAL_HOSTS.test(host) ||
-      /\/(?:sharer|share|intent\/tweet|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href)
-    ) {
+    if (isShareOrFollowLink(href)) {
       // A row of such links with nothing else to say: share words and icons only.
       const block = smallBlockAround(link, 160, lengths);
       if (block !== null && SHARE_WORDS.test(textOf(block))) remove(block, 'social-share');

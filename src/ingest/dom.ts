@@ -26,6 +26,8 @@ export interface DomElement extends DomNode {
   closest(selector: string): DomElement | null;
   append(...nodes: (DomNode | string)[]): void;
   replaceWith(...nodes: (DomNode | string)[]): void;
+  /** Joins adjacent text nodes (the parser splits text at each character reference). */
+  normalize(): void;
 }
 
 export interface DomDocument {

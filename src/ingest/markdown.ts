@@ -59,6 +59,8 @@ export function blocksToMarkdown(document: DomDocument, blocks: readonly Block[]
       root.append(block.element);
     }
   }
+  // One text node per run of text, so that escaping sees "&lt;" whole, not "&" and "lt;" apart.
+  root.normalize();
   const markdown = turndown.turndown(root as unknown as Parameters<TurndownService['turndown']>[0]);
   return markdown
     .split('\n')

@@ -297,6 +297,8 @@ describe('bad input', () => {
       <p>The FTC says it wants feedback on the rule.</p>
       <p><a href="https://ftc.example/rule">See the rule.</a></p>
       <p>Thanks for reading.</p>
+      <p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">YouTube</a></p>
+      <p>Watch it on <a href="https://www.linkedin.com/posts/someone_talk-activity-1">LinkedIn</a>.</p>
       <p style="font-size:12px">© 2026 Weekly Inc. · <a href="https://esp.example/unsubscribe?u=1">Unsubscribe</a></p>`;
     const { issue, report } = await imported('text/html', html);
     for (const kept of [
@@ -312,6 +314,8 @@ describe('bad input', () => {
       'wants feedback on the rule',
       '[See the rule.](https://ftc.example/rule)',
       'Thanks for reading.',
+      '[YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)',
+      '[LinkedIn](https://www.linkedin.com/posts/someone_talk-activity-1)',
     ]) {
       expect(issue.body).toContain(kept);
     }
@@ -332,11 +336,13 @@ describe('bad input', () => {
 
   it('stores markup written as text in the email as text, never as HTML', async () => {
     const html =
-      '<h1>Escapes</h1><p>&lt;img src=x onerror=alert(1)&gt; and &lt;iframe src="https://evil.example/"&gt;&lt;/iframe&gt; and &amp;lt;b&amp;gt;</p><p>after</p>';
+      '<h1>Escapes</h1><p>&lt;img src=x onerror=alert(1)&gt; and &lt;iframe src="https://evil.example/"&gt;&lt;/iframe&gt; and &amp;lt;b&amp;gt; and &amp;#60;i&amp;#62;</p><p>after</p>';
     const { issue, report } = await imported('text/html', html);
     expect(issue.body).not.toMatch(/(?<!\\)<(?:img|iframe|b)\b/);
     expect(issue.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(issue.html).toContain('<p>after</p>');
+    // Entities written out as text in the email stay written out: the page shows "&lt;b&gt;", as the email did.
+    expect(issue.html).toContain('and &amp;lt;b&amp;gt; and &amp;#60;i&amp;#62;</p>');
     expect(report.warnings.filter((w) => w.kind === 'not-rendered')).toEqual([]);
   });
 
