@@ -11,13 +11,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiClient, apiSettings } from './lib/api-client';
+import { type LocalFile, readLocalFile, resolveInside } from './lib/local-files';
 import { localImagesIn, pushPlan } from './lib/push-plan';
 
 const USAGE = `Usage:
   npm run push -- issue.md [more.md ...] [--publish | --at <RFC 3339 time>] [--dry-run] [--force]
 --force updates an issue that was changed on the site since this folder's last push.
-Needs MASTHEAD_URL and MASTHEAD_TOKEN in the environment, or a .mastheadrc file (in this folder or
-your home folder) holding {"url": "https://news.example", "token": "mh_..."}.`;
+--dry-run checks every file and lists exactly what would be uploaded, sending nothing.
+The site is MASTHEAD_URL, or the "url" of a .mastheadrc in this folder or your home folder; the
+token is MASTHEAD_TOKEN (only beside MASTHEAD_URL), or the one kept for that site's origin in the
+same file or in ~/.mastheadrc: {"sites": {"https://news.example": {"token": "mh_..."}}}.
+Only files inside the Markdown file's own folder are uploaded.`;
 
 function fail(message: string, code = 2): never {
   console.error(code === 2 ? `${message}\n\n${USAGE}` : message);
@@ -48,43 +52,68 @@ if (values.at !== undefined && (Number.isNaN(Date.parse(values.at)) || !/(?:Z|[+
 /** Where the editor ran the command (npm runs scripts from the package's folder). */
 const here = process.env.INIT_CWD ?? process.cwd();
 
-async function settings(): Promise<{ url: string; token: string }> {
+async function settings(): Promise<{ url: string; token: string; from: string }> {
   const found = await apiSettings(here);
   if ('error' in found) return fail(found.error, found.usage ? 2 : 1);
   return found;
 }
 
-const { url: site, token } = await settings();
+const { url: site, token, from } = await settings();
 const dryRun = values['dry-run'];
 const log = (line: string) => console.error(line);
+log(`site: ${site} (from ${from})`);
 
 /** One API call; a refusal stops the file with the problem's own words. */
 const api = apiClient(site, token);
 
 /**
- * What this folder last pushed, per file: the issue and the version the push left, so an edit made
- * on the site since (a newer version) is noticed before it would be overwritten. Kept in
- * `.masthead-push.json` beside the files; a folder without one (a fresh copy) trusts a fresh read.
+ * What this folder last pushed, per site and file: the issue and the version the push left, so an
+ * edit made on the site since (a newer version) is noticed before it would be overwritten, and an
+ * issue this folder never pushed is not replaced unasked. Kept in `.masthead-push.json` beside the
+ * files, per site origin (a folder pushed to a staging site and to the real one keeps both apart).
  */
-type PushState = Record<string, { id: string; version: number }>;
+type FileState = Record<string, { id: string; version: number }>;
+type PushState = { sites: Record<string, FileState> };
 const STATE_FILE = '.masthead-push.json';
+const origin = new URL(site).origin;
 
 async function readState(folder: string): Promise<PushState> {
   const text = await readFile(join(folder, STATE_FILE), 'utf8').catch(() => null);
-  if (text === null) return {};
+  if (text === null) return { sites: {} };
   try {
-    return JSON.parse(text) as PushState;
+    const json = JSON.parse(text) as Partial<PushState> & FileState;
+    if (typeof json.sites === 'object' && json.sites !== null) return json as PushState;
+    // The first form kept files at the top, for whichever site was pushed to: taken as this one's.
+    return { sites: { [origin]: json } };
   } catch {
-    return {};
+    return { sites: {} };
   }
 }
 
 async function remember(file: string, id: string, version: number): Promise<void> {
   const folder = dirname(file);
   const state = await readState(folder);
-  state[basename(file)] = { id, version };
+  state.sites[origin] = { ...state.sites[origin], [basename(file)]: { id, version } };
   await writeFile(join(folder, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
 }
+
+/**
+ * Every local file the plan names, checked before any is sent: inside the Markdown file's folder
+ * (its real path), a regular file within the upload limit, of a kind the server stores.
+ */
+async function localFiles(file: string, references: string[], images: Set<string>): Promise<LocalFile[]> {
+  const folder = dirname(file);
+  const paths: string[] = [];
+  // Every reference is placed first, so none outside the folder is opened while another is read.
+  for (const reference of references) paths.push(await resolveInside(folder, reference));
+  const read: LocalFile[] = [];
+  for (const [index, reference] of references.entries())
+    read.push(await readLocalFile(folder, reference, paths[index]!, images.has(reference)));
+  return read;
+}
+
+const describeFile = (f: LocalFile) =>
+  `${f.reference} (${f.path}, ${f.contentType}${f.width === null ? '' : `, ${f.width}×${f.height}`}, ${f.bytes.byteLength} bytes)`;
 
 interface EditorIssue {
   id: string;
@@ -102,19 +131,18 @@ async function pushFile(file: string): Promise<string> {
   const { slug, files } = plan;
   let document = plan.document;
 
-  // 1. Local files (images, the cover, attachments): uploaded (stored once by their hash), their references rewritten.
-  for (const [index, image] of files.entries()) {
-    const path = resolve(dirname(file), decodeURI(image));
-    const bytes = await readFile(path).catch(() => {
-      throw new Error(`references ${image}, which cannot be read (${path})`);
-    });
+  // 1. Local files (images, the cover, attachments): checked, all of them, before any is sent;
+  // uploaded (stored once by their hash), their references rewritten.
+  const local = await localFiles(file, files, plan.images);
+  for (const [index, found] of local.entries()) {
     if (dryRun) {
-      log(`  would upload ${image} (${bytes.byteLength} bytes)`);
+      log(`  would upload ${describeFile(found)}`);
       continue;
     }
-    log(`  uploading ${image} (${index + 1}/${files.length}, ${bytes.byteLength} bytes)`);
-    const uploaded = (await (await api('/api/v1/admin/media', { method: 'POST', body: bytes })).json()) as { url: string };
-    document = plan.withUpload(document, image, { path: new URL(uploaded.url).pathname, url: uploaded.url });
+    log(`  uploading ${found.reference} (${index + 1}/${local.length}, ${found.bytes.byteLength} bytes)`);
+    const answer = await api('/api/v1/admin/media', { method: 'POST', headers: { 'Content-Type': found.contentType }, body: found.bytes });
+    const uploaded = (await answer.json()) as { url: string };
+    document = plan.withUpload(document, found.reference, { path: new URL(uploaded.url).pathname, url: uploaded.url });
   }
   if (!dryRun) {
     const left = localImagesIn(String(document.body ?? ''));
@@ -145,10 +173,16 @@ async function pushFile(file: string): Promise<string> {
   } else {
     const current = await api(`/api/v1/admin/issues/${existing.id}`);
     const before = (await current.json()) as EditorIssue;
-    const last = (await readState(dirname(file)))[basename(file)];
-    if (last !== undefined && last.id === before.id && last.version !== before.version && !values.force) {
+    const last = (await readState(dirname(file))).sites[origin]?.[basename(file)];
+    const ours = last !== undefined && last.id === before.id;
+    if (ours && last.version !== before.version && !values.force) {
       throw new Error(
         `${slug} was changed on the site since this folder's last push (it is at version ${before.version}; the push left version ${last.version}). Bring the change into the file, or push with --force to overwrite it.`,
+      );
+    }
+    if (!ours && (before.status === 'published' || before.status === 'scheduled') && !values.force) {
+      throw new Error(
+        `${slug} names an issue that is ${before.status} on the site and was not pushed from this folder: push with --force to replace it, or give this file another slug.`,
       );
     }
     if (dryRun) return `would update ${slug} (now version ${before.version}, ${before.status}) if the file differs${asked}`;

@@ -14,6 +14,8 @@ export type PushPlan =
        * cover (`cover.url` or `cover_image`) and the attachments' `url`s.
        */
       files: string[];
+      /** The references among `files` shown as images (the body's and the cover): they must be images. */
+      images: Set<string>;
       /**
        * The document with one local reference replaced by its upload: in the body by its
        * site-relative path, in the cover and attachments (which must be absolute) by its URL.
@@ -95,6 +97,7 @@ export function pushPlan(source: string, fileName: string, folderName = ''): Pus
     slug,
     document: { ...fields, slug },
     files: [...new Set([...images, ...others])],
+    images: new Set([...images, ...(cover !== null && isLocal(cover) ? [cover] : [])]),
     withUpload: (document, reference, { path, url }) => {
       const text = String(document.body ?? '');
       const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { IssueRecordSchema } from './responses';
 import { displayTag, foldCompatibility, normalizeTag, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 import { STATUSES } from './status';
-import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject } from './validation';
+import { CONTROL_CHARS, LINE_BREAKS_AND_CONTROLS, strictObject, URL_UNSAFE, URL_UNSAFE_MESSAGE } from './validation';
 
 /** The largest Markdown body an issue may have, in characters. */
 export const BODY_MAX_LENGTH = 200_000;
@@ -33,22 +33,21 @@ function isHttpUrl(s: string): boolean {
   return protocol === 'https:' || protocol === 'http:';
 }
 
+/**
+ * An http(s) URL as a client sends it: refused when it holds anything the parser would drop or
+ * trim, then kept as the URL parser writes it (`..` resolved, the host lowercased), so the address
+ * stored is the one every reader requests, and a search for a media path finds every issue that
+ * names the file. Nothing silently becomes another address.
+ */
 const httpUrl = v.pipe(
   string(),
   v.maxLength(2048, 'must be at most 2048 characters'),
+  v.check((s) => !URL_UNSAFE.test(s), URL_UNSAFE_MESSAGE),
   v.check(isHttpUrl, 'must be an absolute http or https URL'),
-);
-
-/**
- * An http(s) URL kept as the URL parser writes it (`..` resolved, the host lowercased, spaces and
- * tabs encoded or dropped), so the address stored is the one every reader requests, and a search
- * for a media path finds every issue that names the file.
- */
-const parsedHttpUrl = v.pipe(
-  httpUrl,
   v.transform((s) => new URL(s).href),
   v.maxLength(2048, 'must be at most 2048 characters once written in its parsed form'),
 );
+const parsedHttpUrl = httpUrl;
 
 const list = <S extends v.GenericSchema>(item: S, max: number) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(max, `must have at most ${max} items`));

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { toBase64url } from './hashing';
 import { SlugSchema, TagSchema } from './issue';
-import { CONTROL_CHARS, strictObject } from './validation';
+import { CONTROL_CHARS, strictObject, URL_UNSAFE, URL_UNSAFE_MESSAGE } from './validation';
 
 /** The widgets a partner embeds: one issue by slug, the newest issue, or a list of the newest. */
 export const WIDGETS = ['issue', 'latest', 'list'] as const;
@@ -43,6 +43,7 @@ export function isFrameAncestor(origin: string): boolean {
  * reason it is refused.
  */
 export function partnerOrigin(value: string): { ok: true; origin: string } | { ok: false; reason: string } {
+  if (URL_UNSAFE.test(value)) return { ok: false, reason: URL_UNSAFE_MESSAGE };
   if (!URL.canParse(value)) return { ok: false, reason: 'must be an origin such as https://partner.example' };
   const url = new URL(value);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
@@ -55,6 +56,11 @@ export function partnerOrigin(value: string): { ok: true; origin: string } | { o
   }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
     return { ok: false, reason: `must be the origin alone (${url.origin}), without a path, query or fragment` };
+  }
+  // Written as the browser writes it (lower case, ASCII or punycode, no default port), or refused:
+  // a fullwidth letter or ":443" would otherwise be stored as another spelling than the one sent.
+  if (value !== url.origin && value !== `${url.origin}/`) {
+    return { ok: false, reason: `must be written as the browser writes the origin: ${url.origin}` };
   }
   return { ok: true, origin: url.origin };
 }

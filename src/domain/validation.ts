@@ -12,6 +12,14 @@ export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00
 /** Everything that breaks a one-line field: all control characters and Unicode line separators. */
 export const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
+/**
+ * What no address a client sends may hold: control characters, white space of any kind (the URL
+ * parser drops tabs and line feeds, and trims spaces, so the address stored would not be the one
+ * sent) and the invisible format characters that make an address read as another.
+ */
+export const URL_UNSAFE = /[\p{Cc}\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
+export const URL_UNSAFE_MESSAGE = 'must not contain spaces, line breaks, tabs or control characters';
+
 /** A JSON Pointer (RFC 6901) to the value at `keys`. */
 export function pointer(keys: readonly (string | number)[]): string {
   return keys.map((k) => `/${String(k).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { toBase64 } from './hashing';
 import { isLoopbackHost, publicHostProblem } from './outbound';
-import { CONTROL_CHARS, strictObject } from './validation';
+import { CONTROL_CHARS, strictObject, URL_UNSAFE, URL_UNSAFE_MESSAGE } from './validation';
 
 /**
  * Webhooks, shaped to the Standard Webhooks specification (https://www.standardwebhooks.com/):
@@ -64,6 +64,7 @@ export function generateWebhookSecret(): string {
  * an inside address is not caught here: on Cloudflare, a Worker's fetch cannot reach one.
  */
 export function webhookTarget(value: string, allowLocal: boolean): { ok: true; url: string } | { ok: false; reason: string } {
+  if (URL_UNSAFE.test(value)) return { ok: false, reason: URL_UNSAFE_MESSAGE };
   if (!URL.canParse(value)) return { ok: false, reason: 'must be an absolute URL such as https://hooks.example/masthead' };
   const url = new URL(value);
   const local = isLoopbackHost(url.hostname);
@@ -93,6 +94,7 @@ export function webhookTarget(value: string, allowLocal: boolean): { ok: true; u
 const UrlSchema = v.pipe(
   v.string('must be a string'),
   v.maxLength(2000, 'must be at most 2000 characters'),
+  v.check((s) => !URL_UNSAFE.test(s), URL_UNSAFE_MESSAGE),
   v.check((s) => URL.canParse(s), 'must be an absolute URL such as https://hooks.example/masthead'),
 );
 

@@ -1,7 +1,7 @@
-import { stringify } from 'yaml';
 import type { Issue } from '../domain/issue';
 import type { Site } from '../domain/site';
 import { issueUrl } from './urls';
+import { yamlDocument } from './yaml';
 
 /**
  * An issue as Markdown for agents and tools (`Accept: text/markdown`, `/issues/{slug}.md`): YAML
@@ -28,8 +28,7 @@ export function issueMarkdown(site: Site, issue: Issue): string {
       ? {}
       : { teasers: issue.teasers.map((t) => (t.url === null ? { title: t.title, excerpt: t.excerpt } : t)) }),
   };
-  // lineWidth 0: no folding, so a long summary point stays one line, as written.
-  // YAML 1.1 readers (PyYAML, js-yaml, Jekyll) would take NO, Yes or an unquoted date for a
-  // boolean or a Date: such values are quoted.
-  return `---\n${stringify(front, { lineWidth: 0, compat: 'yaml-1.1' })}---\n${issue.body.endsWith('\n') ? issue.body : `${issue.body}\n`}`;
+  // Every string double-quoted with YAML 1.1's line breaks escaped (render/yaml): PyYAML, Jekyll
+  // and a YAML 1.2 reader all read the same fields, and no value can start a field of its own.
+  return `---\n${yamlDocument(front)}---\n${issue.body.endsWith('\n') ? issue.body : `${issue.body}\n`}`;
 }

@@ -7,6 +7,7 @@ import { keysetPage } from '../domain/pages';
 import type { FeedbackReportQuerySchema } from '../domain/queries';
 import { negotiate } from '../http/accept';
 import { clientAddress } from '../http/client';
+import { attachmentFilename, headerUri, linkHeader } from '../http/header-values';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
 import { clientHash } from '../services/clients';
@@ -35,7 +36,7 @@ export async function submit(
       from === 'embed'
         ? `/embed/${encodeURIComponent(result.slug)}?feedback=thanks`
         : `/issues/${encodeURIComponent(result.slug)}?feedback=thanks#feedback`;
-    return new Response(null, { status: 303, headers: { Location: `${context.site.url}${back}`, 'Cache-Control': 'no-store' } });
+    return new Response(null, { status: 303, headers: { Location: headerUri(`${context.site.url}${back}`), 'Cache-Control': 'no-store' } });
   }
   const { id, rating, comment, email, created_at, updated_at } = result.feedback;
   return json({ id, rating, comment, email, created_at, updated_at }, { status: result.created ? 201 : 200, policy: 'editor' });
@@ -63,13 +64,13 @@ export async function report(
   if (query.format === 'csv') {
     const headers: Record<string, string> = {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="feedback${query.issue === undefined ? '' : `-${query.issue}`}.csv"`,
+      'Content-Disposition': attachmentFilename(`feedback${query.issue === undefined ? '' : `-${query.issue}`}.csv`),
       'Cache-Control': 'private, no-store',
     };
     if (next !== null) {
       const url = new URL(request.url);
       url.searchParams.set('cursor', next);
-      headers.Link = `<${url.href}>; rel="next"`;
+      headers.Link = linkHeader([{ href: url.href, rel: 'next' }]);
     }
     return new Response(toCsv(CSV_COLUMNS, page), { headers });
   }

@@ -2,6 +2,7 @@ import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import type { FeedQuerySchema } from '../domain/queries';
+import { linkHeader } from '../http/header-values';
 import { type FeedFormat, type FeedScope, feedUrls } from '../render/feed-model';
 import { FEED_CONTENT_TYPES } from '../render/feeds';
 import { feedDocument } from '../services/feeds';
@@ -19,7 +20,14 @@ function feedRoute(format: FeedFormat, perTag: boolean) {
     const self = feedUrls(context.site, scope)[format];
     // WebSub discovery (§4): the hub and the topic URL, as Link headers too.
     const headers: Record<string, string> =
-      context.site.hub === null ? {} : { Link: `<${context.site.hub}>; rel="hub", <${self}>; rel="self"` };
+      context.site.hub === null
+        ? {}
+        : {
+            Link: linkHeader([
+              { href: context.site.hub, rel: 'hub' },
+              { href: self, rel: 'self' },
+            ]),
+          };
     return serveCached(request, context, { tag: scope.tag, archive }, async (context) => {
       const document = await feedDocument(context, scope, format);
       return {

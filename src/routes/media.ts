@@ -7,6 +7,7 @@ import { keysetPage } from '../domain/pages';
 import type { MediaListQuerySchema } from '../domain/queries';
 import { payloadTooLarge, readBytes } from '../http/body';
 import { isNotModified } from '../http/conditional';
+import { headerUri } from '../http/header-values';
 import { HttpError, invalidInput, notFound } from '../http/problem';
 import { json } from '../http/respond';
 import { deleteUpload, listUploads, mediaSize, readMedia, uploadMedia } from '../services/media';
@@ -52,7 +53,7 @@ async function uploadedBytes(request: Request): Promise<Uint8Array> {
 export async function upload(request: IRequest, context: RequestContext, { editor }: { editor: Editor }): Promise<Response> {
   const { record, created } = await uploadMedia(context, editor, await uploadedBytes(request));
   const body = mediaJson(context, record);
-  return json(body, { status: created ? 201 : 200, policy: 'editor', headers: { Location: body.url } });
+  return json(body, { status: created ? 201 : 200, policy: 'editor', headers: { Location: headerUri(body.url) } });
 }
 
 /** `GET /api/v1/admin/media`: uploads, newest first, each with the issues that mention it. */

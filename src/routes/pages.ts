@@ -8,6 +8,7 @@ import { searchTerms } from '../domain/search-text';
 import { prefersMarkdown } from '../http/accept';
 import { clientAddress } from '../http/client';
 import { isHead } from '../http/head';
+import { headerUri, linkHeader } from '../http/header-values';
 import { notFound } from '../http/problem';
 import { issueMarkdown } from '../render/issue-markdown';
 import { renderArchivePage } from '../render/pages/archive-page';
@@ -55,7 +56,7 @@ function markdownRepresentation(request: IRequest, context: RequestContext, slug
       policy: 'page',
       headers: {
         // The page's own canonical: the original's, for an issue first published elsewhere.
-        Link: `<${issue.canonical_url ?? issueUrl(context.site, issue.slug)}>; rel="canonical"`,
+        Link: linkHeader([{ href: issue.canonical_url ?? issueUrl(context.site, issue.slug), rel: 'canonical' }]),
         ...(negotiated ? { Vary: 'Accept' } : {}),
       },
     };
@@ -155,7 +156,7 @@ export async function issuePage(
     clean.searchParams.delete(REFERRAL_PARAMETER);
     return new Response(null, {
       status: 303,
-      headers: { Location: `${context.site.url}${clean.pathname}${clean.search}`, 'Cache-Control': 'no-store' },
+      headers: { Location: headerUri(`${context.site.url}${clean.pathname}${clean.search}`), 'Cache-Control': 'no-store' },
     });
   }
   // Agents and tools that ask for Markdown get it here too; browsers (and */*) get the page.

@@ -3,6 +3,7 @@ import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import type { PartnerInput, PartnerListQuerySchema, PartnerPatch, SnippetQuerySchema } from '../domain/partner';
 import { totalsOf, type UsageDay, type UsageQuerySchema, usageRange } from '../domain/usage';
+import { attachmentFilename } from '../http/header-values';
 import { invalidInput, notFound } from '../http/problem';
 import { json } from '../http/respond';
 import { toCsv } from '../render/csv';
@@ -74,7 +75,7 @@ function csv<K extends string>(name: string, rows: readonly Record<K, unknown>[]
   return new Response(toCsv(columns, rows), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${name}.csv"`,
+      'Content-Disposition': attachmentFilename(`${name}.csv`),
       'Cache-Control': 'private, no-store',
     },
   });
