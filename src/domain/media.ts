@@ -1,5 +1,6 @@
 import { imageSize } from 'image-size';
 import * as v from 'valibot';
+import { imageProblem, isMp3, isoBoxes } from './media-structure';
 
 /** The largest upload: 25 MiB (a podcast episode at 64 kbit/s runs about 55 minutes). */
 export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
@@ -93,11 +94,17 @@ export function detectMedia(bytes: Uint8Array): Detected {
   else if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') ext = 'gif';
   else if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') ext = 'webp';
   else if (ascii(bytes, 0, 5) === '%PDF-') ext = 'pdf';
-  else if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrame(bytes, 0)) ext = 'mp3';
-  else {
+  else if (ascii(bytes, 0, 3) === 'ID3' || isMpegFrame(bytes, 0)) {
+    if (!isMp3(bytes)) return { ok: false, reason: 'The file starts as an MP3 but is not MPEG audio frames from start to end.' };
+    ext = 'mp3';
+  } else {
     const brands = isoBrands(bytes);
     if (brands?.some((b) => b === 'avif' || b === 'avis')) ext = 'avif';
     else if (brands?.some((b) => b === 'M4A ' || b === 'M4B ')) ext = 'm4a';
+    if (ext !== null && isoBoxes(bytes) === null) {
+      return { ok: false, reason: `The file starts as ${ext.toUpperCase()} but its boxes do not run from its start to its end.` };
+    }
+    if (ext === 'm4a' && !isoBoxes(bytes)!.includes('moov')) return { ok: false, reason: 'The M4A file has no movie (moov) box.' };
   }
   if (ext === null) {
     return { ok: false, reason: 'The file is none of PNG, JPEG, GIF, WebP, AVIF, PDF, MP3 or M4A (judged by its bytes).' };
@@ -109,6 +116,8 @@ export function detectMedia(bytes: Uint8Array): Detected {
     if (!(width > 0 && height > 0)) throw new Error('no size');
     // EXIF orientations 5 to 8 turn the picture a quarter: it is shown with its sides swapped.
     const turned = orientation !== undefined && orientation >= 5 && orientation <= 8;
+    const problem = imageProblem(ext, bytes, width, height);
+    if (problem !== null) return { ok: false, reason: `The ${ext.toUpperCase()} file is refused: ${problem}.` };
     return { ok: true, ext, width: turned ? height : width, height: turned ? width : height };
   } catch {
     return { ok: false, reason: `The ${ext.toUpperCase()} file's headers give no width and height: it is damaged or not an image.` };

@@ -41,6 +41,8 @@ async function uploadedBytes(request: Request): Promise<Uint8Array> {
     } catch {
       throw invalidInput([{ path: '', message: 'is not a readable multipart/form-data body' }]);
     }
+    // One file a request, as one JSON key and one form field: which of two would be meant is not guessed.
+    if (form.getAll('file').length > 1) throw invalidInput([{ path: '/file', message: 'must be sent once: upload one file a request' }]);
     const file = form.get('file');
     if (file === null || typeof file === 'string') throw invalidInput([{ path: '/file', message: 'is required: the file to upload' }]);
     if (file.size > MAX_MEDIA_BYTES) throw payloadTooLarge(MAX_MEDIA_BYTES);

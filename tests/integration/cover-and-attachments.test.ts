@@ -206,16 +206,18 @@ describe('attachments', () => {
 });
 
 describe('addresses and types as stored', () => {
-  it('keep a URL in its parsed form, so an upload named with `..` or a tab is still found in use', async () => {
+  it('keep a URL in its parsed form, so an upload named with `..` is still found in use (a tab is refused)', async () => {
     const file = await upload(mp3(64));
     const hash = file.url.split('/').pop()!;
     const image = (await upload(await png(10, 10, [4, 5, 6]))).url.split('/').pop()!;
     const issue = (await (
       await create({
         cover: { url: `${ORIGIN.replace('http://', 'HTTP://')}/media/x/../${image}`, alt: '' },
-        attachments: [{ url: `${ORIGIN}/me\tdia/sub/../${hash}` }],
+        attachments: [{ url: `${ORIGIN}/media/sub/../${hash}` }],
       })
     ).json()) as IssueJson;
+    const tabbed = await create({ attachments: [{ url: `${ORIGIN}/me\tdia/${hash}` }] });
+    expect((await expectProblem(tabbed, 400)).errors!.map((e: { path: string }) => e.path)).toEqual(['/attachments/0/url']);
     expect(issue.attachments[0]!.url).toBe(file.url);
     expect(issue.cover!.url).toBe(`${ORIGIN}/media/${image}`);
     const refused = await call(`/api/v1/admin/media/${file.sha256}`, { method: 'DELETE', headers: admin });

@@ -79,7 +79,8 @@ export function jpeg(width: number, height: number): Uint8Array {
 
 /** An extended WebP (VP8X) header of `width` × `height`. */
 export function webp(width: number, height: number): Uint8Array {
-  const body = bytes('WEBP', 'VP8X', le32(10), [0, 0, 0, 0], le24(width - 1), le24(height - 1));
+  // VP8X's canvas size, then a (token) VP8L image-data chunk.
+  const body = bytes('WEBP', 'VP8X', le32(10), [0, 0, 0, 0], le24(width - 1), le24(height - 1), 'VP8L', le32(6), [0x2f, 0, 0, 0, 0, 0]);
   return bytes('RIFF', le32(body.length), body);
 }
 
@@ -90,7 +91,7 @@ export function avif(width: number, height: number): Uint8Array {
     return bytes(u32(inner.length + 8), type, inner);
   };
   const ispe = box('ispe', [0, 0, 0, 0], u32(width), u32(height));
-  return bytes(box('ftyp', 'avif', [0, 0, 0, 0], 'mif1'), box('meta', [0, 0, 0, 0], box('iprp', box('ipco', ispe))));
+  return bytes(box('ftyp', 'avif', [0, 0, 0, 0], 'mif1'), box('meta', [0, 0, 0, 0], box('iprp', box('ipco', ispe))), box('mdat', [0, 0, 0, 0]));
 }
 
 export const pdf = (): Uint8Array => bytes('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -101,8 +102,9 @@ export function mp3(frames = 40): Uint8Array {
   return bytes('ID3', [4, 0, 0, 0, 0, 0, 0], ...Array.from({ length: frames }, () => frame));
 }
 
-/** An M4A's file-type box (brand `M4A `) and an empty media data box. */
-export const m4a = (): Uint8Array => bytes(u32(24), 'ftyp', 'M4A ', [0, 0, 0, 0], 'isom', 'mp42', u32(16), 'mdat', new Uint8Array(8));
+/** An M4A's file-type box (brand `M4A `), an (empty) movie box and a media data box. */
+export const m4a = (): Uint8Array =>
+  bytes(u32(24), 'ftyp', 'M4A ', [0, 0, 0, 0], 'isom', 'mp42', u32(8), 'moov', u32(16), 'mdat', new Uint8Array(8));
 
 export const svg = (): Uint8Array => bytes('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 export const html = (): Uint8Array => bytes('<!doctype html><html><script>alert(document.cookie)</script></html>');
