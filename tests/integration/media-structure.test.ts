@@ -63,7 +63,10 @@ describe('uploads judged by their structure', () => {
     ['a PNG of 64 megapixels', () => declaredPng(8000, 8000, 400_000)],
     ['a PNG declaring 4000 × 4000 over 4 bytes of data', () => declaredPng(4000, 4000)],
     ['a PNG with no image data at all', () => declaredPng(2, 2, 0)],
-    ['a WebP with its canvas size and no image data', () => join('RIFF', [22, 0, 0, 0], 'WEBP', 'VP8X', [10, 0, 0, 0], new Uint8Array(4), [19, 0, 0, 9, 0, 0])],
+    [
+      'a WebP with its canvas size and no image data',
+      () => join('RIFF', [22, 0, 0, 0], 'WEBP', 'VP8X', [10, 0, 0, 0], new Uint8Array(4), [19, 0, 0, 9, 0, 0]),
+    ],
   ])('refuses %s, and stores nothing', async (_case, make) => {
     const before = await databaseContents();
     const response = await upload(make());

@@ -91,7 +91,11 @@ export function avif(width: number, height: number): Uint8Array {
     return bytes(u32(inner.length + 8), type, inner);
   };
   const ispe = box('ispe', [0, 0, 0, 0], u32(width), u32(height));
-  return bytes(box('ftyp', 'avif', [0, 0, 0, 0], 'mif1'), box('meta', [0, 0, 0, 0], box('iprp', box('ipco', ispe))), box('mdat', [0, 0, 0, 0]));
+  return bytes(
+    box('ftyp', 'avif', [0, 0, 0, 0], 'mif1'),
+    box('meta', [0, 0, 0, 0], box('iprp', box('ipco', ispe))),
+    box('mdat', [0, 0, 0, 0]),
+  );
 }
 
 export const pdf = (): Uint8Array => bytes('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
