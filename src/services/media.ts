@@ -7,6 +7,11 @@ import { conflict, invalidInput, notFound } from '../http/problem';
 import { deleteMediaRecord, findMedia, imageSizes, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
 import type { Editor } from './tokens';
 
+/** A record as this editor may see it: a contributor is not told who else uploaded a file. */
+export function visibleRecord(editor: Editor, record: MediaRecord): MediaRecord {
+  return roleAllows(editor.role, 'read-any') || record.created_by === editor.name ? record : { ...record, created_by: null };
+}
+
 /**
  * Stores an upload: its type and (for an image) its size decided from its bytes, its key its
  * SHA-256. The same bytes uploaded again are the same file: nothing is written twice and the URL
@@ -23,7 +28,8 @@ export async function uploadMedia(
   const sha256 = await bytesSha256Hex(bytes);
   const existing = await findMedia(context.db, sha256);
   // A row whose bytes went missing (a delete that stopped half way) gets its bytes back.
-  if (existing !== null && (await context.media.head(mediaKey(existing))) !== null) return { record: existing, created: false };
+  if (existing !== null && (await context.media.head(mediaKey(existing))) !== null)
+    return { record: visibleRecord(editor, existing), created: false };
   const record: MediaRecord = {
     sha256,
     ext: detected.ext,
@@ -35,9 +41,9 @@ export async function uploadMedia(
     created_by: editor.name,
   };
   await context.media.put(mediaKey(record), bytes, { httpMetadata: { contentType: record.content_type }, sha256 });
-  if (existing !== null) return { record: existing, created: false };
+  if (existing !== null) return { record: visibleRecord(editor, existing), created: false };
   const created = await insertMedia(context.db, record);
-  return { record: created ? record : ((await findMedia(context.db, sha256)) ?? record), created };
+  return { record: visibleRecord(editor, created ? record : ((await findMedia(context.db, sha256)) ?? record)), created };
 }
 
 /**
@@ -45,11 +51,11 @@ export async function uploadMedia(
  * contributor, only the issues it created (contributors see no one else's drafts, here as anywhere).
  */
 export async function listUploads(context: RequestContext, editor: Editor, after: { at: string; id: string } | null, limit: number) {
-  const records = await listMedia(context.db, { after, limit });
   const createdBy = roleAllows(editor.role, 'read-any') ? undefined : editor.name;
+  const records = await listMedia(context.db, { after, limit, ...(createdBy === undefined ? {} : { visibleTo: createdBy }) });
   return Promise.all(
     records.map(async (record) => ({
-      record,
+      record: visibleRecord(editor, record),
       issues: await issuesReferencing(context.db, mediaPath(record.sha256, record.ext), createdBy),
     })),
   );

@@ -19,14 +19,37 @@ export async function insertMedia(db: Db, record: MediaRecord): Promise<boolean>
   return result.meta.changes === 1;
 }
 
-/** Newest first, after a (created_at, sha256) keyset position. */
-export async function listMedia(db: Db, options: { after: { at: string; id: string } | null; limit: number }): Promise<MediaRecord[]> {
-  const where = options.after === null ? '' : 'WHERE (created_at, sha256) < (?, ?)';
-  const statement = db.prepare(`SELECT ${COLUMNS} FROM media ${where} ORDER BY created_at DESC, sha256 DESC LIMIT ?`);
-  const { results } =
-    options.after === null
-      ? await statement.bind(options.limit).all<MediaRecord>()
-      : await statement.bind(options.after.at, options.after.id, options.limit).all<MediaRecord>();
+/**
+ * Newest first, after a (created_at, sha256) keyset position. With `visibleTo` (a contributor's
+ * name), only the files it uploaded and those that an issue it created mentions, in its content
+ * or any revision: the issues a contributor may read.
+ */
+export async function listMedia(
+  db: Db,
+  options: { after: { at: string; id: string } | null; limit: number; visibleTo?: string },
+): Promise<MediaRecord[]> {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (options.after !== null) {
+    conditions.push('(created_at, sha256) < (?, ?)');
+    values.push(options.after.at, options.after.id);
+  }
+  if (options.visibleTo !== undefined) {
+    // instr(), not LIKE: D1 caps LIKE patterns at 50 bytes, and a media path is longer.
+    conditions.push(`(created_by = ? OR EXISTS (
+      SELECT 1 FROM issues i
+      WHERE i.id IN (SELECT issue_id FROM revisions WHERE n = 1 AND author = ?)
+        AND (instr(i.body, '/media/' || media.sha256 || '.' || media.ext) > 0
+          OR instr(coalesce(i.cover_image, ''), '/media/' || media.sha256 || '.' || media.ext) > 0
+          OR instr(i.attachments, '/media/' || media.sha256 || '.' || media.ext) > 0
+          OR i.id IN (SELECT issue_id FROM revisions WHERE instr(snapshot, '/media/' || media.sha256 || '.' || media.ext) > 0))))`);
+    values.push(options.visibleTo, options.visibleTo);
+  }
+  const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+  const { results } = await db
+    .prepare(`SELECT ${COLUMNS} FROM media ${where} ORDER BY created_at DESC, sha256 DESC LIMIT ?`)
+    .bind(...values, options.limit)
+    .all<MediaRecord>();
   return results;
 }
 
