@@ -63,7 +63,7 @@ const BLOCK_CONTAINERS = new Set([
 const sample = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
 
 /** Text lengths of elements, each computed once (the tree only loses nodes meanwhile, so a length is never too small). */
-class TextLengths {
+export class TextLengths {
   private readonly cache = new Map<DomNode, number>();
 
   of(node: DomNode): number {
@@ -88,13 +88,31 @@ function isAttached(node: DomNode, body: DomElement): boolean {
 const PROFILE_PATH =
   /^\/(?:@[\w.-]+|(?:company|channel|c|user|in|pages|groups)\/[\w.-]+|(?!watch\b|status\b|posts?\b|reel\b|video\b)[\w.-]+)\/?$/i;
 
-/** A share button's address, or a follow link to a profile on a social site: never a link to a post or a video. */
-function isShareOrFollowLink(href: string): boolean {
+/**
+ * A share button's address, or a follow link to a profile on a social site: never a link to a post
+ * or a video. Judged by where the link goes: a click-tracking redirect that names its target is
+ * unwrapped first.
+ */
+export function isShareOrFollowLink(link: string): boolean {
+  const href = readLink(link).url;
   if (/\/(?:sharer|share|intent\/tweet|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href))
     return true;
   if (!URL.canParse(href)) return false;
   const url = new URL(href);
   return SOCIAL_HOSTS.test(url.hostname) && PROFILE_PATH.test(url.pathname);
+}
+
+/**
+ * The share or follow row around a link to a share or follow endpoint, or null: the small block
+ * around it, when it says nothing but share words and icons, or when every link in it goes to such
+ * an endpoint, whatever its labels say.
+ */
+export function shareRowAround(link: DomElement, lengths = new TextLengths()): DomElement | null {
+  const block = smallBlockAround(link, 160, lengths);
+  if (block === null) return null;
+  if (SHARE_WORDS.test(textOf(block))) return block;
+  const links = [...block.querySelectorAll('a')];
+  return links.length >= 2 && links.every((a) => isShareOrFollowLink((a.getAttribute('href') ?? '').trim())) ? block : null;
 }
 
 /** At most this many links are judged as footer, share or "view in browser" links. */
@@ -257,9 +275,8 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
       continue;
     }
     if (isShareOrFollowLink(href)) {
-      // A row of such links with nothing else to say: share words and icons only.
-      const block = smallBlockAround(link, 160, lengths);
-      if (block !== null && SHARE_WORDS.test(textOf(block))) remove(block, 'social-share');
+      const block = shareRowAround(link, lengths);
+      if (block !== null) remove(block, 'social-share');
     }
   }
 

@@ -195,6 +195,15 @@ export async function importNewsletter(
       teaser.url = await followOrWarn(teaser.url!, links.length + index);
     }),
   ]);
+  // A share row behind opaque trackers shows itself only once they are followed: judged again now.
+  for (const link of links) {
+    if (!link.isConnected || !isShareOrFollowLink(link.getAttribute('href') ?? '')) continue;
+    const row = shareRowAround(link);
+    if (row !== null) {
+      newsletter.removals.push({ kind: 'social-share', sample: clip(row.textContent?.trim() ?? '', 100) });
+      row.remove();
+    }
+  }
 
   // The body's images: each fetched once and stored in R2; a failure keeps the remote address, with a warning.
   const outcomes = await storeImages(context, editor, outbound, inBody(newsletter, 'img'), inline);

@@ -325,6 +325,30 @@ describe('bad input', () => {
     expect(report.recognised.feedback_call).toBe(false);
   });
 
+  it.each([
+    [
+      'icons only, behind click-tracking redirects',
+      `<table><tr><td><a href="https://click.esp.example/c/1?url=https%3A%2F%2Ftwitter.com%2Fintent%2Ftweet%3Ftext%3Dhi"><img src="https://img.example/x.png" alt="X" width="32" height="32"></a>
+       <a href="https://click.esp.example/c/2?url=https%3A%2F%2Fwww.facebook.com%2Fsharer.php%3Fu%3Dhttps%3A%2F%2Fnews.example"><img src="https://img.example/f.png" alt="Facebook" width="32" height="32"></a></td></tr></table>`,
+    ],
+    [
+      'redirects nested in redirects',
+      `<p><a href="https://click.esp.example/r/?url=https%3A%2F%2Fgo.example%2Fredirect%3Furl%3Dhttps%253A%252F%252Ftwitter.com%252Fintent%252Ftweet"><img src="https://img.example/x.png" alt="트위터" width="32" height="32"></a>
+       <a href="https://www.linkedin.com/shareArticle?url=https://news.example"><img src="https://img.example/l.png" alt="LinkedIn" width="32" height="32"></a></p>`,
+    ],
+    [
+      'labels of its own, every link a share or follow endpoint',
+      `<p><a href="https://twitter.com/intent/tweet?text=a">Tell your followers</a> · <a href="https://www.facebook.com/sharer.php?u=b">Tell your friends</a> · <a href="https://www.instagram.com/enletter">Our pictures</a></p>`,
+    ],
+  ])('removes a share row with %s', async (_case, row) => {
+    const html = `<h1>Weekly share test</h1><p>The story of the week, in full.</p><p>A second paragraph to keep.</p>${row}<p>Last words of the issue.</p>`;
+    const { issue, report } = await imported('text/html', html);
+    expect(issue.body).toContain('The story of the week, in full.');
+    expect(issue.body).toContain('Last words of the issue.');
+    expect(issue.body).not.toMatch(/twitter|facebook|linkedin|instagram|img\.example|Tell your/i);
+    expect(report.removed.map((r) => r.kind)).toContain('social-share');
+  });
+
   it('keeps prose above a first heading, which is then a section and not the title', async () => {
     const message =
       'Subject: Friday notes\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi friends, a short one today.</p><p>Two stories.</p><h1>First story</h1><p>Text.</p>';
