@@ -21,6 +21,7 @@ import { issueImageSizes } from '../services/media';
 import { knownPartnerKey } from '../services/partners';
 import {
   getPublishedIssue,
+  isPublished,
   listPublishedIssues,
   listPublishedTags,
   listsLastModified,
@@ -150,8 +151,9 @@ export async function issuePage(
   if (ref !== undefined) {
     // A click through a partner's widget: counted for the partner whose key the link carries, then
     // sent on to the page's own address, so a reload, a bookmark or a shared link counts no more.
-    const referrer = await knownPartnerKey(context, ref);
-    if (referrer !== null && !isHead(request)) recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
+    // Only a click that leads to a published issue counts: a made-up slug is not a partner's click.
+    const referrer = isHead(request) ? null : await knownPartnerKey(context, ref);
+    if (referrer !== null && (await isPublished(context, slug))) recordUsage(context, referrer, { kind: 'click' }, clientAddress(request));
     const clean = new URL(request.url);
     clean.searchParams.delete(REFERRAL_PARAMETER);
     return new Response(null, {

@@ -4,7 +4,7 @@ import type { Issue, IssueListItem } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
 import { invalidInput, notFound } from '../http/problem';
 import { visibleText } from '../render/highlight';
-import { findPublishedBySlug, lastChange, listPublished, publishedHtml } from '../storage/issues';
+import { findPublishedBySlug, isPublishedSlug, lastChange, listPublished, publishedHtml } from '../storage/issues';
 import { tagCounts, tagName } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
@@ -14,6 +14,11 @@ export async function getPublishedIssue(context: RequestContext, slug: string): 
   const issue = await findPublishedBySlug(context.db, slug);
   if (issue === null) throw notFound(`No published issue has the slug "${slug}".`);
   return issue;
+}
+
+/** Whether a published issue has this slug: what a click-through must lead to, to be counted. */
+export function isPublished(context: RequestContext, slug: string): Promise<boolean> {
+  return isPublishedSlug(context.db, slug);
 }
 
 export interface PublishedQuery {

@@ -22,6 +22,11 @@ export async function findPublishedBySlug(db: Db, slug: string): Promise<Issue |
   return row === null ? null : toIssue(row);
 }
 
+/** Whether a published issue has this slug (one index lookup, no content read). */
+export async function isPublishedSlug(db: Db, slug: string): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS found FROM issues WHERE slug = ? AND status = 'published'").bind(slug).first()) !== null;
+}
+
 /** The slugs already taken among `base` and `base-N`. */
 export async function slugsLike(db: Db, base: string): Promise<Set<string>> {
   const { results } = await db

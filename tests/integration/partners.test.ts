@@ -306,8 +306,11 @@ describe('usage per partner', () => {
       expect(click.status).toBe(303);
       expect(click.headers.get('Location')).toBe(`${ORIGIN}/issues/${first.slug}`);
     }
-    // Not click-throughs: the page itself, and a ref that is no partner's.
+    // Not click-throughs: the page itself, a ref that is no partner's, and clicks to issues that are not published.
     await read(`/issues/${first.slug}`, '203.0.113.2');
+    for (const slug of ['no-such-issue', `${first.slug}-2`, 'x'.repeat(80)]) {
+      expect((await read(`/issues/${slug}?ref=${key}`, '203.0.113.2')).status).toBe(303);
+    }
     expect((await read(`/issues/${first.slug}?ref=pk_CCCCCCCCCCCCCCCCCCCCCC&feedback=thanks`, '203.0.113.2')).headers.get('Location')).toBe(
       `${ORIGIN}/issues/${first.slug}?feedback=thanks`,
     );
