@@ -47,7 +47,7 @@ export default defineConfig(async () => {
                   // Test-only: the files in public/, which the static files test requests one by one.
                   TEST_PUBLIC_FILES: staticFiles,
                   // Webhooks go to the stand-in receiver on this machine, which verifies their signatures.
-                  WEBHOOKS_ALLOW_LOCAL: 'on',
+                  OUTBOUND_ALLOW_LOCAL: 'on',
                   TEST_WEBHOOK_RECEIVER: receiver.url,
                   // Test-only: the Worker refuses feedback without a secret and has no stand-in of its own.
                   FEEDBACK_HASH_SECRET: 'test-only-feedback-hash-secret',

@@ -42,7 +42,7 @@ const args = [
   '--var',
   `SITE_URL:http://127.0.0.1:${port}`,
   '--var',
-  'WEBHOOKS_ALLOW_LOCAL:on',
+  'OUTBOUND_ALLOW_LOCAL:on',
   ...process.argv.slice(2),
 ];
 console.error(`Starting wrangler ${args.join(' ')}`);

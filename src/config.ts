@@ -1,3 +1,4 @@
+import { isLoopbackHost } from './domain/outbound';
 import { isFrameAncestor } from './domain/partner';
 import type { Site } from './domain/site';
 import type { DeliveryMessage } from './domain/webhook';
@@ -74,8 +75,12 @@ export interface RequestContext {
   defer: (work: Promise<unknown>) => void;
   /** Webhook deliveries to send (Cloudflare Queues; src/services/webhooks.ts consumes them). */
   webhooks: Queue<DeliveryMessage>;
-  /** Whether webhooks may go to this machine (WEBHOOKS_ALLOW_LOCAL=on, as `npm run dev` sets). */
-  webhooksAllowLocal: boolean;
+  /**
+   * Whether the Worker's own requests (webhook deliveries, an import's images and links) may go to
+   * this machine: OUTBOUND_ALLOW_LOCAL=on, as `npm run dev` sets, and only while the site itself is
+   * on this machine (SITE_URL a loopback address). Deployed, the setting has no effect.
+   */
+  outboundAllowLocal: boolean;
 }
 
 /** Where a request's D1 session starts: at the editor's bookmark, the primary for editors, anywhere for readers. */
@@ -148,7 +153,7 @@ export function contextFrom(
     now: () => new Date(),
     defer: (work: Promise<unknown>) => ctx.waitUntil(work),
     webhooks: env.WEBHOOKS as Queue<DeliveryMessage>,
-    webhooksAllowLocal: (env.WEBHOOKS_ALLOW_LOCAL ?? '').trim().toLowerCase() === 'on',
+    outboundAllowLocal: (env.OUTBOUND_ALLOW_LOCAL ?? '').trim().toLowerCase() === 'on' && isLoopbackHost(new URL(site.url).hostname),
   };
   const make = (from: SessionStart): RequestContext => ({ ...base, ...open(from), at: make });
   return make(start);

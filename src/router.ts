@@ -458,7 +458,7 @@ export const ROUTES: readonly Route[] = [
   route('POST', '/api/v1/admin/webhooks', webhooks.create, {
     summary: 'Register a webhook endpoint',
     description:
-      'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); the answer holds the endpoint’s `secret`, shown this once. The URL must be public `https:` (`localhost` only where `WEBHOOKS_ALLOW_LOCAL` is on).',
+      'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); the answer holds the endpoint’s `secret`, shown this once. The URL must be public `https:` (`localhost` only where `OUTBOUND_ALLOW_LOCAL` is on).',
     tag: 'Webhooks',
     role: 'admin',
     body: json(WebhookInputSchema),

@@ -49,7 +49,7 @@ export function publicHostProblem(hostname: string): string | null {
 
 /**
  * Whether the Worker may fetch `url` for content (http: or https:, no credentials): a public host,
- * or one on this machine where `allowLocal` (WEBHOOKS_ALLOW_LOCAL, as under npm run dev) says so.
+ * or one on this machine where `allowLocal` (OUTBOUND_ALLOW_LOCAL, as under npm run dev) says so.
  */
 export function mayFetch(url: string, allowLocal: boolean): boolean {
   if (!URL.canParse(url)) return false;

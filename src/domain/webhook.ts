@@ -57,7 +57,7 @@ export function generateWebhookSecret(): string {
 /**
  * Where a webhook may be sent: an `https:` URL to a public host name (not an IP literal in a
  * private, loopback or link-local range, nor `localhost` or a `.local`/`.internal` name), without
- * credentials or a fragment. With `allowLocal` (WEBHOOKS_ALLOW_LOCAL, which `npm run dev` turns on),
+ * credentials or a fragment. With `allowLocal` (OUTBOUND_ALLOW_LOCAL, which `npm run dev` turns on),
  * also `http:` or `https:` to localhost, 127.0.0.1 or [::1], to try a receiver on one's own machine.
  * Returns the URL as parsed, or the reason it is refused. Checked when an endpoint is saved and
  * again before each attempt (the setting may have changed since). A public name that resolves to
@@ -71,7 +71,7 @@ export function webhookTarget(value: string, allowLocal: boolean): { ok: true; u
   if (local && !allowLocal) {
     return {
       ok: false,
-      reason: 'must not be on this machine (localhost is allowed only where WEBHOOKS_ALLOW_LOCAL is on, as under npm run dev)',
+      reason: 'must not be on this machine (localhost is allowed only where OUTBOUND_ALLOW_LOCAL is on, as under npm run dev)',
     };
   }
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {

@@ -2,12 +2,12 @@ import * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { type ImportReport, type ImportWarning, summarizeRemovals } from '../domain/email-import';
 import { BODY_MAX_LENGTH, type Issue, IssueInputSchema, type Teaser } from '../domain/issue';
-import { detectMedia, MAX_MEDIA_BYTES, MEDIA_TYPES, mediaPath } from '../domain/media';
+import { detectMedia, MEDIA_TYPES, mediaPath } from '../domain/media';
 import { mayFetch } from '../domain/outbound';
-import { readAtMost } from '../domain/streams';
 import { normalizeText } from '../domain/validation';
 import { HttpError, invalidInput } from '../http/problem';
-import type { DomElement } from '../ingest/dom';
+import { isShareOrFollowLink, shareRowAround } from '../ingest/clean';
+import type { DomElement, DomNode } from '../ingest/dom';
 import { readLink, withoutCampaignParameters } from '../ingest/links';
 import { fromIso2022Kr, parseEmail, UnreadableEmail } from '../ingest/mime';
 import { HtmlTooComplex, inBody, prepare, readNewsletter, writeBody } from '../ingest/newsletter';
@@ -33,6 +33,17 @@ const MAX_FOLLOWED_LINKS = 40;
 const MAX_FETCHED_IMAGES = 30;
 const LINK_TIMEOUT_MS = 5_000;
 const IMAGE_TIMEOUT_MS = 10_000;
+/**
+ * Images are fetched a few at a time, each at most MAX_IMPORT_IMAGE_BYTES, and all of one import's
+ * together at most MAX_IMPORT_IMAGE_TOTAL (bytes counted as they arrive: a declared length may lie,
+ * a chunked answer declares none): what an import holds stays far below an isolate's 128 MB, and
+ * what it stores is bounded. An image past either limit keeps its remote address, with a warning.
+ * Each image is held whole once (one buffer) before it is stored: its kind is decided from its
+ * structure (domain/media-structure), which needs all of it, so it is not stored while streaming.
+ */
+const IMAGE_CONCURRENCY = 3;
+const MAX_IMPORT_IMAGE_BYTES = 10 * 1024 * 1024;
+const MAX_IMPORT_IMAGE_TOTAL = 32 * 1024 * 1024;
 /** All of an import's own requests: at most this many, within this long. */
 const MAX_SUBREQUESTS = 80;
 const IMPORT_DEADLINE_MS = 25_000;
@@ -80,12 +91,64 @@ async function follow(outbound: Outbound, url: string): Promise<string | null> {
 }
 
 /** Reads a response body up to `limit` bytes, streaming; null past it. */
-async function boundedBytes(response: Response, limit: number): Promise<Uint8Array | null> {
-  if (Number(response.headers.get('Content-Length') ?? '0') > limit) {
+/** What is left of one import's image bytes, shared by the images fetched at once. */
+interface ByteBudget {
+  left: number;
+}
+
+/**
+ * The body of an image's answer, read into one buffer, at most `limit` bytes and within the
+ * import's budget (both counted as the bytes arrive); null past either, the rest never read.
+ */
+async function boundedBytes(response: Response, limit: number, budget: ByteBudget): Promise<Uint8Array | null> {
+  const declared = Number(response.headers.get('Content-Length') ?? Number.NaN);
+  if (response.body === null || declared > limit || declared > budget.left) {
     await response.body?.cancel();
     return null;
   }
-  return response.body === null ? new Uint8Array() : readAtMost(response.body, limit);
+  const reader = response.body.getReader();
+  // A declared length (checked against the bytes) is read straight into its buffer: no second copy.
+  let buffer = new Uint8Array(Number.isInteger(declared) && declared >= 0 ? declared : 64 * 1024);
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > limit || value.byteLength > budget.left) {
+      budget.left = Math.max(0, budget.left - value.byteLength);
+      await reader.cancel();
+      return null;
+    }
+    budget.left -= value.byteLength;
+    if (size + value.byteLength > buffer.byteLength) {
+      const grown = new Uint8Array(Math.min(limit, Math.max(buffer.byteLength * 2, size + value.byteLength)));
+      grown.set(buffer.subarray(0, size));
+      buffer = grown;
+    }
+    buffer.set(value, size);
+    size += value.byteLength;
+  }
+  return buffer.subarray(0, size);
+}
+
+/** Whether a node is still in its document (neither it nor an ancestor was removed). */
+function inDocument(node: DomNode): boolean {
+  let top: DomNode = node;
+  while (top.parentNode !== null) top = top.parentNode;
+  return top.nodeName === '#document';
+}
+
+/** `work` over `items`, at most `limit` at a time, results in order. */
+async function inTurn<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function decodeDataUrl(src: string): Uint8Array | null {
@@ -174,7 +237,7 @@ export async function importNewsletter(
     throw error;
   }
   const newsletter = readNewsletter(prepared, subject);
-  const outbound = new Outbound(context.webhooksAllowLocal);
+  const outbound = new Outbound(context.outboundAllowLocal);
 
   // Opaque tracking redirects the draft keeps (in its body, or as a teaser's link): followed to
   // their target, or kept with a warning. Those of the masthead or the footer are never requested.
@@ -197,7 +260,7 @@ export async function importNewsletter(
   ]);
   // A share row behind opaque trackers shows itself only once they are followed: judged again now.
   for (const link of links) {
-    if (!link.isConnected || !isShareOrFollowLink(link.getAttribute('href') ?? '')) continue;
+    if (!inDocument(link) || !isShareOrFollowLink(link.getAttribute('href') ?? '')) continue;
     const row = shareRowAround(link);
     if (row !== null) {
       newsletter.removals.push({ kind: 'social-share', sample: clip(row.textContent?.trim() ?? '', 100) });
@@ -355,60 +418,74 @@ async function storeImages(
     bySource.set(src, [...(bySource.get(src) ?? []), img]);
   }
   const sources = [...bySource.keys()];
-  return Promise.all(
-    sources.map(async (src, index): Promise<ImageOutcome> => {
-      const elements = bySource.get(src)!;
-      const label = src.startsWith('data:') ? 'an inline data: image' : clip(src, 200);
-      let bytes: Uint8Array | null = null;
-      let failure = '';
-      if (src.startsWith('cid:')) {
-        let id = src.slice(4);
-        try {
-          id = decodeURIComponent(id);
-        } catch {
-          // Not percent-encoded after all: the id as written.
-        }
-        id = id.replace(/^<|>$/g, '');
-        bytes = inline.find((part) => part.contentId === id)?.bytes ?? null;
-        if (bytes === null) failure = 'the message has no part with that Content-ID';
-      } else if (src.startsWith('data:')) {
-        bytes = decodeDataUrl(src);
-        if (bytes === null) failure = 'it is not a base64 image';
-      } else if (index >= MAX_FETCHED_IMAGES) {
-        failure = `only the first ${MAX_FETCHED_IMAGES} images are fetched`;
-      } else {
-        const answer = await outbound.get(src, IMAGE_TIMEOUT_MS, 3);
-        if ('failure' in answer) failure = answer.failure;
-        else if (!answer.response.ok) {
-          await answer.response.body?.cancel();
-          failure = `it answered ${answer.response.status}`;
-        } else {
-          bytes = await boundedBytes(answer.response, MAX_MEDIA_BYTES).catch(() => null);
-          if (bytes === null) failure = 'it is larger than an upload may be, or broke off';
-        }
+  const budget: ByteBudget = { left: MAX_IMPORT_IMAGE_TOTAL };
+  return inTurn(sources, IMAGE_CONCURRENCY, async (src, index): Promise<ImageOutcome> => {
+    const elements = bySource.get(src)!;
+    const label = src.startsWith('data:') ? 'an inline data: image' : clip(src, 200);
+    let bytes: Uint8Array | null = null;
+    let failure = '';
+    if (src.startsWith('cid:')) {
+      let id = src.slice(4);
+      try {
+        id = decodeURIComponent(id);
+      } catch {
+        // Not percent-encoded after all: the id as written.
       }
-      const detected = bytes === null ? null : detectMedia(bytes);
-      if (bytes !== null && detected?.ok === true && MEDIA_TYPES[detected.ext].kind === 'image') {
-        try {
-          const { record } = await uploadMedia(context, editor, bytes);
-          const address = `${context.site.url}${mediaPath(record.sha256, record.ext)}`;
-          for (const img of elements) img.setAttribute('src', address);
-          return { stored: true, address, warning: null };
-        } catch {
-          failure = 'it could not be stored';
-        }
-      } else if (bytes !== null) {
-        failure = 'it is not an image Masthead stores (PNG, JPEG, GIF, WebP or AVIF)';
+      id = id.replace(/^<|>$/g, '');
+      bytes = inline.find((part) => part.contentId === id)?.bytes ?? null;
+      if (bytes === null) failure = 'the message has no part with that Content-ID';
+    } else if (src.startsWith('data:')) {
+      bytes = decodeDataUrl(src);
+      if (bytes === null) failure = 'it is not a base64 image';
+    } else if (index >= MAX_FETCHED_IMAGES) {
+      failure = `only the first ${MAX_FETCHED_IMAGES} images are fetched`;
+    } else if (!mayFetch(src, context.outboundAllowLocal)) {
+      failure = 'its address is not a public web address';
+    } else if (budget.left <= 0) {
+      failure = `the import's images reached their limit of ${MAX_IMPORT_IMAGE_TOTAL / 1024 / 1024} MiB in all`;
+    } else {
+      // Every way a fetch can fail is told alike: what answers where is not for the report to say.
+      failure = `it could not be fetched as an image of at most ${MAX_IMPORT_IMAGE_BYTES / 1024 / 1024} MiB (no answer, an error, or not an image)`;
+      const answer = await outbound.get(src, IMAGE_TIMEOUT_MS, 3);
+      if ('response' in answer) {
+        if (answer.response.ok) bytes = await boundedBytes(answer.response, MAX_IMPORT_IMAGE_BYTES, budget).catch(() => null);
+        else await answer.response.body?.cancel();
       }
-      if (src.startsWith('cid:') || src.startsWith('data:')) {
-        for (const img of elements) img.remove();
-        return { stored: false, address: null, warning: { kind: 'image-not-fetched', message: `Left out ${label}: ${failure}.` } };
-      }
-      return {
-        stored: false,
-        address: src,
-        warning: { kind: 'image-not-fetched', message: `Kept the remote image ${label}: ${failure}.` },
-      };
-    }),
-  );
+    }
+    return storedOrKept(context, editor, src, elements, label, bytes, failure);
+  });
+}
+
+/** Stores one image's bytes as an upload and points its elements at it, or keeps (or drops) it with a warning. */
+async function storedOrKept(
+  context: RequestContext,
+  editor: Editor,
+  src: string,
+  elements: DomElement[],
+  label: string,
+  bytes: Uint8Array | null,
+  failure: string,
+): Promise<ImageOutcome> {
+  const detected = bytes === null ? null : detectMedia(bytes);
+  if (bytes !== null && detected?.ok === true && MEDIA_TYPES[detected.ext].kind === 'image') {
+    try {
+      const { record } = await uploadMedia(context, editor, bytes);
+      const address = `${context.site.url}${mediaPath(record.sha256, record.ext)}`;
+      for (const img of elements) img.setAttribute('src', address);
+      return { stored: true, address, warning: null };
+    } catch {
+      failure = 'it could not be stored';
+    }
+  } else if (bytes !== null && (src.startsWith('cid:') || src.startsWith('data:'))) {
+    failure = 'it is not an image Masthead stores (PNG, JPEG, GIF, WebP or AVIF)';
+  }
+  if (src.startsWith('cid:') || src.startsWith('data:')) {
+    for (const img of elements) img.remove();
+    return { stored: false, address: null, warning: { kind: 'image-not-fetched', message: `Left out ${label}: ${failure}.` } };
+  }
+  return {
+    stored: false,
+    address: src,
+    warning: { kind: 'image-not-fetched', message: `Kept the remote image ${label}: ${failure}.` },
+  };
 }

@@ -66,7 +66,7 @@ export function webhookJson(webhook: Webhook) {
 
 /** The URL an endpoint may have here, or 400 at `/url` saying why not. */
 function allowedUrl(context: RequestContext, url: string): string {
-  const checked = webhookTarget(url, context.webhooksAllowLocal);
+  const checked = webhookTarget(url, context.outboundAllowLocal);
   if (!checked.ok) throw invalidInput([{ path: '/url', message: checked.reason }], 'The webhook URL is not one we send to; see `errors`.');
   return checked.url;
 }
@@ -288,7 +288,7 @@ async function excerpt(response: Response): Promise<string | null> {
 /** POSTs one signed attempt; never throws (a network failure or a timeout is an outcome). */
 async function attempt(context: RequestContext, work: { webhook: Webhook; eventId: string; payload: string }): Promise<Outcome> {
   const started = Date.now();
-  const target = webhookTarget(work.webhook.url, context.webhooksAllowLocal);
+  const target = webhookTarget(work.webhook.url, context.outboundAllowLocal);
   if (!target.ok) return { delivered: false, status: null, error: `not sent: the URL ${target.reason}`, response: null, latencyMs: 0 };
   try {
     const headers = await signatureHeaders(work.webhook.secret, work.eventId, context.now(), work.payload);

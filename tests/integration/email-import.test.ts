@@ -213,9 +213,42 @@ describe('images', () => {
     expect(issue.body).toContain(`![없는 그림](${receiver}/files/missing.png)`);
     expect(report.warnings).toContainEqual({
       kind: 'image-not-fetched',
-      message: `Kept the remote image ${receiver}/files/missing.png: it answered 404.`,
+      message: `Kept the remote image ${receiver}/files/missing.png: it could not be fetched as an image of at most 10 MiB (no answer, an error, or not an image).`,
     });
   });
+
+  it('tells a closed port, a 404, a page and a refused connection alike (no port scanner)', async () => {
+    const receiver = env.TEST_WEBHOOK_RECEIVER;
+    const sources = [`${receiver}/files/missing.png`, `${receiver}/hooks/nothing`, 'http://127.0.0.1:9/x.png', `${receiver}/received/none`];
+    const html = `<h1>포트</h1><p>본문입니다.</p>${sources.map((src, i) => `<p><img src="${src}" alt="그림 ${i}"></p>`).join('')}`;
+    const { report } = await imported('text/html', html);
+    const reasons = report.warnings.filter((w) => w.kind === 'image-not-fetched').map((w) => w.message.split(': ').slice(1).join(': '));
+    expect(reasons).toHaveLength(sources.length);
+    expect(new Set(reasons).size).toBe(1);
+  });
+
+  it('fetches a few images at a time and at most 32 MiB of them in all, however many the email names', async () => {
+    const receiver = env.TEST_WEBHOOK_RECEIVER;
+    const group = `budget-${crypto.randomUUID().slice(0, 8)}`;
+    // 30 images of 8 MiB each, served chunked (no Content-Length to check first).
+    const html = `<h1>큰 그림들</h1><p>본문입니다.</p>${Array.from({ length: 30 }, (_, i) => `<p><img src="${receiver}/big/${group}/${i}.png?mb=8" alt="${i}"></p>`).join('')}`;
+    const { report } = await imported('text/html', html);
+    const stats = (await (await fetch(`${receiver}/big-stats/${group}`)).json()) as {
+      requests: number;
+      maxOpen: number;
+      bytesWritten: number;
+    };
+    expect(stats.maxOpen).toBeLessThanOrEqual(3);
+    // Three fit in 32 MiB; the fourth runs past it, and nothing more is asked for or read.
+    expect(report.images).toEqual({ stored: 3, kept_remote: 27 });
+    expect(stats.requests).toBeLessThanOrEqual(6);
+    // What the server wrote: what was read, plus what socket and runtime buffers of the three
+    // requests in flight took before they were cancelled (240 MiB if every image were read).
+    expect(stats.bytesWritten).toBeLessThan(64 * 1024 * 1024);
+    expect(report.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringContaining("the import's images reached their limit of 32 MiB"),
+    );
+  }, 120_000);
 
   it('stores an image the message carries inline (cid:)', async () => {
     const png = await (await fetch(`${env.TEST_WEBHOOK_RECEIVER}/files/chart.png`)).arrayBuffer();

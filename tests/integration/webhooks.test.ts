@@ -426,7 +426,7 @@ describe('retries, the dead-letter queue and disabling', () => {
     await runQueue(DELIVERY_QUEUE, body, 1);
     expect((await deliveriesOf(webhook.id))[0]).toMatchObject({ status: 'queued', last_status: null, attempts: 1 });
     expect((await deliveriesOf(webhook.id))[0]?.last_error).toMatch(/^could not connect/);
-    await runQueue(DELIVERY_QUEUE, body, 2, { WEBHOOKS_ALLOW_LOCAL: 'off' });
+    await runQueue(DELIVERY_QUEUE, body, 2, { OUTBOUND_ALLOW_LOCAL: 'off' });
     expect((await deliveriesOf(webhook.id))[0]?.last_error).toMatch(/^not sent: the URL must not be on this machine/);
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
 import { Webhook } from 'standardwebhooks';
 
 /** One request the receiver got, as it checked it. */
@@ -29,6 +30,53 @@ export interface EndpointScript {
   answer?: string;
 }
 
+/** What the large-image stand-in saw, per group: requests, the most at once, and bytes it wrote. */
+export interface BigStats {
+  requests: number;
+  open: number;
+  maxOpen: number;
+  bytesWritten: number;
+}
+
+const u32 = (n: number) => Buffer.from([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+const pngChunk = (type: string, data: Buffer) => Buffer.concat([u32(data.length), Buffer.from(type), data, u32(0)]);
+
+/**
+ * A valid PNG of one pixel made `size` bytes long by a text chunk, written in 64 KiB pieces as the
+ * client reads them, without a Content-Length (chunked): the bytes written show what the client read.
+ */
+async function servePadded(response: ServerResponse, group: string, size: number, all: Map<string, BigStats>): Promise<void> {
+  const stats = all.get(group) ?? { requests: 0, open: 0, maxOpen: 0, bytesWritten: 0 };
+  all.set(group, stats);
+  stats.requests++;
+  stats.maxOpen = Math.max(stats.maxOpen, ++stats.open);
+  const head = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', Buffer.concat([u32(1), u32(1), Buffer.from([8, 2, 0, 0, 0])])),
+    pngChunk('IDAT', deflateSync(Buffer.from([0, 200, 100, 50]))),
+  ]);
+  const tail = pngChunk('IEND', Buffer.alloc(0));
+  const padding = Math.max(0, size - head.length - tail.length - 12);
+  const piece = Buffer.alloc(64 * 1024, 97);
+  const write = (bytes: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      if (response.destroyed) return reject(new Error('closed'));
+      stats.bytesWritten += bytes.length;
+      if (response.write(bytes)) resolve();
+      else response.once('drain', resolve).once('close', () => reject(new Error('closed')));
+    });
+  response.on('close', () => stats.open--);
+  try {
+    response.writeHead(200, { 'Content-Type': 'image/png' });
+    await write(Buffer.concat([head, u32(padding), Buffer.from('tEXt')]));
+    for (let left = padding; left > 0; left -= piece.length) await write(left >= piece.length ? piece : piece.subarray(0, left));
+    await write(Buffer.concat([u32(0), tail]));
+    response.end();
+  } catch {
+    // The client stopped reading: what it read is counted.
+  }
+}
+
 /**
  * A stand-in webhook receiver for the tests, run by vitest in Node: it verifies each request with
  * `standardwebhooks` (the specification's reference library, as a receiver would) and records it.
@@ -38,12 +86,23 @@ export interface EndpointScript {
  */
 export async function startWebhookReceiver(): Promise<{ url: string; close: () => void }> {
   const scripts = new Map<string, EndpointScript>();
+  const bigStats = new Map<string, BigStats>();
   const received = new Map<string, Received[]>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      const big = /^\/big\/([\w-]+)\/\d+\.png\?mb=(\d+)$/.exec(request.url ?? '');
+      if (big !== null && request.method === 'GET') {
+        void servePadded(response, big[1]!, Number(big[2]) * 1024 * 1024, bigStats);
+        return;
+      }
+      const stats = /^\/big-stats\/([\w-]+)$/.exec(request.url ?? '');
+      if (stats !== null) {
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(bigStats.get(stats[1]!) ?? null));
+        return;
+      }
       const file = /^\/files\/([\w-]+\.png)$/.exec(request.url ?? '');
       if (file !== null && request.method === 'GET') {
         readFile(new URL(`../../seed/images/${file[1]}`, import.meta.url)).then(
