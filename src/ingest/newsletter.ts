@@ -1,6 +1,6 @@
 import { Parser } from 'htmlparser2';
 import type { Removal } from '../domain/email-import';
-import type { Teaser } from '../domain/issue';
+import { BODY_MAX_LENGTH, type Teaser } from '../domain/issue';
 import { cleanEmail } from './clean';
 import { type DomDocument, type DomElement, parseDocument } from './dom';
 import { blocksToMarkdown } from './markdown';
@@ -20,20 +20,46 @@ export const HTML_LIMITS = { depth: 256, elements: 60_000 } as const;
 /** HTML past HTML_LIMITS, said in words for the answer. */
 export class HtmlTooComplex extends Error {}
 
-/** Checks depth and element count with a streaming parser (no tree is built). */
+/**
+ * The most text (not counting white space, styles and scripts) a newsletter may hold: twice what an
+ * issue's Markdown holds, so that what cleaning removes (hidden preheaders, footers) still fits,
+ * while a message that could never become an issue is refused before its DOM is built.
+ */
+export const MAX_TEXT_CHARACTERS = 2 * BODY_MAX_LENGTH;
+
+/** A newsletter with more text than an issue could hold, found before parsing. */
+export class TextTooLong extends Error {
+  constructor(readonly characters: number) {
+    super(`holds more than ${MAX_TEXT_CHARACTERS} characters of text`);
+  }
+}
+
+/** Characters other than white space. */
+const visibleLength = (text: string) => text.length - (text.match(/\s/g)?.length ?? 0);
+
+/** Checks depth, element count and the length of the text with a streaming parser (no tree is built). */
 function checkComplexity(html: string): void {
   let depth = 0;
   let elements = 0;
+  let text = 0;
+  let hidden = 0;
   const parser = new Parser(
     {
-      onopentag() {
+      onopentag(name) {
         elements++;
         depth++;
+        if (name === 'style' || name === 'script') hidden++;
         if (depth > HTML_LIMITS.depth) throw new HtmlTooComplex(`nests HTML elements more than ${HTML_LIMITS.depth} deep`);
         if (elements > HTML_LIMITS.elements) throw new HtmlTooComplex(`has more than ${HTML_LIMITS.elements} HTML elements`);
       },
-      onclosetag() {
+      ontext(data) {
+        if (hidden > 0) return;
+        text += visibleLength(data);
+        if (text > MAX_TEXT_CHARACTERS) throw new TextTooLong(text);
+      },
+      onclosetag(name) {
         depth--;
+        if ((name === 'style' || name === 'script') && hidden > 0) hidden--;
       },
     },
     { decodeEntities: false, recognizeSelfClosing: true },
@@ -50,6 +76,7 @@ export interface Prepared {
 
 export function prepare(source: { html: string } | { text: string }, options: { stripCampaign: boolean }): Prepared {
   const removals: Removal[] = [];
+  if ('text' in source && visibleLength(source.text) > MAX_TEXT_CHARACTERS) throw new TextTooLong(visibleLength(source.text));
   const html = 'html' in source ? source.html : textToHtml(source.text, removals);
   checkComplexity(html);
   const document = parseDocument(html);

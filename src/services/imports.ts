@@ -10,7 +10,7 @@ import { isShareOrFollowLink, shareRowAround } from '../ingest/clean';
 import type { DomElement, DomNode } from '../ingest/dom';
 import { readLink, withoutCampaignParameters } from '../ingest/links';
 import { fromIso2022Kr, parseEmail, UnreadableEmail } from '../ingest/mime';
-import { HtmlTooComplex, inBody, prepare, readNewsletter, writeBody } from '../ingest/newsletter';
+import { HtmlTooComplex, inBody, prepare, readNewsletter, TextTooLong, writeBody } from '../ingest/newsletter';
 import { sanitizerRemovals } from '../render/markdown';
 import { MarkupLimitError } from '../render/markup-limits';
 import { requirePermission } from './access';
@@ -234,6 +234,12 @@ export async function importNewsletter(
   } catch (error) {
     if (error instanceof HtmlTooComplex)
       throw invalidInput([{ path: '', message: `The newsletter ${error.message}.` }], `The newsletter ${error.message}.`);
+    if (error instanceof TextTooLong) {
+      throw new HttpError(413, {
+        name: 'payload-too-large',
+        detail: `The newsletter ${error.message} (found before it was read further); an issue holds at most ${BODY_MAX_LENGTH} characters of Markdown.`,
+      });
+    }
     throw error;
   }
   const newsletter = readNewsletter(prepared, subject);

@@ -440,6 +440,15 @@ describe('bad input', () => {
     expect(problem.detail).toMatch(/^The newsletter's text comes to \d+ characters of Markdown; an issue holds at most 200000\.$/);
   });
 
+  it.each([
+    ['HTML', 'text/html', () => `<h1>Long</h1><p>${'가나다라 마바사 '.repeat(300_000)}</p>`],
+    ['text', 'text/plain', () => `Long\n\n${'word '.repeat(500_000)}`],
+    ['HTML of many small paragraphs', 'text/html', () => `<h1>Long</h1>${'<p>조금 더 긴 문장입니다.</p>'.repeat(50_000)}`],
+  ])('refuses %s with more text than an issue could hold before building its DOM', async (_case, type, make) => {
+    const problem = await expectProblem(await importAs(type, make()), 413);
+    expect(problem.detail).toMatch(/^The newsletter holds more than 400000 characters of text \(found before it was read further\)/);
+  });
+
   it('is for editors with a token', async () => {
     const response = await call('/api/v1/admin/imports', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: '<h1>x</h1>' });
     await expectProblem(response, 401);
