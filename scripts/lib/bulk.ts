@@ -11,7 +11,8 @@ import { sqlLiteral } from '../../src/storage/sql-literal';
  * revisions are written; reads do not use them.
  */
 function row(issue: Issue): string {
-  const values = toRowValues(issue);
+  // No base: generated issues name no upload of ours, so no address is turned into a path.
+  const values = toRowValues(issue, '');
   return `(${ISSUE_COLUMNS.map((column) => sqlLiteral(values[column])).join(', ')})`;
 }
 

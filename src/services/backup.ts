@@ -11,6 +11,7 @@ import {
   RECOUNT_SQL,
   type Row,
 } from '../storage/backup';
+import { OWN_MEDIA_AS_PATHS_SQL } from '../storage/media-paths';
 
 const BACKUP_FORMAT = 'masthead-backup';
 /** Version 2 added the media index (version 1 backups, which have none, still restore). */
@@ -103,7 +104,8 @@ export async function assertEmpty(run: RunSql): Promise<void> {
 export function restoreStatements(backup: Backup, now: Date): string[] {
   const statements: string[] = [];
   for (const table of TABLES) for (const row of backup.tables[table]) statements.push(insertStatement(table, row, now.toISOString()));
-  statements.push(REBUILD_SEARCH_SQL, ...RECOUNT_SQL);
+  // An older backup names our uploads by absolute URLs under its own site: they become paths here.
+  statements.push(REBUILD_SEARCH_SQL, ...RECOUNT_SQL, ...OWN_MEDIA_AS_PATHS_SQL.map((sql) => `${sql};`));
   return statements;
 }
 

@@ -52,7 +52,7 @@ export async function feedbackReport(
   context: RequestContext,
   options: { issueId?: string; after: Cursor | null; limit: number },
 ): Promise<{ summaries: FeedbackSummary[]; feedback: Feedback[] }> {
-  if (options.issueId !== undefined && (await findIssueById(context.db, options.issueId)) === null) {
+  if (options.issueId !== undefined && (await findIssueById(context.db, options.issueId, context.site.url)) === null) {
     throw new HttpError(404, { name: 'not-found', detail: `No issue has the id ${options.issueId}.` });
   }
   const [summaries, feedback] = await Promise.all([summarizeFeedback(context.db, options.issueId), listFeedback(context.db, options)]);

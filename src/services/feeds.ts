@@ -27,8 +27,8 @@ export async function feedDocument(context: RequestContext, scope: FeedScope, fo
   }
   const issues =
     scope.page === undefined
-      ? await newestPublished(context.db, { tag: scope.tag, limit: FEED_SIZE })
-      : await archivePage(context.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE });
+      ? await newestPublished(context.db, { tag: scope.tag, limit: FEED_SIZE }, context.site.url)
+      : await archivePage(context.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE }, context.site.url);
   const named = scope.tag === undefined ? scope : { ...scope, tagName: await tagDisplay(context, scope.tag) };
   const model = buildFeedModel(context.site, named, issues, { lastPage });
   return { body: RENDERERS[format](model), lastModified, isArchive: scope.page !== undefined };

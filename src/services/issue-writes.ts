@@ -15,7 +15,7 @@ import { pingStatements } from './websub';
 
 /** Loads an issue for a write, or 404. */
 export async function loadIssue(context: RequestContext, id: string): Promise<Issue> {
-  const issue = await findIssueById(context.db, id);
+  const issue = await findIssueById(context.db, id, context.site.url);
   if (issue === null) throw notFound(`No issue has the id ${id}.`);
   return issue;
 }
@@ -120,6 +120,7 @@ export async function commitChange(
   let version: ContentVersion | null;
   try {
     version = await writeIssue(context.db, next, {
+      base: context.site.url,
       action,
       author: editor?.name ?? null,
       expectedVersion: current.version,

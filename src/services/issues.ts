@@ -105,6 +105,7 @@ export async function createIssue(
           ];
     try {
       await writeIssue(context.db, issue, {
+        base: context.site.url,
         action: 'create',
         author: editor.name,
         expectedVersion: null,
@@ -189,5 +190,9 @@ export async function listAllIssues(
   editor: Editor,
   options: { status?: Status; slug?: string; after: Cursor | null; limit: number },
 ): Promise<IssueListItem[]> {
-  return listIssues(context.db, { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) });
+  return listIssues(
+    context.db,
+    { ...options, ...(roleAllows(editor.role, 'read-any') ? {} : { createdBy: editor.name }) },
+    context.site.url,
+  );
 }

@@ -72,7 +72,7 @@ export async function publishDue(context: RequestContext): Promise<string[]> {
   const now = context.now();
   const published: string[] = [];
   for (const id of await dueScheduled(context.db, now.toISOString())) {
-    const current = await findIssueById(context.db, id);
+    const current = await findIssueById(context.db, id, context.site.url);
     if (current === null || current.status !== 'scheduled') continue;
     const publishedAt = current.published_at ?? current.publish_at ?? now.toISOString();
     try {

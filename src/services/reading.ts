@@ -11,7 +11,7 @@ import { openCursor, sealCursor } from './cursors';
 
 /** One published issue by slug, or 404: drafts, scheduled and archived issues do not exist here. */
 export async function getPublishedIssue(context: RequestContext, slug: string): Promise<Issue> {
-  const issue = await findPublishedBySlug(context.db, slug);
+  const issue = await findPublishedBySlug(context.db, slug, context.site.url);
   if (issue === null) throw notFound(`No published issue has the slug "${slug}".`);
   return issue;
 }
@@ -54,14 +54,14 @@ export async function listPublishedIssues(
   if (query.terms.length === 0) {
     const { items, next } = await keysetPage(
       query.limit,
-      (limit) => listPublished(context.db, { tag: query.tag, after, limit }),
+      (limit) => listPublished(context.db, { tag: query.tag, after, limit }, context.site.url),
       (last) => (last.published_at ? sealCursor(context, { at: last.published_at, id: last.id }) : null),
     );
     return { issues: items, next };
   }
   const { items, next } = await keysetPage(
     query.limit,
-    (limit) => searchPublished(context.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit }),
+    (limit) => searchPublished(context.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit }, context.site.url),
     (last) => (last.issue.published_at ? sealCursor(context, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null),
   );
   return { issues: items.map((hit) => hit.issue), next };

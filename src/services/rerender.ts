@@ -17,7 +17,7 @@ export const RERENDER_BATCH = 25;
 export async function rerenderStale(context: RequestContext): Promise<number> {
   // From the primary: a lagging replica would offer issues already rendered again.
   const primary = context.session('first-primary');
-  const stale = await staleRendered(primary.db, RENDERER_VERSION, RERENDER_BATCH);
+  const stale = await staleRendered(primary.db, RENDERER_VERSION, RERENDER_BATCH, context.site.url);
   for (const issue of stale) {
     let html: string;
     try {

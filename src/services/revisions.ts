@@ -14,7 +14,7 @@ import type { Editor } from './tokens';
 /** Every saved version of an issue, newest first. */
 export async function listRevisions(context: RequestContext, editor: Editor, id: string): Promise<Revision[]> {
   await requireAccess(context, editor, await loadIssue(context, id), 'read');
-  return listStoredRevisions(context.db, id);
+  return listStoredRevisions(context.db, id, context.site.url);
 }
 
 /**
@@ -24,7 +24,7 @@ export async function listRevisions(context: RequestContext, editor: Editor, id:
 export async function restoreRevision(context: RequestContext, editor: Editor, id: string, n: number, ifMatch: IfMatch): Promise<Issue> {
   requirePermission(editor, 'restore');
   const current = await loadIssue(context, id);
-  const revision = await findRevision(context.db, id, n);
+  const revision = await findRevision(context.db, id, n, context.site.url);
   if (revision === null) throw notFound(`Issue ${id} has no revision ${n}; it has revisions 1 to ${current.version}.`);
   const { status: _status, publish_at: _publishAt, published_at: _publishedAt, ...content } = revision.snapshot;
   // A revision may predate today's checks: it passes the door a create passes (and is composed to NFC).

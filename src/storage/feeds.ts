@@ -3,7 +3,7 @@ import type { Db } from './db';
 import { ALL_COLUMNS, type IssueRow, toIssue } from './issue-rows';
 
 /** The newest published issues with their HTML, of one tag if given. */
-export async function newestPublished(db: Db, options: { tag?: string; limit: number }): Promise<Issue[]> {
+export async function newestPublished(db: Db, options: { tag?: string; limit: number }, base: string): Promise<Issue[]> {
   const statement =
     options.tag === undefined
       ? db
@@ -17,14 +17,14 @@ export async function newestPublished(db: Db, options: { tag?: string; limit: nu
           )
           .bind(options.tag, options.limit);
   const { results } = await statement.all<IssueRow>();
-  return results.map(toIssue);
+  return results.map((row) => toIssue(row, base));
 }
 
 /**
  * Page `page` (from 1) of the published issues in publishing order, oldest first, `size` a page:
  * the RFC 5005 archive documents. A full page keeps its issues as later issues are published.
  */
-export async function archivePage(db: Db, options: { tag?: string; page: number; size: number }): Promise<Issue[]> {
+export async function archivePage(db: Db, options: { tag?: string; page: number; size: number }, base: string): Promise<Issue[]> {
   const offset = (options.page - 1) * options.size;
   const statement =
     options.tag === undefined
@@ -39,5 +39,5 @@ export async function archivePage(db: Db, options: { tag?: string; page: number;
           )
           .bind(options.tag, options.size, offset);
   const { results } = await statement.all<IssueRow>();
-  return results.map(toIssue);
+  return results.map((row) => toIssue(row, base));
 }

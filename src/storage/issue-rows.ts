@@ -58,14 +58,36 @@ export type IssueColumn = (typeof ISSUE_COLUMNS)[number];
 export const LIST_COLUMNS = ISSUE_COLUMNS.filter((column) => column !== 'body' && column !== 'html').join(', ');
 export const ALL_COLUMNS = ISSUE_COLUMNS.join(', ');
 
-/** An issue as the values of its columns (the inverse of toIssue). */
-export function toRowValues(issue: Issue): Record<IssueColumn, string | number | null> {
+/** A stored upload's path under the site: /media/<sha256>.<ext>. */
+const OWN_MEDIA_PATH = /^\/media\/[0-9a-f]{64}\.[a-z0-9]{3,4}$/;
+
+/**
+ * Our own uploads named by a cover or an attachment are stored by their path under the site
+ * (/media/<sha256>.<ext>) and read back under the site's URL of the moment (`base`, Site.url): they
+ * follow SITE_URL through a domain move, another local port or a backup restored elsewhere.
+ */
+export function storedMediaUrl(base: string, url: string): string {
+  const path = url.startsWith(`${base}/`) ? url.slice(base.length) : null;
+  return path !== null && OWN_MEDIA_PATH.test(path) ? path : url;
+}
+
+/** The inverse of storedMediaUrl: a stored path as an absolute URL on the site. */
+export function servedMediaUrl(base: string, url: string): string {
+  return OWN_MEDIA_PATH.test(url) ? `${base}${url}` : url;
+}
+
+/** Attachments with their own uploads' URLs turned by `turn`. */
+export const withMediaUrls = <A extends { url: string }>(attachments: readonly A[], turn: (url: string) => string): A[] =>
+  attachments.map((a) => ({ ...a, url: turn(a.url) }));
+
+/** An issue as the values of its columns (the inverse of toIssue); `base` is the site's URL. */
+export function toRowValues(issue: Issue, base: string): Record<IssueColumn, string | number | null> {
   const { cover, ...rest } = issue;
   return {
     ...rest,
-    cover_image: cover?.url ?? null,
+    cover_image: cover === null ? null : storedMediaUrl(base, cover.url),
     cover_alt: cover?.alt ?? null,
-    attachments: JSON.stringify(issue.attachments),
+    attachments: JSON.stringify(withMediaUrls(issue.attachments, (url) => storedMediaUrl(base, url))),
     summary: JSON.stringify(issue.summary),
     teasers: JSON.stringify(issue.teasers),
     tags: JSON.stringify(issue.tags),
@@ -73,12 +95,13 @@ export function toRowValues(issue: Issue): Record<IssueColumn, string | number |
   };
 }
 
-export function toListItem(row: IssueRow): IssueListItem {
+/** A row as a list item; `base` is the site's URL, under which our own uploads are served. */
+export function toListItem(row: IssueRow, base: string): IssueListItem {
   const { body: _body, html: _html, cover_image, cover_alt, ...rest } = row;
   return {
     ...rest,
-    cover: cover_image === null ? null : { url: cover_image, alt: cover_alt ?? '' },
-    attachments: JSON.parse(row.attachments) as Issue['attachments'],
+    cover: cover_image === null ? null : { url: servedMediaUrl(base, cover_image), alt: cover_alt ?? '' },
+    attachments: withMediaUrls(JSON.parse(row.attachments) as Issue['attachments'], (url) => servedMediaUrl(base, url)),
     summary: JSON.parse(row.summary) as string[],
     teasers: JSON.parse(row.teasers) as Issue['teasers'],
     tags: JSON.parse(row.tags) as string[],
@@ -86,6 +109,6 @@ export function toListItem(row: IssueRow): IssueListItem {
   };
 }
 
-export function toIssue(row: IssueRow): Issue {
-  return { ...toListItem(row), body: row.body ?? '', html: row.html ?? '' };
+export function toIssue(row: IssueRow, base: string): Issue {
+  return { ...toListItem(row, base), body: row.body ?? '', html: row.html ?? '' };
 }

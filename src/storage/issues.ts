@@ -10,16 +10,19 @@ import { recountStatements } from './published-counts';
 import { revisionInsert } from './revisions';
 import { moveToNewestSeq, searchRowWrite } from './search';
 
+// `base`, where a function takes it, is the site's URL: our own uploads are stored by their path
+// under it and read back under it (storage/issue-rows, storedMediaUrl).
+
 /** One issue by its stable id, in any status. */
-export async function findIssueById(db: Db, id: string): Promise<Issue | null> {
+export async function findIssueById(db: Db, id: string, base: string): Promise<Issue | null> {
   const row = await db.prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE id = ?`).bind(id).first<IssueRow>();
-  return row === null ? null : toIssue(row);
+  return row === null ? null : toIssue(row, base);
 }
 
 /** One published issue by its slug. */
-export async function findPublishedBySlug(db: Db, slug: string): Promise<Issue | null> {
+export async function findPublishedBySlug(db: Db, slug: string, base: string): Promise<Issue | null> {
   const row = await db.prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE slug = ? AND status = 'published'`).bind(slug).first<IssueRow>();
-  return row === null ? null : toIssue(row);
+  return row === null ? null : toIssue(row, base);
 }
 
 /** Whether a published issue has this slug (one index lookup, no content read). */
@@ -45,6 +48,7 @@ export async function nextIssueNumber(db: Db): Promise<number> {
 export async function listIssues(
   db: Db,
   options: { status?: Status; slug?: string; createdBy?: string; after: Cursor | null; limit: number },
+  base: string,
 ): Promise<IssueListItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -71,11 +75,15 @@ export async function listIssues(
     .prepare(sql)
     .bind(...params, options.limit)
     .all<IssueRow>();
-  return results.map(toListItem);
+  return results.map((row) => toListItem(row, base));
 }
 
 /** Published issues, newest first, optionally of one tag. */
-export async function listPublished(db: Db, options: { tag?: string; after: Cursor | null; limit: number }): Promise<IssueListItem[]> {
+export async function listPublished(
+  db: Db,
+  options: { tag?: string; after: Cursor | null; limit: number },
+  base: string,
+): Promise<IssueListItem[]> {
   const after = options.after;
   const keyset = after === null ? '' : 'AND (published_at, id) < (?, ?)';
   const keysetParams = after === null ? [] : [after.at, after.id];
@@ -94,7 +102,7 @@ export async function listPublished(db: Db, options: { tag?: string; after: Curs
           )
           .bind(options.tag, ...keysetParams, options.limit);
   const { results } = await statement.all<IssueRow>();
-  return results.map(toListItem);
+  return results.map((row) => toListItem(row, base));
 }
 
 /** Ids of scheduled issues whose publish time is at or before `now`. */
@@ -110,12 +118,14 @@ export async function dueScheduled(db: Db, now: string, limit = 50): Promise<str
 const WRITABLE_COLUMNS = ISSUE_COLUMNS.filter((column) => column !== 'id' && column !== 'created_at');
 const WRITABLE = WRITABLE_COLUMNS.join(', ');
 
-function issueValues(issue: Issue): unknown[] {
-  const values = toRowValues(issue);
+function issueValues(issue: Issue, base: string): unknown[] {
+  const values = toRowValues(issue, base);
   return WRITABLE_COLUMNS.map((column) => values[column]);
 }
 
 export interface WriteOptions {
+  /** The site's URL: our own uploads are stored by their path under it. */
+  base: string;
   action: Action;
   author: string | null;
   /** The version the writer read; null for a create. */
@@ -142,17 +152,17 @@ export async function writeIssue(db: Db, issue: Issue, options: WriteOptions): P
     options.expectedVersion === null
       ? db
           .prepare(`INSERT INTO issues (id, created_at, ${WRITABLE}) VALUES (?, ?, ${WRITABLE.replace(/\w+/g, '?')})`)
-          .bind(issue.id, issue.created_at, ...issueValues(issue))
+          .bind(issue.id, issue.created_at, ...issueValues(issue, options.base))
       : db
           .prepare(`UPDATE issues SET (${WRITABLE}) = (${WRITABLE.replace(/\w+/g, '?')}) WHERE id = ? AND version = ?`)
-          .bind(...issueValues(issue), issue.id, options.expectedVersion);
+          .bind(...issueValues(issue, options.base), issue.id, options.expectedVersion);
   const taggedAt = issue.status === 'published' ? issue.published_at : null;
   const search = searchRowWrite(db, issue);
   const statements = [
     ...search.before,
     write,
     ...(options.action === 'publish' ? [moveToNewestSeq(db, issue.id)] : []),
-    revisionInsert(db, issue, options.action, options.author),
+    revisionInsert(db, issue, options.action, options.author, options.base),
     db.prepare('DELETE FROM issue_tags WHERE issue_id = ?').bind(issue.id),
     ...issue.tags.map((tag) =>
       db
@@ -194,12 +204,12 @@ export async function slugExists(db: Db, slug: string): Promise<boolean> {
 }
 
 /** Issues whose HTML an older renderer wrote (see migrations/0010_renderer_version.sql). */
-export async function staleRendered(db: Db, renderer: number, limit: number): Promise<Issue[]> {
+export async function staleRendered(db: Db, renderer: number, limit: number, base: string): Promise<Issue[]> {
   const { results } = await db
     .prepare(`SELECT ${ALL_COLUMNS} FROM issues WHERE renderer < ? LIMIT ?`)
     .bind(renderer, limit)
     .all<IssueRow>();
-  return results.map(toIssue);
+  return results.map((row) => toIssue(row, base));
 }
 
 /**

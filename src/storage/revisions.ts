@@ -2,6 +2,19 @@ import { contentOf, type Issue } from '../domain/issue';
 import type { Revision } from '../domain/revision';
 import type { Action } from '../domain/status';
 import type { Db } from './db';
+import { servedMediaUrl, storedMediaUrl, withMediaUrls } from './issue-rows';
+
+type Snapshot = Revision['snapshot'] & { cover_image?: string | null };
+
+/** A snapshot with its own uploads' URLs turned by `turn` (stored by path, read under the site's URL). */
+function turnMedia(snapshot: Snapshot, turn: (url: string) => string): Snapshot {
+  return {
+    ...snapshot,
+    ...(snapshot.cover ? { cover: { ...snapshot.cover, url: turn(snapshot.cover.url) } } : {}),
+    ...(typeof snapshot.cover_image === 'string' ? { cover_image: turn(snapshot.cover_image) } : {}),
+    ...(Array.isArray(snapshot.attachments) ? { attachments: withMediaUrls(snapshot.attachments, turn) } : {}),
+  } as Snapshot;
+}
 
 interface RevisionRow {
   n: number;
@@ -11,38 +24,36 @@ interface RevisionRow {
   created_at: string;
 }
 
-function toRevision(row: RevisionRow): Revision {
-  return { ...row, snapshot: JSON.parse(row.snapshot) as Revision['snapshot'] };
+function toRevision(row: RevisionRow, base: string): Revision {
+  return { ...row, snapshot: turnMedia(JSON.parse(row.snapshot) as Snapshot, (url) => servedMediaUrl(base, url)) };
 }
 
 /** The statement that records `issue` (at its version) as a revision; part of every write batch. */
-export function revisionInsert(db: Db, issue: Issue, action: Action, author: string | null): D1PreparedStatement {
-  const snapshot = {
-    ...contentOf(issue),
-    status: issue.status,
-    publish_at: issue.publish_at,
-    published_at: issue.published_at,
-  };
+export function revisionInsert(db: Db, issue: Issue, action: Action, author: string | null, base: string): D1PreparedStatement {
+  const snapshot = turnMedia(
+    { ...contentOf(issue), status: issue.status, publish_at: issue.publish_at, published_at: issue.published_at } as Snapshot,
+    (url) => storedMediaUrl(base, url),
+  );
   return db
     .prepare('INSERT INTO revisions (issue_id, n, action, author, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?)')
     .bind(issue.id, issue.version, action, author, JSON.stringify(snapshot), issue.updated_at);
 }
 
 /** Every revision of an issue, newest first. */
-export async function listRevisions(db: Db, issueId: string): Promise<Revision[]> {
+export async function listRevisions(db: Db, issueId: string, base: string): Promise<Revision[]> {
   const { results } = await db
     .prepare('SELECT n, action, author, snapshot, created_at FROM revisions WHERE issue_id = ? ORDER BY n DESC')
     .bind(issueId)
     .all<RevisionRow>();
-  return results.map(toRevision);
+  return results.map((row) => toRevision(row, base));
 }
 
-export async function findRevision(db: Db, issueId: string, n: number): Promise<Revision | null> {
+export async function findRevision(db: Db, issueId: string, n: number, base: string): Promise<Revision | null> {
   const row = await db
     .prepare('SELECT n, action, author, snapshot, created_at FROM revisions WHERE issue_id = ? AND n = ?')
     .bind(issueId, n)
     .first<RevisionRow>();
-  return row === null ? null : toRevision(row);
+  return row === null ? null : toRevision(row, base);
 }
 
 /** Who created an issue: the author of its first revision (null for an issue made by the system). */

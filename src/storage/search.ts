@@ -104,6 +104,7 @@ const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}
 export async function searchPublished(
   db: Db,
   options: { terms: string[]; tag?: string; afterSeq: number | null; limit: number },
+  base: string,
 ): Promise<{ issue: IssueListItem; seq: number }[]> {
   const long = options.terms.filter((t) => !isShortTerm(t));
   const short = options.terms.filter(isShortTerm);
@@ -152,7 +153,7 @@ export async function searchPublished(
     .prepare(sql)
     .bind(...params, options.limit)
     .all<IssueRow & { search_seq: number }>();
-  return results.map(({ search_seq, ...row }) => ({ issue: toListItem(row), seq: search_seq }));
+  return results.map(({ search_seq, ...row }) => ({ issue: toListItem(row, base), seq: search_seq }));
 }
 
 /**

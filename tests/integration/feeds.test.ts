@@ -29,11 +29,11 @@ beforeAll(async () => {
   for (let i = 1; i <= SIXTY; i++) await publishNew(sixtyIssueInput(i));
   // A body with a control character, as older data might hold: the API refuses one, so it is
   // written to storage directly, to show that feeds still come out as well-formed XML.
-  const issue = (await findIssueById(env.DB, ids.at(-1)!))!;
+  const issue = (await findIssueById(env.DB, ids.at(-1)!, ORIGIN))!;
   await writeIssue(
     env.DB,
     { ...issue, html: `${issue.html}<p>bell\u0007 here</p>`, version: issue.version + 1 },
-    { action: 'update', author: 'test', expectedVersion: issue.version },
+    { base: ORIGIN, action: 'update', author: 'test', expectedVersion: issue.version },
   );
   await editor('/api/v1/admin/issues', { method: 'POST', json: { title: '초안은 피드에 없다', body: 'draft', tags: ['ai'] } });
 });

@@ -6,7 +6,7 @@ import { RENDERER_VERSION } from '../../src/render/markdown';
 import { RERENDER_BATCH } from '../../src/services/rerender';
 import { findIssueById, storeRerendered } from '../../src/storage/issues';
 import { makeIssue } from '../fixtures/issues';
-import { call, editorClient, mintToken } from '../helpers';
+import { call, editorClient, mintToken, ORIGIN } from '../helpers';
 
 /**
  * HTML stored before a sanitizer fix keeps what the older rules let through until it is rendered
@@ -51,12 +51,12 @@ describe('HTML written by an older renderer', () => {
     await cron();
     expect(await generation()).toBe(settled);
     // Nor does a render of an issue that changed since it was read (the UPDATE matches no row).
-    const current = (await findIssueById(env.DB, issues[0]!.id))!;
+    const current = (await findIssueById(env.DB, issues[0]!.id, ORIGIN))!;
     expect(
       await storeRerendered(env.DB, { ...current, version: current.version - 1, html: '<p>x</p>' }, RENDERER_VERSION + 1),
     ).toMatchObject({ generation: settled });
     expect(await generation()).toBe(settled);
-    expect((await findIssueById(env.DB, issues[0]!.id))!.html).toBe(current.html);
+    expect((await findIssueById(env.DB, issues[0]!.id, ORIGIN))!.html).toBe(current.html);
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     const after = await page();
     expect(after.html).toContain('눌러 보세요');

@@ -5,7 +5,7 @@ import worker from '../../src/index';
 import { GRAM_BATCH } from '../../src/services/search-index';
 import { searchPublished } from '../../src/storage/search';
 import { makeIssue } from '../fixtures/issues';
-import { call, editorClient, mintToken } from '../helpers';
+import { call, editorClient, mintToken, ORIGIN } from '../helpers';
 import { countingD1, type QueryLog } from '../support/d1-doubles';
 
 /**
@@ -115,7 +115,7 @@ describe('search over a known corpus', () => {
     // The trigram index holds the only copy of the text a scan could read; without it, a match
     // can only come from the gram index.
     await env.DB.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(ids.seoulEconomy).run();
-    const found = await searchPublished(env.DB, { terms: ['동결'], afterSeq: null, limit: 10 });
+    const found = await searchPublished(env.DB, { terms: ['동결'], afterSeq: null, limit: 10 }, ORIGIN);
     expect(found.map((f) => names.get(f.issue.id))).toEqual(['seoulEconomy']);
   });
 });
@@ -131,7 +131,7 @@ describe('the cost of a short-term search', () => {
          '[]', '[]', '[]', 'ko', 'published', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 1, 1 FROM n`,
     ).run();
     const log: QueryLog[] = [];
-    const found = await searchPublished(countingD1(env.DB, log), { terms: ['서울'], afterSeq: null, limit: 3 });
+    const found = await searchPublished(countingD1(env.DB, log), { terms: ['서울'], afterSeq: null, limit: 3 }, ORIGIN);
     expect(found.map((f) => names.get(f.issue.id))).toEqual(['busan', 'seoulEconomy']);
     const read = log.reduce((sum, q) => sum + q.rowsRead, 0);
     expect(read, JSON.stringify(log)).toBeLessThan(50);
@@ -144,7 +144,7 @@ describe('the cost of a short-term search', () => {
     ).run();
     for (const terms of [['서울'], ['서울', '부산'], ['부산']]) {
       const log: QueryLog[] = [];
-      const found = await searchPublished(countingD1(env.DB, log), { terms, tag: '지역', afterSeq: null, limit: 3 });
+      const found = await searchPublished(countingD1(env.DB, log), { terms, tag: '지역', afterSeq: null, limit: 3 }, ORIGIN);
       expect(found.map((f) => names.get(f.issue.id))).toEqual(['busan']);
       const read = log.reduce((sum, q) => sum + q.rowsRead, 0);
       expect(read, JSON.stringify(log)).toBeLessThan(50);
@@ -159,7 +159,7 @@ describe('issues stored before the gram index (or restored from a backup)', () =
     for (const { seq } of seqs.results) await env.DB.prepare('DELETE FROM issue_grams WHERE rowid = ?').bind(seq).run();
     await env.DB.prepare('UPDATE issues SET grams_indexed = 0 WHERE id IN (?, ?)').bind(ids.busan, ids.ai).run();
     const terms = async (...t: string[]) =>
-      (await searchPublished(env.DB, { terms: t, afterSeq: null, limit: 10 })).map((f) => names.get(f.issue.id)).filter(Boolean);
+      (await searchPublished(env.DB, { terms: t, afterSeq: null, limit: 10 }, ORIGIN)).map((f) => names.get(f.issue.id)).filter(Boolean);
     expect(await terms('증편')).toEqual(['busan']);
     expect(await terms('ai')).toEqual(['ai']);
 

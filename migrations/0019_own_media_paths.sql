@@ -1,0 +1,6 @@
+-- Our own uploads named by a cover or an attachment are stored by their path under the site,
+-- /media/<sha256>.<ext>, so that they follow SITE_URL (a domain move, another local port, a
+-- restore elsewhere). Rows written before hold absolute URLs: each whose path names a file in the
+-- media index becomes that path. The same statements as src/storage/media-paths.ts (a test checks).
+UPDATE issues SET cover_image = coalesce((SELECT '/media/' || m.sha256 || '.' || m.ext FROM media m WHERE issues.cover_image LIKE 'http%' AND substr(issues.cover_image, -(72 + length(m.ext))) = '/media/' || m.sha256 || '.' || m.ext), cover_image) WHERE cover_image LIKE 'http%';
+UPDATE issues SET attachments = (SELECT json_group_array(json(CASE WHEN (SELECT '/media/' || m.sha256 || '.' || m.ext FROM media m WHERE json_extract(a.value, '$.url') LIKE 'http%' AND substr(json_extract(a.value, '$.url'), -(72 + length(m.ext))) = '/media/' || m.sha256 || '.' || m.ext) IS NULL THEN a.value ELSE json_set(a.value, '$.url', (SELECT '/media/' || m.sha256 || '.' || m.ext FROM media m WHERE json_extract(a.value, '$.url') LIKE 'http%' AND substr(json_extract(a.value, '$.url'), -(72 + length(m.ext))) = '/media/' || m.sha256 || '.' || m.ext)) END)) FROM (SELECT value FROM json_each(issues.attachments) ORDER BY key) a) WHERE attachments LIKE '%http%';
