@@ -71,7 +71,7 @@ describe('own uploads under another SITE_URL', () => {
 
   it('keep their path through a revision restore and an edit that changes nothing', async () => {
     const revisions = (await (await editor(`/api/v1/admin/issues/${id}/revisions`)).json()) as {
-      revisions: { snapshot: { cover: { url: string } } }[];
+      revisions: { issue: { cover: { url: string } } }[];
     };
     expect(revisions.revisions[0]!.issue.cover.url).toBe(image.url);
     const current = await editor(`/api/v1/admin/issues/${id}`);
