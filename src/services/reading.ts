@@ -3,8 +3,8 @@ import type { SealedCursor } from '../domain/cursor';
 import type { Issue, IssueListItem } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
 import { invalidInput, notFound } from '../http/problem';
-import { visibleText } from '../render/highlight';
-import { findPublishedBySlug, isPublishedSlug, lastChange, listPublished, publishedHtml } from '../storage/issues';
+import { VisibleText } from '../render/highlight';
+import { findPublishedBySlug, isPublishedSlug, lastChange, listPublished, publishedHtmlWindow } from '../storage/issues';
 import { tagCounts, tagName } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
@@ -75,11 +75,51 @@ export async function searchWithText(
   limit: number,
 ): Promise<{ results: { issue: IssueListItem; text: string }[]; next: string | null }> {
   const { issues, next } = await listPublishedIssues(context, { tag: undefined, terms, after, limit });
-  const htmlById = await publishedHtml(
-    context.db,
+  const texts = await excerptTexts(
+    context,
     issues.map((issue) => issue.id),
   );
-  return { results: issues.map((issue) => ({ issue, text: visibleText(htmlById.get(issue.id) ?? '') })), next };
+  return { results: issues.map((issue) => ({ issue, text: texts.get(issue.id) ?? '' })), next };
+}
+
+/**
+ * The first HTML window read of each issue, in characters: about three times the 20,000 characters of
+ * text an excerpt keeps (rendered Markdown is mostly text); each further window is twice the last,
+ * so markup-heavy HTML (a table, links by reference) takes a few more reads, never a whole issue
+ * more than it needs.
+ */
+export const FIRST_HTML_WINDOW = 64_000;
+
+/**
+ * Each issue's visible text, for its excerpt: the HTML is read from D1 a window at a time, and
+ * only for the issues whose text is not yet long enough, so neither D1 nor the parser goes past
+ * what the excerpt keeps.
+ */
+async function excerptTexts(context: RequestContext, ids: readonly string[]): Promise<Map<string, string>> {
+  const readers = new Map(ids.map((id) => [id, new VisibleText()]));
+  const versions = new Map<string, number>();
+  let pending = [...readers.keys()];
+  let from = 1;
+  let length = FIRST_HTML_WINDOW;
+  while (pending.length > 0) {
+    const windows = await publishedHtmlWindow(context.db, pending, from, length);
+    const more: string[] = [];
+    for (const id of pending) {
+      const window = windows.get(id);
+      // Unpublished or changed since the first window: its text so far (none, when it was never read).
+      if (window === undefined || (versions.get(id) ?? window.version) !== window.version) continue;
+      versions.set(id, window.version);
+      const reader = readers.get(id)!;
+      reader.write(window.html);
+      // substr counts characters, `length` UTF-16 units (one or two a character): a window shorter
+      // than asked is the last; a full one may be too, which costs one empty read at worst.
+      if (!reader.done && window.html.length >= length) more.push(id);
+    }
+    pending = more;
+    from += length;
+    length *= 2;
+  }
+  return new Map([...readers].map(([id, reader]) => [id, reader.text()]));
 }
 
 /** How a tag is shown (its key, for one no published issue has): the same on every page of it. */

@@ -187,15 +187,27 @@ export async function lastChange(db: Db): Promise<string | null> {
   return row?.at ?? null;
 }
 
-/** The stored HTML of published issues, by id (at most 100 ids). */
-export async function publishedHtml(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+/**
+ * A window of the stored HTML of published issues, by id (at most 100 ids): characters `from` to
+ * `from + length - 1` (counted from 1, in characters, as SQLite's substr counts TEXT), with the
+ * issue's version, so that a reader of several windows sees one version of each issue. Only the
+ * window crosses from D1: a search page needs the start of each issue, not the whole of it.
+ */
+export async function publishedHtmlWindow(
+  db: Db,
+  ids: readonly string[],
+  from: number,
+  length: number,
+): Promise<Map<string, { html: string; version: number }>> {
   const wanted = [...new Set(ids)].slice(0, 100);
   if (wanted.length === 0) return new Map();
   const { results } = await db
-    .prepare(`SELECT id, html FROM issues WHERE status = 'published' AND id IN (${wanted.map(() => '?').join(', ')})`)
-    .bind(...wanted)
-    .all<{ id: string; html: string }>();
-  return new Map(results.map((row) => [row.id, row.html]));
+    .prepare(
+      `SELECT id, version, substr(html, ?, ?) AS html FROM issues WHERE status = 'published' AND id IN (${wanted.map(() => '?').join(', ')})`,
+    )
+    .bind(from, length, ...wanted)
+    .all<{ id: string; version: number; html: string }>();
+  return new Map(results.map((row) => [row.id, { html: row.html, version: row.version }]));
 }
 
 /** Whether any issue, in any status, has this slug. */

@@ -109,7 +109,12 @@ describe('rows written before, or restored from an older backup', () => {
 
   it('are turned by a migration of the same statements', () => {
     const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0019_'))!;
-    const statements = migration.queries.map((q) => q.replace(/^--.*\n/gm, '').trim().replace(/;$/, ''));
+    const statements = migration.queries.map((q) =>
+      q
+        .replace(/^--.*\n/gm, '')
+        .trim()
+        .replace(/;$/, ''),
+    );
     expect(statements).toEqual([...OWN_MEDIA_AS_PATHS_SQL]);
   });
 });

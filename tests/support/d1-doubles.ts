@@ -19,7 +19,17 @@ export const silentD1 = () => brokenD1(() => new Promise<never>(() => {}));
 export interface QueryLog {
   sql: string;
   rowsRead: number;
+  /** Characters of text in the rows D1 returned: what crossed from D1 into the Worker. */
+  chars?: number;
 }
+
+/** Characters of the text values in `rows`. */
+const textChars = (rows: readonly unknown[]): number =>
+  rows.reduce<number>(
+    (sum, row) =>
+      sum + Object.values(row as Record<string, unknown>).reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 0), 0),
+    0,
+  );
 
 /** The real D1, with every statement it runs written to `log` (with the rows SQLite read for it). */
 export function countingD1(db: D1Database, log: QueryLog[]): D1Database {
@@ -28,13 +38,13 @@ export function countingD1(db: D1Database, log: QueryLog[]): D1Database {
       bind: (...values: unknown[]) => wrapStatement(statement.bind(...values), sql),
       first: async (column?: string) => {
         const result = await statement.all();
-        log.push({ sql, rowsRead: result.meta.rows_read });
+        log.push({ sql, rowsRead: result.meta.rows_read, chars: textChars(result.results) });
         const row = result.results[0] as Record<string, unknown> | undefined;
         return row === undefined ? null : column === undefined ? row : row[column];
       },
       all: async () => {
         const result = await statement.all();
-        log.push({ sql, rowsRead: result.meta.rows_read });
+        log.push({ sql, rowsRead: result.meta.rows_read, chars: textChars(result.results) });
         return result;
       },
       run: async () => {
