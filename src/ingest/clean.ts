@@ -5,6 +5,7 @@ import {
   type DomElement,
   type DomNode,
   descendantsOfType,
+  holdersOf,
   isElement,
   pixels,
   styleOf,
@@ -77,11 +78,34 @@ export class TextLengths {
   }
 }
 
-/** Whether a node is still in the document (an ancestor may have been removed). */
-function isAttached(node: DomNode, body: DomElement): boolean {
-  let current: DomNode | null = node;
-  while (current !== null && current !== body) current = current.parentNode;
-  return current === body;
+/**
+ * Whether nodes are still in the document (an ancestor may have been removed). A climb stops at an
+ * element already found attached, so that asking for every link of a deep document climbs each
+ * ancestor once, not once per link under it; `removed()` forgets the removed element and those in
+ * it (which remove() has just walked for its text anyway).
+ */
+class Attachment {
+  private readonly attached = new Set<DomNode>();
+  constructor(private readonly body: DomElement) {}
+
+  /** To be called when `element` leaves the tree; `alone`: its children stayed (replaceWith). */
+  removed(element: DomElement, alone = false): void {
+    if (this.attached.size === 0) return;
+    this.attached.delete(element);
+    if (!alone) for (const inside of element.querySelectorAll('*')) this.attached.delete(inside);
+  }
+
+  has(node: DomNode): boolean {
+    const path: DomNode[] = [];
+    let current: DomNode | null = node;
+    while (current !== null && current !== this.body && !this.attached.has(current)) {
+      path.push(current);
+      current = current.parentNode;
+    }
+    if (current === null) return false;
+    for (const passed of path) this.attached.add(passed);
+    return true;
+  }
 }
 
 /** A profile's path on a social site: /name, /@name, /company/name and the like (not a post or a video). */
@@ -145,7 +169,7 @@ function isHidden(element: DomElement): boolean {
   return (
     (zero('max-height') || zero('height')) &&
     (style.get('overflow')?.startsWith('hidden') ?? false) &&
-    !element.querySelectorAll('img').length
+    element.querySelector('img') === null
   );
 }
 
@@ -162,7 +186,8 @@ function sizeOf(img: DomElement): { width: number | null; height: number | null 
 function isLayoutTable(table: DomElement): boolean {
   const role = table.getAttribute('role');
   if (role === 'presentation' || role === 'none') return true;
-  if (table.querySelectorAll('table, img, p, div, h1, h2, h3, h4, h5, h6, ul, ol, blockquote').length > 0) return true;
+  // One match is enough: querySelector stops there (the subtree holds every inner table, already unwrapped).
+  if (table.querySelector('table, img, p, div, h1, h2, h3, h4, h5, h6, ul, ol, blockquote') !== null) return true;
   const rows = [...table.querySelectorAll('tr')];
   if (rows.length < 2) return true;
   const widths = rows.map((row) => [...row.children].filter((cell) => cell.tagName === 'TD' || cell.tagName === 'TH').length);
@@ -172,12 +197,46 @@ function isLayoutTable(table: DomElement): boolean {
   return [...table.querySelectorAll('td')].some((cell) => textOf(cell).length > 200);
 }
 
-/** Replaces a layout table by its cells' content, each cell a <div> (marked as one, for the structure pass). */
+/** The nearest table around `node` (itself excluded), or null: what `closest('table')` finds from a cell, without a selector. */
+function tableAround(node: DomNode): DomElement | null {
+  let up = node.parentNode;
+  while (up !== null && up.tagName !== 'TABLE') up = up.parentNode;
+  return up;
+}
+
+/**
+ * The td and th under `table`, in document order, as `querySelectorAll('td, th')` lists them, less
+ * those no walk needs to visit: inside a nested table (their table is that one), or inside a
+ * <div> that unwrapping made (`unwrapped`) and that holds no cell. The content of every inner
+ * table unwrapped before is in such divs, so each table walks its own markup, not its subtree.
+ */
+function cellsOf(table: DomElement, unwrapped: ReadonlySet<DomNode>): DomElement[] {
+  const found: DomElement[] = [];
+  const walk = (node: DomElement) => {
+    for (const child of node.children) {
+      if (child.tagName === 'TABLE' || unwrapped.has(child)) continue;
+      if (child.tagName === 'TD' || child.tagName === 'TH') found.push(child);
+      walk(child);
+    }
+  };
+  walk(table);
+  return found;
+}
+
+/**
+ * Replaces a layout table by its cells' content, each cell a <div> (marked as one, for the structure
+ * pass). The divs go into `unwrapped` unless a cell was left out (a cell inside a cell, detached by
+ * then): the next table out walks into those.
+ */
 let cells = 0;
-function unwrapTable(document: DomDocument, table: DomElement): void {
+function unwrapTable(document: DomDocument, table: DomElement, unwrapped: Set<DomNode>): void {
   const parts: DomNode[] = [];
-  for (const cell of table.querySelectorAll('td, th')) {
-    if (cell.closest('table') !== table) continue;
+  let leftOut = false;
+  for (const cell of cellsOf(table, unwrapped)) {
+    if (tableAround(cell) !== table) {
+      leftOut = true;
+      continue;
+    }
     const div = document.createElement('div');
     div.setAttribute('data-cell', String(++cells));
     const style = styleOf(cell);
@@ -194,6 +253,7 @@ function unwrapTable(document: DomDocument, table: DomElement): void {
     div.append(...[...cell.childNodes]);
     parts.push(div);
   }
+  if (!leftOut) for (const part of parts) unwrapped.add(part);
   table.replaceWith(...parts);
 }
 
@@ -207,9 +267,11 @@ export interface Cleaned {
 export function cleanEmail(document: DomDocument, options: { stripCampaign: boolean }): Cleaned {
   const removals: Removal[] = [];
   const body = document.body;
+  const attachment = new Attachment(body);
   const remove = (node: DomElement, kind: Removal['kind'], text = textOf(node)) => {
     removals.push({ kind, sample: sample(text) });
     node.remove();
+    attachment.removed(node);
   };
 
   // Comments (Outlook's conditional markup), then what must never reach the draft.
@@ -256,11 +318,12 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
   const lengths = new TextLengths();
   let inspected = 0;
   for (const link of [...body.querySelectorAll('a')]) {
-    if (!isAttached(link, body)) continue;
+    if (!attachment.has(link)) continue;
     const href = (link.getAttribute('href') ?? '').trim();
     if (href !== '' && !/^(?:https?:|mailto:|#)/i.test(href)) {
       removals.push({ kind: 'unsafe-content', sample: sample(href) });
       link.replaceWith(...[...link.childNodes]);
+      attachment.removed(link, true);
       continue;
     }
     // Footer and share links are few; a message of thousands of links is not judged link by link.
@@ -282,12 +345,14 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
 
   // Footers and branding: the blocks at the very end that say only such things. The walk stops at
   // the first block that says anything else, so nothing above the footer is judged by these words.
+  // Those holding no block: found in one pass (holdersOf), not by a query over each one's subtree.
+  const holdsBlocks = holdersOf(body, 'p, td, div, li, h1, h2, h3, h4, table, ul, ol');
   const textBlocks = [...body.querySelectorAll('p, td, th, div, span, small, center, footer, li')].filter(
-    (element) => element.querySelectorAll('p, td, div, li, h1, h2, h3, h4, table, ul, ol').length === 0,
+    (element) => !holdsBlocks.has(element),
   );
   for (let i = textBlocks.length - 1; i >= 0; i--) {
     const element = textBlocks[i]!;
-    if (!isAttached(element, body)) continue;
+    if (!attachment.has(element)) continue;
     const text = textOf(element);
     if (text === '') continue;
     if (text.length <= 400 && FOOTER.test(text)) remove(element, 'unsubscribe-footer');
@@ -298,10 +363,11 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
 
   // Layout tables, innermost first: their content stays, in reading order.
   const tables = [...body.querySelectorAll('table')].reverse();
+  const unwrapped = new Set<DomNode>();
   for (const table of tables) {
     if (table.parentNode !== null && isLayoutTable(table)) {
       removals.push({ kind: 'layout-table' });
-      unwrapTable(document, table);
+      unwrapTable(document, table, unwrapped);
     }
   }
 
@@ -318,7 +384,7 @@ export function cleanEmail(document: DomDocument, options: { stripCampaign: bool
       url = stripped.url;
     }
     // A bare address shown as the link's text shows the address it now goes to.
-    if (textOf(link) === link.getAttribute('href')!.trim() && link.querySelectorAll('*').length === 0) link.textContent = url;
+    if (link.children.length === 0 && textOf(link) === link.getAttribute('href')!.trim()) link.textContent = url;
     link.setAttribute('href', url);
     for (const attribute of ['target', 'rel', 'style', 'class', 'id']) link.removeAttribute(attribute);
   }

@@ -23,6 +23,8 @@ export interface DomElement extends DomNode {
   removeAttribute(name: string): void;
   hasAttribute(name: string): boolean;
   querySelectorAll(selector: string): ArrayLike<DomElement> & Iterable<DomElement>;
+  /** The first match in document order: stops there, where querySelectorAll walks the whole subtree. */
+  querySelector(selector: string): DomElement | null;
   closest(selector: string): DomElement | null;
   append(...nodes: (DomNode | string)[]): void;
   replaceWith(...nodes: (DomNode | string)[]): void;
@@ -59,6 +61,20 @@ export function descendantsOfType(root: DomNode, type: number): DomNode[] {
   };
   walk(root);
   return found;
+}
+
+/**
+ * The elements under `root` that hold (have as a descendant) an element matching `selector`, found
+ * in one pass: each match marks its ancestors up to `root`, stopping at one already marked (the set
+ * is closed upward, so everything above it is marked too). Linear, where asking each element
+ * `querySelectorAll(selector).length > 0` walks every subtree: quadratic in nesting depth.
+ */
+export function holdersOf(root: DomElement, selector: string): Set<DomNode> {
+  const holders = new Set<DomNode>();
+  for (const match of root.querySelectorAll(selector)) {
+    for (let up = match.parentNode; up !== null && up !== root && !holders.has(up); up = up.parentNode) holders.add(up);
+  }
+  return holders;
 }
 
 /** An element's text with runs of white space as one space, trimmed. */

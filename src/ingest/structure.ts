@@ -1,6 +1,6 @@
 import type { Removal } from '../domain/email-import';
 import type { Teaser } from '../domain/issue';
-import { type DomDocument, type DomElement, type DomNode, isElement, pixels, styleOf, TEXT, textOf } from './dom';
+import { type DomDocument, type DomElement, type DomNode, holdersOf, isElement, pixels, styleOf, TEXT, textOf } from './dom';
 
 /**
  * Newsletter structure, read from cleaned email HTML: the body laid out as a list of blocks
@@ -101,6 +101,9 @@ export function blocksOf(document: DomDocument): Block[] {
       className: element.getAttribute('class') ?? '',
     });
   };
+  // Inline elements that hold blocks are walked into: found once, up front (the walk changes no
+  // subtree before it reaches it), not by a query over each inline element's subtree.
+  const holdsBlocks = holdersOf(document.body, 'p, div, h1, h2, h3, h4, h5, h6, ul, ol, table');
   const walk = (container: DomElement, ctx: typeof context) => {
     let run: DomNode[] = [];
     const flush = () => {
@@ -136,7 +139,7 @@ export function blocksOf(document: DomDocument): Block[] {
       if (LEAF_BLOCKS.has(child.tagName)) {
         flush();
         push(child, ctx);
-      } else if (CONTAINERS.has(child.tagName) || child.querySelectorAll('p, div, h1, h2, h3, h4, h5, h6, ul, ol, table').length > 0) {
+      } else if (CONTAINERS.has(child.tagName) || holdsBlocks.has(child)) {
         flush();
         walk(child, {
           box: ctx.box || child.getAttribute('data-box') === '1',
