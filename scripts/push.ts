@@ -7,17 +7,18 @@
 // prints one line per file. Sending the same file again changes nothing. Against `npm run dev` or a
 // deployed Worker alike: MASTHEAD_URL and MASTHEAD_TOKEN, or a .mastheadrc (README, "npm run push").
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiClient, apiSettings } from './lib/api-client';
-import { type LocalFile, readLocalFile, resolveInside } from './lib/local-files';
+import { type LocalFile, readLocalFile, readMarkdownFile, readMarkdownPath, resolveInside } from './lib/local-files';
 import { localImagesIn, pushPlan } from './lib/push-plan';
+import { readPushState, rememberPush } from './lib/push-state';
 
 const USAGE = `Usage:
   npm run push -- issue.md [more.md ...] [--publish | --at <RFC 3339 time>] [--dry-run] [--force]
 --force updates an issue that was changed on the site since this folder's last push.
---dry-run checks every file and lists exactly what would be uploaded, sending nothing.
+--dry-run checks every file and lists exactly what would be uploaded; it reads the site to say
+what it would do, and uploads or changes nothing.
 The site is MASTHEAD_URL, or the "url" of a .mastheadrc in this folder or your home folder; the
 token is MASTHEAD_TOKEN (only beside MASTHEAD_URL), or the one kept for that site's origin in the
 same file or in ~/.mastheadrc: {"sites": {"https://news.example": {"token": "mh_..."}}}.
@@ -67,37 +68,6 @@ log(`site: ${site} (from ${from})`);
 const api = apiClient(site, token);
 
 /**
- * What this folder last pushed, per site and file: the issue and the version the push left, so an
- * edit made on the site since (a newer version) is noticed before it would be overwritten, and an
- * issue this folder never pushed is not replaced unasked. Kept in `.masthead-push.json` beside the
- * files, per site origin (a folder pushed to a staging site and to the real one keeps both apart).
- */
-type FileState = Record<string, { id: string; version: number }>;
-type PushState = { sites: Record<string, FileState> };
-const STATE_FILE = '.masthead-push.json';
-const origin = new URL(site).origin;
-
-async function readState(folder: string): Promise<PushState> {
-  const text = await readFile(join(folder, STATE_FILE), 'utf8').catch(() => null);
-  if (text === null) return { sites: {} };
-  try {
-    const json = JSON.parse(text) as Partial<PushState> & FileState;
-    if (typeof json.sites === 'object' && json.sites !== null) return json as PushState;
-    // The first form kept files at the top, for whichever site was pushed to: taken as this one's.
-    return { sites: { [origin]: json } };
-  } catch {
-    return { sites: {} };
-  }
-}
-
-async function remember(file: string, id: string, version: number): Promise<void> {
-  const folder = dirname(file);
-  const state = await readState(folder);
-  state.sites[origin] = { ...state.sites[origin], [basename(file)]: { id, version } };
-  await writeFile(join(folder, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
-}
-
-/**
  * Every local file the plan names, checked before any is sent: inside the Markdown file's folder
  * (its real path), a regular file within the upload limit, of a kind the server stores.
  */
@@ -122,10 +92,11 @@ interface EditorIssue {
   publish_at: string | null;
 }
 
-async function pushFile(file: string): Promise<string> {
-  const source = await readFile(file, 'utf8').catch(() => {
-    throw new Error('cannot be read');
-  });
+async function pushFile(named: string): Promise<string> {
+  // The Markdown file itself must be in the folder it is named in: a symbolic link planted among
+  // the files (`npm run push -- *.md`) would otherwise send a file from elsewhere.
+  const file = await readMarkdownPath(named);
+  const source = (await readMarkdownFile(file)).toString('utf8');
   const plan = pushPlan(source, basename(file, '.md'), basename(dirname(file)));
   if (!plan.ok) throw new Error(plan.error);
   const { slug, files } = plan;
@@ -144,10 +115,15 @@ async function pushFile(file: string): Promise<string> {
     const uploaded = (await answer.json()) as { url: string };
     document = plan.withUpload(document, found.reference, { path: new URL(uploaded.url).pathname, url: uploaded.url });
   }
-  if (!dryRun) {
-    const left = localImagesIn(String(document.body ?? ''));
-    if (left.length > 0) throw new Error(`could not rewrite the reference(s) to ${left.join(', ')}; write them as ![alt](path)`);
-  }
+  // Every local reference must be rewritable: checked with --dry-run too, on stand-in addresses.
+  const rewritten = dryRun
+    ? local.reduce(
+        (d, f, i) => plan.withUpload(d, f.reference, { path: `/media/dry-run-${i}`, url: `${site}/media/dry-run-${i}` }),
+        document,
+      )
+    : document;
+  const left = localImagesIn(String(rewritten.body ?? ''));
+  if (left.length > 0) throw new Error(`could not rewrite the reference(s) to ${left.join(', ')}; write them as ![alt](path)`);
 
   // 2. The issue with this slug, if there is one: updated from a fresh read, or created.
   const found = (await (await api(`/api/v1/admin/issues?slug=${encodeURIComponent(slug)}&limit=1`)).json()) as {
@@ -173,7 +149,7 @@ async function pushFile(file: string): Promise<string> {
   } else {
     const current = await api(`/api/v1/admin/issues/${existing.id}`);
     const before = (await current.json()) as EditorIssue;
-    const last = (await readState(dirname(file))).sites[origin]?.[basename(file)];
+    const last = (await readPushState())[site]?.[file];
     const ours = last !== undefined && last.id === before.id;
     if (ours && last.version !== before.version && !values.force) {
       throw new Error(
@@ -214,7 +190,7 @@ async function pushFile(file: string): Promise<string> {
     outcome += issue.status === 'published' ? ', published (its time had come)' : `, scheduled for ${at}`;
   } else if (issue.status === 'scheduled') outcome += `, scheduled for ${issue.publish_at ?? at}`;
   else outcome += `, ${issue.status}`;
-  await remember(file, issue.id, issue.version);
+  await rememberPush(site, file, { id: issue.id, version: issue.version });
   return `${outcome}\t${site}/issues/${encodeURIComponent(slug)}`;
 }
 

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +165,47 @@ describe('npm run push reads only inside the Markdown file’s folder', () => {
   }, 120_000);
 });
 
+describe('npm run push over files it did not expect', () => {
+  it('refuses a Markdown file that is a link to a file outside its folder', async () => {
+    await writeFile(join(root, 'secret', 'embargoed.md'), '---\ntitle: Embargoed scoop\n---\nUNRELEASED DRAFT TEXT\n');
+    await symlink('../secret/embargoed.md', join(root, 'guest', 'chapter.md'));
+    const outcome = await push(join(root, 'guest'), asEditor(), join(root, 'guest', 'chapter.md'));
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toContain('failed: is a link to');
+    expect(outcome.stderr).not.toContain('uploading');
+  }, 60_000);
+
+  it('refuses a hard link, which may be another name of a file anywhere', async () => {
+    await link(join(root, 'secret', 'trav.png'), join(root, 'guest', 'hard.png'));
+    const outcome = await push(join(root, 'guest'), asEditor(), await guestFile('', '![h](hard.png)'), '--dry-run');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toContain('failed: references hard.png, which is a hard link');
+  }, 60_000);
+
+  it('says with --dry-run too when a reference could not be rewritten', async () => {
+    const outcome = await push(join(root, 'guest'), asEditor(), await guestFile('', '![a](ok&#46;png)'), '--dry-run');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toContain('could not rewrite the reference(s) to ok.png');
+  }, 60_000);
+
+  it('writes nothing into the folder: a planted state file, even a link to another file, is left alone', async () => {
+    const folder = join(root, 'state-link');
+    await mkdir(folder);
+    await writeFile(join(root, 'victim.txt'), 'export PATH=/usr/bin\n');
+    await symlink('../victim.txt', join(folder, '.masthead-push.json'));
+    await writeFile(join(folder, 'state-link.md'), '---\ntitle: 상태 파일\n---\n본문\n');
+    const outcome = await push(folder, asEditor(), join(folder, 'state-link.md'));
+    expect(outcome.stdout).toContain('created, draft');
+    expect(await readFile(join(root, 'victim.txt'), 'utf8')).toBe('export PATH=/usr/bin\n');
+    const state = JSON.parse(await readFile(join(home, '.masthead', 'push-state.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(state[worker.url]!)).toContain(
+      execFileSync('realpath', [join(folder, 'state-link.md')])
+        .toString()
+        .trim(),
+    );
+  }, 60_000);
+});
+
 describe('npm run push sends a token only to the site it was given for', () => {
   let folder: string;
   beforeAll(async () => {
@@ -216,6 +257,37 @@ describe('npm run push sends a token only to the site it was given for', () => {
     expect(outcome.stdout).toContain('created, draft');
   }, 60_000);
 
+  it('refuses a folder .mastheadrc that brings a token of its own (it could send the editor’s files anywhere)', async () => {
+    const folder = join(root, 'own-token');
+    await mkdir(folder);
+    await writeFile(join(folder, '.mastheadrc'), JSON.stringify({ url: attackerUrl, token: 'mh_attackers_own' }));
+    await writeFile(join(folder, 'scoop.md'), '---\ntitle: Scoop\n---\nUNRELEASED\n');
+    const outcome = await push(folder, {}, join(folder, 'scoop.md'));
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain("a folder's .mastheadrc names its site only");
+    expect(seen).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    ['a path to an admin action, with a fragment', (site: string) => `${site}/api/v1/admin/issues/x/unpublish#`],
+    ['a path to an admin action', (site: string) => `${site}/api/v1/admin/issues/x/unpublish`],
+    ['a query', (site: string) => `${site}/?next=/api/v1/admin/webhooks`],
+    ['credentials', (site: string) => site.replace('http://', 'http://editor@')],
+  ])(
+    'does not aim the token kept for a site at %s on the same origin',
+    async (_case, aim) => {
+      const folder = join(root, `aim-${crypto.randomUUID().slice(0, 6)}`);
+      await mkdir(folder);
+      await writeFile(join(home, '.mastheadrc'), JSON.stringify({ sites: { [worker.url]: { token } } }));
+      await writeFile(join(folder, '.mastheadrc'), JSON.stringify({ url: aim(worker.url) }));
+      await writeFile(join(folder, 'aimed.md'), '---\ntitle: 겨눈 글\n---\n본문\n');
+      const outcome = await push(folder, {}, join(folder, 'aimed.md'));
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toMatch(/No token is kept for|must name the site alone/);
+    },
+    60_000,
+  );
+
   it('does not follow a redirect with the token', async () => {
     const mover = createServer((request, response) => {
       record(request);
@@ -252,6 +324,12 @@ describe('npm run push over a live issue', () => {
     const folder = join(root, 'fresh');
     await mkdir(folder);
     await writeFile(join(folder, 'live-one.md'), '---\ntitle: 덮어쓰기\n---\n새 본문\n');
+    // A state file planted beside it, in both forms the folder once kept, claims this folder pushed it.
+    const version = ((await published.json()) as { version: number }).version;
+    await writeFile(
+      join(folder, '.masthead-push.json'),
+      JSON.stringify({ sites: { [worker.url]: { 'live-one.md': { id, version } } }, 'live-one.md': { id, version } }),
+    );
     const refused = await push(folder, asEditor(), join(folder, 'live-one.md'));
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('live-one names an issue that is published on the site and was not pushed from this folder');

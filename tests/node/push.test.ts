@@ -19,8 +19,10 @@ let folder: string;
 
 beforeAll(async () => {
   worker = await startLocalWorker({ log: () => {} });
-  env = { ...process.env, MASTHEAD_URL: worker.url, MASTHEAD_TOKEN: await worker.token('editor') };
   folder = await mkdtemp(join(tmpdir(), 'masthead-push-'));
+  // A home of its own: push keeps what it pushed in ~/.masthead, never in the folder.
+  await mkdir(join(folder, 'home'));
+  env = { ...process.env, HOME: join(folder, 'home'), MASTHEAD_URL: worker.url, MASTHEAD_TOKEN: await worker.token('editor') };
   await mkdir(join(folder, 'images'));
   await writeFile(join(folder, 'images', 'chart.png'), await png(64, 48));
   await writeFile(join(folder, 'logo one.gif'), gif(12, 8));
