@@ -141,7 +141,7 @@ describe('Markdown for agents', () => {
 
   it('follows an edit, as every reader output does', async () => {
     const issue = published[3]!;
-    expect(await (await call(`/issues/${issue.slug}.md`)).text()).toContain('title: 발견 4');
+    expect(await (await call(`/issues/${issue.slug}.md`)).text()).toContain('title: "발견 4"');
     const current = (await (await editor(`/api/v1/admin/issues/${issue.id}`)).json()) as { version: number };
     const patched = await editor(`/api/v1/admin/issues/${issue.id}`, {
       method: 'PATCH',
@@ -149,7 +149,7 @@ describe('Markdown for agents', () => {
       body: JSON.stringify({ title: '발견 4, 고침' }),
     });
     expect(patched.status).toBe(200);
-    expect(await (await call(`/issues/${issue.slug}.md`)).text()).toContain('title: 발견 4, 고침');
+    expect(await (await call(`/issues/${issue.slug}.md`)).text()).toContain('title: "발견 4, 고침"');
   });
 
   it('lists the newsletter and its latest issues, linked to their Markdown, in /llms.txt', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detectMedia } from '../../src/domain/media';
 import { call, databaseContents, mintToken } from '../helpers';
-import { m4a, mp3, png, webp } from '../support/media-files';
+import { bytes, m4a, mp3, png, u32, webp } from '../support/media-files';
 
 /**
  * A file's kind comes from its structure, not its first bytes (issue 25, part 5): audio must be
@@ -13,18 +13,7 @@ beforeAll(async () => {
   token = await mintToken('contributor');
 });
 
-const enc = new TextEncoder();
-const join = (...parts: (Uint8Array | string | number[])[]) => {
-  const arrays = parts.map((p) => (typeof p === 'string' ? enc.encode(p) : p instanceof Uint8Array ? p : Uint8Array.from(p)));
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
-};
-const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+const join = bytes;
 const page = '<!doctype html><html><body><script>alert(document.cookie)</script></body></html>';
 const zip = join([0x50, 0x4b, 0x03, 0x04], new Uint8Array(26), 'payload.html', page, [0x50, 0x4b, 0x05, 0x06], new Uint8Array(18));
 const frame = join([0xff, 0xfb, 0x90, 0x64], new Uint8Array(413));

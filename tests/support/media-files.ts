@@ -3,7 +3,8 @@
  * fixtures: each carries the width and height it is built with where its format has them.
  */
 const enc = new TextEncoder();
-const bytes = (...parts: (number[] | Uint8Array | string)[]) => {
+/** The parts (byte arrays, numbers, ASCII text) as one byte array. */
+export const bytes = (...parts: (number[] | Uint8Array | string)[]) => {
   const arrays = parts.map((p) => (typeof p === 'string' ? enc.encode(p) : p instanceof Uint8Array ? p : Uint8Array.from(p)));
   const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
   let at = 0;
@@ -13,7 +14,7 @@ const bytes = (...parts: (number[] | Uint8Array | string)[]) => {
   }
   return out;
 };
-const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+export const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 const u16 = (n: number) => [(n >>> 8) & 255, n & 255];
 const le24 = (n: number) => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255];
 const le32 = (n: number) => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255];
