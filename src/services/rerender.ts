@@ -18,16 +18,16 @@ export async function rerenderStale(context: RequestContext): Promise<number> {
   // From the primary: a lagging replica would offer issues already rendered again.
   const primary = context.session('first-primary');
   const stale = await staleRendered(primary.db, RENDERER_VERSION, RERENDER_BATCH, context.site.url);
-  for (const issue of stale) {
-    let html: string;
+  const rendered = stale.map((issue) => {
     try {
-      html = renderMarkdown(issue.body);
+      return { issue, html: renderMarkdown(issue.body) };
     } catch (error) {
       if (!(error instanceof MarkupLimitError)) throw error;
-      html = `<pre>${escapeHtml(issue.body)}</pre>`;
+      return { issue, html: `<pre>${escapeHtml(issue.body)}</pre>` };
     }
-    const version = await storeRerendered(primary.db, { ...issue, html }, RENDERER_VERSION);
-    if (version !== null) announceVersion(context, version, primary.bookmark());
-  }
+  });
+  // One transaction for the run: the version moves at most once, and only if some HTML changed.
+  const version = await storeRerendered(primary.db, rendered, RENDERER_VERSION);
+  if (version !== null) announceVersion(context, version, primary.bookmark());
   return stale.length;
 }

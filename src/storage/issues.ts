@@ -114,6 +114,9 @@ export async function dueScheduled(db: Db, now: string, limit = 50): Promise<str
   return results.map((r) => r.id);
 }
 
+/** site_state's count of published issues whose HTML a re-render changed, within its own transaction. */
+const RERENDER_CHANGES = 'rerender_changes';
+
 /** The columns a write sets: all but the id and the creation time, which never change. */
 const WRITABLE_COLUMNS = ISSUE_COLUMNS.filter((column) => column !== 'id' && column !== 'created_at');
 const WRITABLE = WRITABLE_COLUMNS.join(', ');
@@ -225,19 +228,41 @@ export async function staleRendered(db: Db, renderer: number, limit: number, bas
 }
 
 /**
- * Replaces an issue's HTML with what `renderer` wrote from the same body: no new version or
- * revision (the content is the same), and the content version moves on when readers see it.
- * Nothing is written if the issue changed since it was read.
+ * Stores what the current renderer made of issues an older one wrote, in one transaction: an
+ * issue's HTML is written only where it differs (and only if the issue is still at the version
+ * that was rendered), every one is marked as rendered by `renderer`, and the content version
+ * moves once, and only if some published issue's HTML changed (so a re-render that changes
+ * nothing empties no cache and writes no KV). Returns the new version, or null when it did not move.
  */
-export async function storeRerendered(db: Db, issue: Issue, renderer: number): Promise<ContentVersion | null> {
-  const update = db
-    .prepare('UPDATE issues SET html = ?, renderer = ? WHERE id = ? AND version = ? AND renderer < ?')
-    .bind(issue.html, renderer, issue.id, issue.version, renderer);
-  if (issue.status !== 'published') {
-    await db.batch([update]);
-    return null;
+export async function storeRerendered(
+  db: Db,
+  rendered: readonly { issue: Issue; html: string }[],
+  renderer: number,
+): Promise<ContentVersion | null> {
+  if (rendered.length === 0) return null;
+  const statements = [
+    db.prepare(`INSERT INTO site_state (key, value) VALUES ('${RERENDER_CHANGES}', 0) ON CONFLICT (key) DO UPDATE SET value = 0`),
+  ];
+  for (const { issue, html } of rendered) {
+    statements.push(
+      db
+        .prepare('UPDATE issues SET html = ?, renderer = ? WHERE id = ? AND version = ? AND renderer < ? AND html IS NOT ?')
+        .bind(html, renderer, issue.id, issue.version, renderer, html),
+    );
+    // changes() is the count of the UPDATE just before: 1 only when this HTML differed.
+    if (issue.status === 'published') {
+      statements.push(db.prepare(`UPDATE site_state SET value = value + 1 WHERE key = '${RERENDER_CHANGES}' AND changes() = 1`));
+    }
+    statements.push(
+      db
+        .prepare('UPDATE issues SET renderer = ? WHERE id = ? AND version = ? AND renderer < ?')
+        .bind(renderer, issue.id, issue.version, renderer),
+    );
   }
-  // The version moves only if the HTML did: changes() is the count of the UPDATE just before.
-  const results = await db.batch([update, db.prepare(`${BUMP_GENERATION_SQL} AND changes() = 1`), contentVersionRead(db)]);
+  const bump =
+    statements.push(db.prepare(`${BUMP_GENERATION_SQL} AND (SELECT value FROM site_state WHERE key = '${RERENDER_CHANGES}') > 0`)) - 1;
+  statements.push(contentVersionRead(db));
+  const results = await db.batch(statements);
+  if ((results[bump]?.meta.changes ?? 0) === 0) return null;
   return (results.at(-1)?.results[0] as ContentVersion | undefined) ?? null;
 }
