@@ -119,8 +119,26 @@ const PROFILE_PATH =
  */
 export function isShareOrFollowLink(link: string): boolean {
   const href = readLink(link).url;
-  if (/\/(?:sharer|share|intent\/tweet|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href))
+  if (/\/(?:sharer|share|intent\/(?:tweet|post|compose)|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href))
     return true;
+  return isShareEndpoint(href) || isFollowLink(href);
+}
+
+/** Services whose share buttons newsletters carry, besides the social sites. */
+const SHARE_HOSTS = /(?:^|\.)(?:whatsapp\.com|wa\.me|telegram\.me|news\.ycombinator\.com|threads\.com|mastodon\.social|getpocket\.com|tumblr\.com)$/i;
+/** A share service's endpoint path: sharer.php, share-offsite, intent/post, submit, pin/create, send, msg/text. */
+const SHARE_PATH = /^\/(?:[\w.-]+\/)*(?:sharer(?:\.php)?|share(?:[\w-]*)?|sharing|shareArticle|intent|submit(?:link)?|pin\/create|send|msg|widget\/share)(?:[/.?]|$)/i;
+
+/** A share button's address on a social site or a share service (not a link that merely says "share"). */
+function isShareEndpoint(href: string): boolean {
+  if (!URL.canParse(href)) return false;
+  const url = new URL(href);
+  if (!SOCIAL_HOSTS.test(url.hostname) && !SHARE_HOSTS.test(url.hostname)) return false;
+  return SHARE_PATH.test(url.pathname) || (/^(?:wa\.me|api\.whatsapp\.com)$/i.test(url.hostname) && url.searchParams.has('text'));
+}
+
+/** A follow link: a profile's address on a social site. */
+function isFollowLink(href: string): boolean {
   if (!URL.canParse(href)) return false;
   const url = new URL(href);
   return SOCIAL_HOSTS.test(url.hostname) && PROFILE_PATH.test(url.pathname);
@@ -128,15 +146,24 @@ export function isShareOrFollowLink(link: string): boolean {
 
 /**
  * The share or follow row around a link to a share or follow endpoint, or null: the small block
- * around it, when it says nothing but share words and icons, or when every link in it goes to such
- * an endpoint, whatever its labels say.
+ * around it, when it says nothing but share words and icons, or when every link in it goes to a
+ * share or follow endpoint and nothing outside its links is said, whatever the links' labels
+ * ("Tell your friends"). A sentence that names people by their profiles is prose, and stays.
  */
 export function shareRowAround(link: DomElement, lengths = new TextLengths()): DomElement | null {
   const block = smallBlockAround(link, 160, lengths);
   if (block === null) return null;
   if (SHARE_WORDS.test(textOf(block))) return block;
   const links = [...block.querySelectorAll('a')];
-  return links.length >= 2 && links.every((a) => isShareOrFollowLink((a.getAttribute('href') ?? '').trim())) ? block : null;
+  if (links.length < 2) return null;
+  const endpoints = links.every((a) => {
+    const href = readLink((a.getAttribute('href') ?? '').trim()).url;
+    return isShareEndpoint(href) || isFollowLink(href);
+  });
+  if (!endpoints) return null;
+  let outside = textOf(block);
+  for (const a of links) outside = outside.replace(textOf(a), '');
+  return /^[\s\p{P}\p{S}]*$/u.test(outside) ? block : null;
 }
 
 /** At most this many links are judged as footer, share or "view in browser" links. */
@@ -250,7 +277,7 @@ function unwrapTable(document: DomDocument, table: DomElement, unwrapped: Set<Do
     }
     const fontSize = style.get('font-size');
     if (fontSize !== undefined) div.setAttribute('style', `font-size:${fontSize}`);
-    div.append(...[...cell.childNodes]);
+    for (const child of [...cell.childNodes]) div.append(child);
     parts.push(div);
   }
   if (!leftOut) for (const part of parts) unwrapped.add(part);

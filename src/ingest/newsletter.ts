@@ -15,7 +15,7 @@ import { type Block, blocksOf, readStructure } from './structure';
  */
 
 /** Bounds on what is parsed at all: deeper or larger markup is refused before the DOM is built. */
-export const HTML_LIMITS = { depth: 256, elements: 60_000 } as const;
+export const HTML_LIMITS = { depth: 256, elements: 60_000, comments: 10_000, attributes: 300_000, attributesPerElement: 500 } as const;
 
 /** HTML past HTML_LIMITS, said in words for the answer. */
 export class HtmlTooComplex extends Error {}
@@ -37,14 +37,34 @@ export class TextTooLong extends Error {
 /** Characters other than white space. */
 const visibleLength = (text: string) => text.length - (text.match(/\s/g)?.length ?? 0);
 
-/** Checks depth, element count and the length of the text with a streaming parser (no tree is built). */
+/**
+ * Checks depth, the counts of elements, comments and attributes, and the length of the text with a
+ * streaming parser (no tree is built): everything the DOM would hold is bounded before it is built.
+ */
 function checkComplexity(html: string): void {
   let depth = 0;
   let elements = 0;
   let text = 0;
   let hidden = 0;
+  let comments = 0;
+  let attributes = 0;
+  let onThisElement = 0;
   const parser = new Parser(
     {
+      onattribute() {
+        attributes++;
+        if (++onThisElement > HTML_LIMITS.attributesPerElement) {
+          throw new HtmlTooComplex(`has an element with more than ${HTML_LIMITS.attributesPerElement} attributes`);
+        }
+        if (attributes > HTML_LIMITS.attributes) throw new HtmlTooComplex(`has more than ${HTML_LIMITS.attributes} HTML attributes`);
+      },
+      oncomment() {
+        if (++comments > HTML_LIMITS.comments) throw new HtmlTooComplex(`has more than ${HTML_LIMITS.comments} HTML comments`);
+      },
+      onopentagname() {
+        // Fired before the element's attributes are.
+        onThisElement = 0;
+      },
       onopentag(name) {
         elements++;
         depth++;

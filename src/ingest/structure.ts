@@ -113,7 +113,8 @@ export function blocksOf(document: DomDocument): Block[] {
       const emit = () => {
         if (paragraph.length === 0) return;
         const p = document.createElement('p');
-        p.append(...paragraph);
+        // One at a time: a spread of very many nodes would overflow the stack.
+        for (const node of paragraph) p.append(node);
         push(p, ctx);
         paragraph = [];
       };

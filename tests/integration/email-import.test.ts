@@ -382,6 +382,60 @@ describe('bad input', () => {
     expect(report.removed.map((r) => r.kind)).toContain('social-share');
   });
 
+  it.each([
+    [
+      'profiles named in a sentence',
+      '<p>This week I talked with <a href="https://x.com/janedoe">Jane</a> and <a href="https://www.linkedin.com/in/bob">Bob</a> about their startup.</p>',
+      'about their startup',
+    ],
+    [
+      'articles whose addresses say share',
+      '<p>See <a href="https://news.example/share-of-voice">the study</a> and <a href="https://data.example/market/share/2024">the data</a>.</p>',
+      'the study',
+    ],
+    [
+      'two channels recommended',
+      '<p>Watch <a href="https://www.youtube.com/@veritasium">Veritasium</a> or <a href="https://www.youtube.com/c/3blue1brown">3Blue1Brown</a> tonight.</p>',
+      'tonight',
+    ],
+  ])('keeps a paragraph of %s', async (_case, paragraph, kept) => {
+    const { issue } = await imported('text/html', `<h1>Prose</h1><p>First paragraph of the issue.</p>${paragraph}<p>Last words.</p>`);
+    expect(issue.body).toContain(kept);
+  });
+
+  it('removes icon rows to the newer share endpoints behind redirects', async () => {
+    const targets = [
+      'https://x.com/intent/post?text=a',
+      'https://bsky.app/intent/compose?text=a',
+      'https://www.threads.net/intent/post?text=a',
+      'https://api.whatsapp.com/send?text=a',
+    ];
+    const row = targets
+      .map(
+        (t, i) =>
+          `<a href="https://click.esp.example/c/${i}?url=${encodeURIComponent(t)}"><img src="https://img.example/${i}.png" alt="" width="32" height="32"></a>`,
+      )
+      .join(' ');
+    const { issue } = await imported('text/html', `<h1>Icons</h1><p>The story.</p><p>${row}</p><p>Last words.</p>`);
+    expect(issue.body).not.toMatch(/intent|whatsapp|img\.example/);
+  });
+
+  it.each([
+    ['250,000 comments', () => `<h1>T</h1><p>hello</p>${'<!---->\n'.repeat(250_000)}`],
+    ['comments spread over paragraphs', () => `<h1>T</h1>${'<p><!----><!----><!---->x</p>'.repeat(20_000)}`],
+    [
+      'elements of 2,000 attributes each',
+      () => `<h1>T</h1>${`<i ${Array.from({ length: 2000 }, (_, i) => `a${i.toString(36)}`).join(' ')}>x</i>`.repeat(900)}`,
+    ],
+    ['attributes by the hundred thousand', () => `<h1>T</h1>${'<i a b c d e f g h i j>x</i>'.repeat(40_000)}`],
+  ])('answers 400, before building a DOM, to %s', async (_case, make) => {
+    const response = await importAs('text/html', make());
+    const problem = await expectProblem(response, 400);
+    expect(problem.detail).toMatch(
+      /^The newsletter has (?:more than|an element with more than) \d+ HTML (?:comments|attributes)|^The newsletter has an element/,
+    );
+  });
+
   it('keeps prose above a first heading, which is then a section and not the title', async () => {
     const message =
       'Subject: Friday notes\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi friends, a short one today.</p><p>Two stories.</p><h1>First story</h1><p>Text.</p>';
