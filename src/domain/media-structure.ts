@@ -28,29 +28,74 @@ function mpegFrameLength(b: Uint8Array, at: number): number {
   return Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + padding;
 }
 
-/** The end of the ID3v2 tag at the start of the file (0 without one), or -1 for a broken tag. */
-function id3v2End(b: Uint8Array): number {
-  if (ascii(b, 0, 3) !== 'ID3') return 0;
-  if (b.length < 10 || [6, 7, 8, 9].some((i) => b[i]! > 0x7f)) return -1;
-  const size = (b[6]! << 21) | (b[7]! << 14) | (b[8]! << 7) | b[9]!;
-  const footer = b[5]! & 0x10 ? 10 : 0;
-  return 10 + size + footer;
+/** Whether `b[from, to)` are ID3v2 frames (then zero padding): a tag is a tag, not a place to hide a page. */
+function id3Frames(b: Uint8Array, from: number, to: number, version: number): boolean {
+  const idLength = version === 2 ? 3 : 4;
+  const headerLength = version === 2 ? 6 : 10;
+  let at = from;
+  while (at + headerLength <= to && b[at] !== 0) {
+    if (!/^[A-Z0-9]+$/.test(ascii(b, at, idLength))) return false;
+    const size =
+      version === 2
+        ? (b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!
+        : version === 4
+          ? ((b[at + 4]! & 0x7f) << 21) | ((b[at + 5]! & 0x7f) << 14) | ((b[at + 6]! & 0x7f) << 7) | (b[at + 7]! & 0x7f)
+          : u32(b, at + 4);
+    at += headerLength + size;
+    if (at > to) return false;
+  }
+  for (; at < to; at++) if (b[at] !== 0) return false;
+  return true;
 }
 
-/** The trailing tags an MP3 may end with: ID3v1 (128 bytes) and APEv2 (`APETAGEX`, footer-sized). */
+/** The end of the ID3v2 tags at the start of the file (0 without one), or -1 for a tag that is not one. */
+function id3v2End(b: Uint8Array): number {
+  let at = 0;
+  while (ascii(b, at, 3) === 'ID3') {
+    if (b.length < at + 10 || [6, 7, 8, 9].some((i) => b[at + i]! > 0x7f)) return -1;
+    const version = b[at + 3]!;
+    const flags = b[at + 5]!;
+    if (version < 2 || version > 4) return -1;
+    const size = (b[at + 6]! << 21) | (b[at + 7]! << 14) | (b[at + 8]! << 7) | b[at + 9]!;
+    const end = at + 10 + size + (flags & 0x10 ? 10 : 0);
+    if (end > b.length) return -1;
+    // Unsynchronised or with an extended header, its frames are not walked (both are rare); a plain one must be frames.
+    if ((flags & 0xc0) === 0 && !id3Frames(b, at + 10, at + 10 + size, version)) return -1;
+    at = end;
+  }
+  // Encoders may pad between the tag and the first frame.
+  while (at < b.length && b[at] === 0) at++;
+  return at;
+}
+
+/**
+ * Where the audio ends: before the tags an MP3 may end with (ID3v1 and its extended TAG+, Lyrics3
+ * v2, APEv2) and any zero padding.
+ */
 function audioEnd(b: Uint8Array): number {
   let end = b.length;
-  if (end >= 128 && ascii(b, end - 128, 3) === 'TAG') end -= 128;
+  if (end >= 128 && ascii(b, end - 128, 3) === 'TAG') {
+    end -= 128;
+    if (end >= 227 && ascii(b, end - 227, 4) === 'TAG+') end -= 227;
+  }
+  if (end >= 15 && ascii(b, end - 9, 9) === 'LYRICS200') {
+    const size = Number(ascii(b, end - 15, 6));
+    if (Number.isInteger(size) && size + 15 <= end && ascii(b, end - 15 - size, 11) === 'LYRICSBEGIN') end -= size + 15;
+  }
   if (end >= 32 && ascii(b, end - 32, 8) === 'APETAGEX') {
     const size = b[end - 20]! | (b[end - 19]! << 8) | (b[end - 18]! << 16) | (b[end - 17]! << 24);
     // The size counts the items and the footer; a header, when present, comes before them.
     const header = b[end - 9]! & 0x80 ? 32 : 0;
     if (size >= 32 && size + header <= end) end -= size + header;
   }
+  while (end > 0 && b[end - 1] === 0) end--;
   return end;
 }
 
-/** Whether the bytes are an MP3: an optional ID3v2 tag, then MPEG layer III frames back to back to the end. */
+/**
+ * Whether the bytes are an MP3: ID3v2 tags of frames, then MPEG layer III frames back to back to
+ * the end (the last one may be cut short, as a cut download or stream is), then the tags MP3s end with.
+ */
 export function isMp3(b: Uint8Array): boolean {
   let at = id3v2End(b);
   if (at < 0) return false;
@@ -59,12 +104,33 @@ export function isMp3(b: Uint8Array): boolean {
   while (at < end) {
     const length = mpegFrameLength(b, at);
     if (length < 4) return false;
+    if (at + length > end && frames === 0) return false;
     at += length;
     frames++;
   }
-  // Frames tile the file exactly: anything after the last one (a page, an archive) is not audio.
-  return frames >= 1 && at === end;
+  return frames >= 1;
 }
+
+/** The top-level boxes an ISO base media file (MP4, M4A, AVIF) may have. */
+const ISO_TOP_LEVEL = new Set([
+  'ftyp',
+  'styp',
+  'moov',
+  'mdat',
+  'free',
+  'skip',
+  'wide',
+  'uuid',
+  'meta',
+  'pdin',
+  'moof',
+  'mfra',
+  'sidx',
+  'ssix',
+  'emsg',
+  'prft',
+  'udta',
+]);
 
 /**
  * The top-level boxes of an ISO base media file (MP4, M4A, AVIF), which must tile the file exactly
@@ -73,11 +139,14 @@ export function isMp3(b: Uint8Array): boolean {
 export function isoBoxes(b: Uint8Array): string[] | null {
   const types: string[] = [];
   let at = 0;
-  while (at < b.length) {
+  // Zero padding after the last box is tolerated (some tools pad), nothing else.
+  let end = b.length;
+  while (end > at && b[end - 1] === 0) end--;
+  while (at < end) {
     if (at + 8 > b.length) return null;
     let size = u32(b, at);
     const type = ascii(b, at + 4, 4);
-    if (!/^[\x20-\x7e]{4}$/.test(type)) return null;
+    if (!ISO_TOP_LEVEL.has(type)) return null;
     if (size === 1) {
       if (at + 16 > b.length) return null;
       size = u32(b, at + 8) * 2 ** 32 + u32(b, at + 12);
@@ -91,30 +160,94 @@ export function isoBoxes(b: Uint8Array): string[] | null {
   return types[0] === 'ftyp' ? types : null;
 }
 
-/** PNG: chunks back to back from IHDR to IEND, and enough compressed data for the declared pixels. */
+/** The bit depths each PNG colour type allows, and its channels (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA). */
+const PNG_TYPES: Record<number, { depths: number[]; channels: number }> = {
+  0: { depths: [1, 2, 4, 8, 16], channels: 1 },
+  2: { depths: [8, 16], channels: 3 },
+  3: { depths: [1, 2, 4, 8], channels: 1 },
+  4: { depths: [8, 16], channels: 2 },
+  6: { depths: [8, 16], channels: 4 },
+};
+
+/** PNG: a valid IHDR first, chunks back to back to an IEND that ends the file, and enough compressed data for the pixels. */
 function pngProblem(b: Uint8Array, width: number, height: number): string | null {
+  if (u32(b, 8) !== 13 || ascii(b, 12, 4) !== 'IHDR') return 'it does not start with its IHDR chunk';
+  const depth = b[24]!;
+  const kind = PNG_TYPES[b[25]!];
+  if (kind === undefined || !kind.depths.includes(depth) || b[26] !== 0 || b[27] !== 0 || b[28]! > 1) {
+    return 'its header names no valid colour type, bit depth or method';
+  }
   let at = 8;
   let idat = 0;
-  let sawEnd = false;
-  let bitsPerPixel = 32;
-  while (at + 12 <= b.length && !sawEnd) {
+  for (;;) {
+    if (at + 12 > b.length) return 'its chunks run past its end';
     const length = u32(b, at);
     const type = ascii(b, at + 4, 4);
     if (at + 12 + length > b.length) return 'its chunks run past its end';
-    if (type === 'IHDR' && length >= 13) {
-      const depth = b[at + 16]!;
-      const channels = [1, 0, 3, 1, 2, 0, 4][b[at + 17]!] ?? 4;
-      bitsPerPixel = depth * channels;
-    }
     if (type === 'IDAT') idat += length;
-    if (type === 'IEND') sawEnd = true;
     at += 12 + length;
+    if (type === 'IEND') break;
   }
-  if (!sawEnd) return 'it does not end with its IEND chunk';
+  if (at !== b.length) return 'it goes on after its IEND chunk';
   // Deflate cannot shrink data more than about 1032 to 1: fewer compressed bytes than that cannot hold the pixels.
-  const raw = height * (1 + Math.ceil((width * bitsPerPixel) / 8));
+  const raw = height * (1 + Math.ceil((width * depth * kind.channels) / 8));
   if (idat === 0 || idat < raw / 1032) return `it declares ${width} × ${height} pixels but holds only ${idat} bytes of image data`;
   return null;
+}
+
+/** GIF: its blocks walked from the screen descriptor to the trailer, at least one image among them. */
+function gifProblem(b: Uint8Array): string | null {
+  const table = (flags: number) => (flags & 0x80 ? 3 * 2 ** ((flags & 7) + 1) : 0);
+  let at = 13 + table(b[10]!);
+  let images = 0;
+  /** Skips data sub-blocks (a length byte, that many bytes, until a zero length). */
+  const subBlocks = (from: number) => {
+    let i = from;
+    while (i < b.length && b[i] !== 0) i += b[i]! + 1;
+    return i + 1;
+  };
+  while (at < b.length) {
+    const block = b[at]!;
+    if (block === 0x3b) return images > 0 ? null : 'it holds no image';
+    if (block === 0x21) at = subBlocks(at + 2);
+    else if (block === 0x2c) {
+      images++;
+      at = subBlocks(at + 10 + table(b[at + 9]!) + 1);
+    } else return 'its blocks are not GIF blocks';
+  }
+  return 'it has no trailer';
+}
+
+/** JPEG: its segments walked from the start to the first scan, a frame header (SOF) before it. */
+function jpegProblem(b: Uint8Array): string | null {
+  let at = 2;
+  let frame = false;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 0xff) return 'its segments are not JPEG segments';
+    const marker = b[at + 1]!;
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if (marker === 0xda) return frame ? null : 'it has a scan before any frame header';
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) frame = true;
+    at += 2 + ((b[at + 2]! << 8) | b[at + 3]!);
+  }
+  return 'it has no scan (SOS) of image data';
+}
+
+/** WebP: a VP8 or VP8L bitstream (with its signature) or an animation frame, among its RIFF chunks. */
+function webpProblem(b: Uint8Array): string | null {
+  for (let at = 12; at + 8 <= b.length; ) {
+    const type = ascii(b, at, 4);
+    const size = (b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16) | (b[at + 7]! << 24)) >>> 0;
+    const data = at + 8;
+    if (type === 'VP8L' && size >= 5 && b[data] === 0x2f) return null;
+    if (type === 'VP8 ' && size >= 10 && b[data + 3] === 0x9d && b[data + 4] === 0x01 && b[data + 5] === 0x2a) return null;
+    if (type === 'ANMF' && size > 16) return null;
+    at = data + size + (size % 2);
+  }
+  return 'it has no VP8 or VP8L image data';
 }
 
 /** The image data an image must carry, beyond its headers; null when it is there. */
@@ -123,22 +256,16 @@ function imageDataProblem(ext: string, b: Uint8Array, width: number, height: num
     case 'png':
       return pngProblem(b, width, height);
     case 'jpg':
-      for (let i = 2; i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xda) return null;
-      return 'it has no scan (SOS) of image data';
+      return jpegProblem(b);
     case 'gif':
-      return b.includes(0x2c) ? null : 'it has no image descriptor';
-    case 'webp': {
-      // RIFF chunks after the form type: a VP8 or VP8L bitstream, or an animation frame.
-      for (let at = 12; at + 8 <= b.length; ) {
-        const size = (b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16) | (b[at + 7]! << 24)) >>> 0;
-        if (['VP8 ', 'VP8L', 'ANMF'].includes(ascii(b, at, 4)) && size > 0) return null;
-        at += 8 + size + (size % 2);
-      }
-      return 'it has no VP8 or VP8L image data';
-    }
+      return gifProblem(b);
+    case 'webp':
+      return webpProblem(b);
     case 'avif': {
       const boxes = isoBoxes(b);
-      return boxes?.includes('meta') && boxes.includes('mdat') ? null : 'its boxes are not an ftyp, a meta and a mdat';
+      return boxes?.includes('mdat') && (boxes.includes('meta') || boxes.includes('moov'))
+        ? null
+        : 'its boxes are not an ftyp, a meta and a mdat';
     }
     default:
       return null;
