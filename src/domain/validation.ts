@@ -15,9 +15,11 @@ export const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029
 /**
  * What no address a client sends may hold: control characters, white space of any kind (the URL
  * parser drops tabs and line feeds, and trims spaces, so the address stored would not be the one
- * sent) and the invisible format characters that make an address read as another.
+ * sent) and the invisible characters that make an address read as another: every default-
+ * ignorable code point (the host parser drops them: `pay\uFE0Fpal.com` is paypal.com) and the
+ * bidirectional controls.
  */
-export const URL_UNSAFE = /[\p{Cc}\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
+export const URL_UNSAFE = /[\p{Cc}\s\p{Default_Ignorable_Code_Point}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 export const URL_UNSAFE_MESSAGE = 'must not contain spaces, line breaks, tabs or control characters';
 
 /** A JSON Pointer (RFC 6901) to the value at `keys`. */

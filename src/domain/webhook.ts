@@ -77,7 +77,8 @@ export function webhookTarget(value: string, allowLocal: boolean): { ok: true; u
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
     return { ok: false, reason: `must use https:${allowLocal ? ' (http: only for localhost, 127.0.0.1 and [::1])' : ''}` };
   }
-  if (url.username !== '' || url.password !== '')
+  // An empty user part (`https://@hooks.example/`) is dropped by the parser: refused as written.
+  if (url.username !== '' || url.password !== '' || /^[a-z][a-z\d+.-]*:\/*[^/?#]*@/i.test(value))
     return { ok: false, reason: 'must not carry credentials: the signature authenticates us' };
   if (url.hash !== '' || value.includes('#')) return { ok: false, reason: 'must not have a fragment' };
   if (!local) {

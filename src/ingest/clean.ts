@@ -119,15 +119,21 @@ const PROFILE_PATH =
  */
 export function isShareOrFollowLink(link: string): boolean {
   const href = readLink(link).url;
-  if (/\/(?:sharer|share|intent\/(?:tweet|post|compose)|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(href))
+  if (
+    /\/(?:sharer|share|intent\/(?:tweet|post|compose)|shareArticle)\b|\/subscribe(?:\?|$)|[?&]action=(?:like|comment|restack|share)/i.test(
+      href,
+    )
+  )
     return true;
   return isShareEndpoint(href) || isFollowLink(href);
 }
 
 /** Services whose share buttons newsletters carry, besides the social sites. */
-const SHARE_HOSTS = /(?:^|\.)(?:whatsapp\.com|wa\.me|telegram\.me|news\.ycombinator\.com|threads\.com|mastodon\.social|getpocket\.com|tumblr\.com)$/i;
+const SHARE_HOSTS =
+  /(?:^|\.)(?:whatsapp\.com|wa\.me|telegram\.me|news\.ycombinator\.com|threads\.com|mastodon\.social|getpocket\.com|tumblr\.com)$/i;
 /** A share service's endpoint path: sharer.php, share-offsite, intent/post, submit, pin/create, send, msg/text. */
-const SHARE_PATH = /^\/(?:[\w.-]+\/)*(?:sharer(?:\.php)?|share(?:[\w-]*)?|sharing|shareArticle|intent|submit(?:link)?|pin\/create|send|msg|widget\/share)(?:[/.?]|$)/i;
+const SHARE_PATH =
+  /^\/(?:[\w.-]+\/)*(?:sharer(?:\.php)?|share(?:[\w-]*)?|sharing|shareArticle|intent|submit(?:link)?|pin\/create|send|msg|widget\/share)(?:[/.?]|$)/i;
 
 /** A share button's address on a social site or a share service (not a link that merely says "share"). */
 function isShareEndpoint(href: string): boolean {

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../config';
 import type { Attachment, AttachmentInput, Cover, CoverPatch } from '../domain/issue';
-import { MEDIA_TYPES, type MediaRecord } from '../domain/media';
+import { MEDIA_TYPES, type MediaRecord, mediaPath, parseMediaName } from '../domain/media';
 import type { FieldError } from '../domain/validation';
 import { invalidInput } from '../http/problem';
 import { uploadNameAt } from '../render/urls';
@@ -104,4 +104,17 @@ export async function resolveAttachments(context: RequestContext, inputs: readon
   }
   if (errors.length > 0) throw invalidInput(errors, 'An attachment cannot be used as it is; see `errors`.');
   return resolved;
+}
+
+/**
+ * An address under any site whose path names a file in our media index (`…/media/<sha256>.<ext>`:
+ * the same bytes, by their hash) as that file's address on this site; any other address as it is.
+ * For revisions saved before uploads were kept by their path, under an earlier SITE_URL.
+ */
+export async function asOwnUpload(context: RequestContext, url: string): Promise<string> {
+  if (!URL.canParse(url)) return url;
+  const name = parseMediaName(new URL(url).pathname.split('/').at(-1) ?? '');
+  if (name === null || !new URL(url).pathname.endsWith(`/media/${name.sha256}.${name.ext}`)) return url;
+  const record = await findMedia(context.db, name.sha256);
+  return record?.ext === name.ext ? `${context.site.url}${mediaPath(name.sha256, name.ext)}` : url;
 }

@@ -7,7 +7,7 @@ import { parse } from '../domain/validation';
 import { invalidInput, notFound } from '../http/problem';
 import { findRevision, listRevisions as listStoredRevisions } from '../storage/revisions';
 import { requireAccess, requirePermission } from './access';
-import { coverFrom, resolveAttachments } from './issue-content';
+import { asOwnUpload, coverFrom, resolveAttachments } from './issue-content';
 import { commitChange, loadIssue } from './issue-writes';
 import type { Editor } from './tokens';
 
@@ -26,7 +26,8 @@ export async function restoreRevision(context: RequestContext, editor: Editor, i
   const current = await loadIssue(context, id);
   const revision = await findRevision(context.db, id, n, context.site.url);
   if (revision === null) throw notFound(`Issue ${id} has no revision ${n}; it has revisions 1 to ${current.version}.`);
-  const { status: _status, publish_at: _publishAt, published_at: _publishedAt, ...content } = revision.snapshot;
+  const { status: _status, publish_at: _publishAt, published_at: _publishedAt, ...saved } = revision.snapshot;
+  const content = await withOwnUploads(context, saved);
   // A revision may predate today's checks: it passes the door a create passes (and is composed to NFC).
   const checked = parse(IssueInputSchema, content);
   if (!checked.ok)
@@ -45,4 +46,20 @@ export async function restoreRevision(context: RequestContext, editor: Editor, i
     attachments: await resolveAttachments(context, value.attachments),
   };
   return commitChange(context, editor, current, restored, 'restore', { ifMatch, required: false });
+}
+
+/** A snapshot whose cover and attachments name our files under an earlier SITE_URL, named under this one. */
+async function withOwnUploads<T extends { cover?: { url: string } | null; attachments?: { url: string }[] }>(
+  context: RequestContext,
+  snapshot: T,
+): Promise<T> {
+  const legacy = snapshot as T & { cover_image?: string | null };
+  return {
+    ...snapshot,
+    ...(snapshot.cover ? { cover: { ...snapshot.cover, url: await asOwnUpload(context, snapshot.cover.url) } } : {}),
+    ...(typeof legacy.cover_image === 'string' ? { cover_image: await asOwnUpload(context, legacy.cover_image) } : {}),
+    ...(Array.isArray(snapshot.attachments)
+      ? { attachments: await Promise.all(snapshot.attachments.map(async (a) => ({ ...a, url: await asOwnUpload(context, a.url) }))) }
+      : {}),
+  };
 }

@@ -86,6 +86,31 @@ describe('own uploads under another SITE_URL', () => {
   });
 });
 
+describe('revisions saved before uploads were kept by their path', () => {
+  it('restore with their files named under the current SITE_URL', async () => {
+    const imagePath = new URL(image.url).pathname;
+    // Revision 1 as it was saved before: the cover and the attachment under an earlier address.
+    const { snapshot } = (await env.DB.prepare('SELECT snapshot FROM revisions WHERE issue_id = ? AND n = 1')
+      .bind(id)
+      .first<{ snapshot: string }>())!;
+    const old = JSON.parse(snapshot) as { cover: { url: string }; attachments: { url: string }[] };
+    old.cover.url = `http://127.0.0.1:8787${imagePath}`.replace('8787', '8555');
+    old.attachments[0]!.url = `https://old.example${new URL(audio.url).pathname}`;
+    await env.DB.prepare('UPDATE revisions SET snapshot = ? WHERE issue_id = ? AND n = 1').bind(JSON.stringify(old), id).run();
+    const current = await editor(`/api/v1/admin/issues/${id}`);
+    const restored = await editor(`/api/v1/admin/issues/${id}/revisions/1/restore`, {
+      method: 'POST',
+      headers: { 'If-Match': current.headers.get('ETag')! },
+    });
+    expect(restored.status).toBe(200);
+    const issue = (await restored.json()) as { cover: { url: string }; attachments: { url: string }[] };
+    expect(issue.cover.url).toBe(image.url);
+    expect(issue.attachments[0]!.url).toBe(audio.url);
+    const row = await env.DB.prepare('SELECT cover_image FROM issues WHERE id = ?').bind(id).first<{ cover_image: string }>();
+    expect(row!.cover_image).toBe(imagePath);
+  });
+});
+
 describe('rows written before, or restored from an older backup', () => {
   it('turn absolute URLs of stored files into their paths, whatever host they name, and leave others alone', async () => {
     const imagePath = new URL(image.url).pathname;

@@ -28,6 +28,10 @@ const BAD = [
   ['a C1 control', 'https://a.example/a\u0085b'],
   ['a right-to-left override', 'https://a.example/\u202egpj.exe'],
   ['a zero-width space in the host', 'https://a\u200b.example/'],
+  ['a variation selector in the host', 'https://pay\ufe0fpal.example/login'],
+  ['a combining grapheme joiner in the host', 'https://pay\u034fpal.example/'],
+  ['a Mongolian variation selector', 'https://a\u180bb.example/'],
+  ['a tag character', 'https://a.example/\u{E0041}'],
 ] as const;
 
 const FIELDS: [string, (url: string) => Record<string, unknown>, string][] = [
@@ -116,6 +120,9 @@ describe('webhook URLs and partner origins', () => {
     ['https://hooks.example/a\nb'],
     ['https://hooks.example/\r\n'],
     [' https://hooks.example/a'],
+    ['https://hooks\ufe0f.example/a'],
+    ['https://@hooks.example/a'],
+    ['https://:@hooks.example/a'],
     ['https://hooks.example/a b'],
   ])('refuses the webhook URL %j rather than storing another address', async (url) => {
     const before = await databaseContents();
