@@ -7,7 +7,7 @@
 // prints one line per file. Sending the same file again changes nothing. Against `npm run dev` or a
 // deployed Worker alike: MASTHEAD_URL and MASTHEAD_TOKEN, or a .mastheadrc (README, "npm run push").
 import { createHash } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiClient, apiSettings } from './lib/api-client';
 import { type LocalFile, readLocalFile, readMarkdownFile, readMarkdownPath, resolveInside } from './lib/local-files';
