@@ -2,7 +2,7 @@ import { type IRequest, Router } from 'itty-router';
 import type { RequestContext } from './config';
 import { FeedbackFormSchema, FeedbackInputSchema } from './domain/feedback';
 import { IssuePatchSchema, PublishRequestSchema } from './domain/issue';
-import { MediaListSchema, MediaSchema } from './domain/media';
+import { MediaListSchema, MediaSchema, TakedownInputSchema } from './domain/media';
 import {
   PartnerInputSchema,
   PartnerListQuerySchema,
@@ -366,6 +366,17 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'The deleted upload', content: json(MediaSchema) } },
     errors: [401, 403, 404, 409],
   }),
+  route('POST', '/api/v1/admin/media/:sha256/takedown', media.takedown, {
+    summary: 'Take a file down, at once and for good',
+    description:
+      'For a legal request or a mistake: the file is deleted from storage and answers 410 from then on; every issue and revision that names it shows it as removed to readers (pages, embeds, feeds and the public API render again without it); the same bytes cannot be uploaded again. Who, when and why are kept, and shown in the upload list. Browsers and shared caches may keep a copy for up to a day (`Cache-Control: public, max-age=86400`).',
+    tag: 'Editors',
+    role: 'admin',
+    body: json(TakedownInputSchema),
+    bodyRequired: true,
+    responses: { 200: { description: 'The upload, with its takedown', content: json(MediaSchema) } },
+    errors: [400, 401, 403, 404, 413, 415],
+  }),
   route('POST', '/api/v1/admin/partners', partners.create, {
     summary: 'Add a partner site',
     description: 'Its origins may frame the embeds within the consistency bound; the answer holds its generated public key.',
@@ -515,14 +526,15 @@ export const ROUTES: readonly Route[] = [
   }),
   route('GET', '/media/:name', media.serve, {
     summary: 'An uploaded file, at its content address',
-    description: 'Cached for a year (immutable), strong ETag, Range requests (206) for every file; a PDF is sent as a download.',
+    description:
+      'Cached for a day (a file can be taken down: then 410), strong ETag, Range requests (206) for every file; a PDF is sent as a download.',
     tag: 'Readers',
     responses: {
       200: { description: 'The file', content: { 'application/octet-stream': { text: 'The file, with its own Content-Type' } } },
       206: { description: 'The range asked for' },
       304: { description: 'Not modified' },
     },
-    errors: [404, 416],
+    errors: [404, 410, 416],
   }),
   route('GET', '/api/v1/openapi.json', (request, context) => apiDocs.openApi(request, context, ROUTES), {
     summary: 'The OpenAPI 3.1 document of this API',

@@ -1,6 +1,7 @@
 import { imageSize } from 'image-size';
 import * as v from 'valibot';
 import { imageProblem, isMp3, isoBoxes } from './media-structure';
+import { CONTROL_CHARS, strictObject } from './validation';
 
 /** The largest upload: 25 MiB (a podcast episode at 64 kbit/s runs about 55 minutes). */
 export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
@@ -134,6 +135,10 @@ export interface MediaRecord {
   height: number | null;
   created_at: string;
   created_by: string | null;
+  /** Set by a takedown: the bytes are gone, the record stays. */
+  taken_down_at?: string | null;
+  taken_down_by?: string | null;
+  taken_down_reason?: string | null;
 }
 
 /** A media file's address on the site: its SHA-256 and extension, so it never changes. */
@@ -156,7 +161,21 @@ export const MediaSchema = v.object({
   height: v.optional(v.number()),
   created_at: v.string(),
   created_by: v.nullable(v.string()),
+  /** Present once the file was taken down: who, when and why. */
+  taken_down: v.optional(v.object({ at: v.string(), by: v.nullable(v.string()), reason: v.string() })),
 });
+
+/** A takedown's body: why the file goes (a legal request, a mistake), kept with who and when. */
+export const TakedownInputSchema = strictObject({
+  reason: v.pipe(
+    v.string('must be a string'),
+    v.trim(),
+    v.minLength(1, 'must say why the file is taken down'),
+    v.maxLength(1000, 'must be at most 1000 characters'),
+    v.check((s) => !CONTROL_CHARS.test(s), 'must not contain control characters'),
+  ),
+});
+export type TakedownInput = v.InferOutput<typeof TakedownInputSchema>;
 
 export const MediaListSchema = v.object({
   media: v.array(v.object({ ...MediaSchema.entries, issues: v.array(v.object({ id: v.string(), slug: v.string(), title: v.string() })) })),

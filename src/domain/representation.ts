@@ -2,7 +2,7 @@
  * How long caches may keep an answer, by name; src/http/cache-policy.ts holds the Cache-Control
  * value of each.
  */
-export type CachePolicy = 'editor' | 'api' | 'feed' | 'feedArchive' | 'page' | 'widget' | 'asset' | 'error';
+export type CachePolicy = 'editor' | 'api' | 'feed' | 'feedArchive' | 'page' | 'widget' | 'asset' | 'media' | 'error';
 
 /** A reader output as routes build it and the caches keep it, before it becomes a Response. */
 export interface Representation {

@@ -26,6 +26,13 @@ export const CACHE_POLICY = {
   widget: 'public, no-cache',
   /** Our static scripts (the partner snippet): a day, revalidated after. */
   asset: 'public, max-age=86400',
+  /**
+   * Uploaded files (`/media/<sha256>.<ext>`): their bytes never change under a name, but a file
+   * can be taken down, so a day at most, not a year `immutable`: a reader's browser or a shared
+   * cache may keep showing a file taken down for up to a day (README, "Taking a file down"), and a
+   * revalidation after that is a cheap 304.
+   */
+  media: 'public, max-age=86400',
   /** Error answers: not cached, so a fixed problem is seen at once. */
   error: 'no-store',
 } as const satisfies Record<CachePolicy, string>;

@@ -13,6 +13,7 @@ export const PROBLEMS = {
   'invalid-transition': 'The issue cannot make that change from its current status',
   'idempotency-key-reused': 'The Idempotency-Key was already used for a different request',
   'media-in-use': 'An issue mentions this file',
+  'taken-down': 'The file was taken down',
   'delivery-in-progress': 'The webhook delivery is still under way',
   'precondition-required': 'If-Match is required',
   'precondition-failed': 'The issue has changed since you read it',
@@ -50,6 +51,9 @@ export const invalidInput = (errors: FieldError[], detail = 'See `errors` for ea
 export const notFound = (detail?: string) => new HttpError(404, { name: 'not-found', detail });
 
 export const conflict = (name: ProblemName, detail: string) => new HttpError(409, { name, detail });
+
+/** A file taken down: gone for good, said with when (the reason stays with the editors). */
+export const takenDown = (detail: string) => new HttpError(410, { name: 'taken-down', detail });
 
 export const forbidden = (detail: string) => new HttpError(403, { name: 'forbidden', detail });
 

@@ -2,15 +2,16 @@ import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { encodeCursor } from '../domain/cursor';
-import { MAX_MEDIA_BYTES, MEDIA_TYPES, type MediaRecord, mediaPath, parseMediaName } from '../domain/media';
+import { MAX_MEDIA_BYTES, MEDIA_TYPES, type MediaRecord, mediaPath, parseMediaName, type TakedownInput } from '../domain/media';
 import { keysetPage } from '../domain/pages';
 import type { MediaListQuerySchema } from '../domain/queries';
 import { payloadTooLarge, readBytes } from '../http/body';
+import { CACHE_POLICY } from '../http/cache-policy';
 import { isNotModified } from '../http/conditional';
 import { headerUri } from '../http/header-values';
-import { HttpError, invalidInput, notFound } from '../http/problem';
+import { HttpError, invalidInput, notFound, takenDown } from '../http/problem';
 import { json } from '../http/respond';
-import { deleteUpload, listUploads, mediaSize, readMedia, uploadMedia } from '../services/media';
+import { deleteUpload, listUploads, mediaSize, readMedia, takeDownUpload, uploadMedia, wasTakenDown } from '../services/media';
 import type { Editor } from '../services/tokens';
 
 /** An upload as editors see it: where it is served, and what it is. */
@@ -23,6 +24,9 @@ function mediaJson(context: RequestContext, record: MediaRecord) {
     ...(record.width === null ? {} : { width: record.width, height: record.height }),
     created_at: record.created_at,
     created_by: record.created_by,
+    ...(record.taken_down_at
+      ? { taken_down: { at: record.taken_down_at, by: record.taken_down_by ?? null, reason: record.taken_down_reason ?? '' } }
+      : {}),
   };
 }
 
@@ -92,7 +96,7 @@ export async function serve(request: IRequest, context: RequestContext): Promise
   const etag = `"${name.sha256}"`;
   const headers = new Headers({
     'Content-Type': MEDIA_TYPES[name.ext].contentType,
-    'Cache-Control': 'public, max-age=31536000, immutable',
+    'Cache-Control': CACHE_POLICY.media,
     ETag: etag,
     'Accept-Ranges': 'bytes',
     // Images and audio play inline; a PDF is downloaded, never opened as a document of this origin.
@@ -105,12 +109,12 @@ export async function serve(request: IRequest, context: RequestContext): Promise
   // R2 the file's size, to answer 304 only for a file that exists and to judge the range.
   const conditional = request.headers.has('If-None-Match') || request.headers.has('Range');
   const size = conditional ? await mediaSize(context, name) : null;
-  if (conditional && size === null) throw notFound('No such file.');
+  if (conditional && size === null) throw await missing(context, name.sha256);
   if (size !== null && isNotModified(request, etag, null)) return new Response(null, { status: 304, headers });
   const range = size === null ? null : byteRange(request.headers.get('Range'), size);
   if (range === 'unsatisfiable') throw rangeNotSatisfiable(size ?? 0);
   const object = await readMedia(context, name, range);
-  if (object === null) throw notFound('No such file.');
+  if (object === null) throw await missing(context, name.sha256);
   if (range !== null) {
     headers.set('Content-Range', `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
     headers.set('Content-Length', String(range.length));
@@ -118,6 +122,23 @@ export async function serve(request: IRequest, context: RequestContext): Promise
   }
   headers.set('Content-Length', String(object.size));
   return new Response(object.body, { headers });
+}
+
+/** Why a file is not here: taken down (410, gone for good) or never stored (404). Asked only on a miss. */
+async function missing(context: RequestContext, sha256: string): Promise<HttpError> {
+  const record = await wasTakenDown(context, sha256);
+  return record === null ? notFound('No such file.') : takenDown(`This file was taken down on ${record.taken_down_at}.`);
+}
+
+/** `POST /api/v1/admin/media/{sha256}/takedown`: the file goes, at once and for good; who, when and why are kept. */
+export async function takedown(
+  request: IRequest,
+  context: RequestContext,
+  { body, editor }: { body: TakedownInput; editor: Editor },
+): Promise<Response> {
+  const sha256 = request.params.sha256 ?? '';
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw notFound(`No upload has the hash ${sha256}.`);
+  return json(mediaJson(context, await takeDownUpload(context, editor, sha256, body.reason)), { policy: 'editor' });
 }
 
 /**

@@ -81,15 +81,19 @@ export interface BackupMediaFile {
   bytes: number;
 }
 
-/** The files a backup's media index names, each checked to be a name this Worker could have stored. */
+/**
+ * The files a backup's media index names, each checked to be a name this Worker could have stored;
+ * a file taken down has no bytes, and is not among them.
+ */
 export function backupMediaFiles(backup: Backup): BackupMediaFile[] {
-  return backup.tables.media.map((row, i) => {
+  return backup.tables.media.flatMap((row, i) => {
+    if (row.taken_down_at) return [];
     const { sha256, ext, content_type: contentType, bytes } = row;
     const key = `${sha256}.${ext}`;
     if (typeof sha256 !== 'string' || typeof ext !== 'string' || parseMediaName(key) === null) {
       throw new Error(`not a Masthead backup: tables.media.${i} names no stored file (${JSON.stringify(key)})`);
     }
-    return { key, sha256, contentType: String(contentType), bytes: Number(bytes) };
+    return [{ key, sha256, contentType: String(contentType), bytes: Number(bytes) }];
   });
 }
 

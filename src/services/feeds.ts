@@ -5,7 +5,7 @@ import { RENDERERS } from '../render/feeds';
 import { archivePage, newestPublished } from '../storage/feeds';
 import { lastChange } from '../storage/issues';
 import { publishedCount } from '../storage/published-counts';
-import { tagDisplay } from './reading';
+import { readerView, tagDisplay } from './reading';
 
 export interface FeedDocument {
   body: string;
@@ -25,10 +25,12 @@ export async function feedDocument(context: RequestContext, scope: FeedScope, fo
   if (scope.page !== undefined && scope.page > lastPage) {
     throw notFound(lastPage === 0 ? 'This feed has no archive pages yet.' : `This feed's archive pages are 1 to ${lastPage}.`);
   }
-  const issues =
+  const issues = await readerView(
+    context,
     scope.page === undefined
       ? await newestPublished(context.db, { tag: scope.tag, limit: FEED_SIZE }, context.site.url)
-      : await archivePage(context.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE }, context.site.url);
+      : await archivePage(context.db, { tag: scope.tag, page: scope.page, size: FEED_SIZE }, context.site.url),
+  );
   const named = scope.tag === undefined ? scope : { ...scope, tagName: await tagDisplay(context, scope.tag) };
   const model = buildFeedModel(context.site, named, issues, { lastPage });
   return { body: RENDERERS[format](model), lastModified, isArchive: scope.page !== undefined };

@@ -3,8 +3,20 @@ import { bytesSha256Hex } from '../domain/hashing';
 import type { Issue } from '../domain/issue';
 import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
 import { roleAllows } from '../domain/status';
-import { conflict, invalidInput, notFound } from '../http/problem';
-import { deleteMediaRecord, findMedia, imageSizes, insertMedia, issuesReferencing, listMedia, mediaKey } from '../storage/media';
+import { conflict, invalidInput, notFound, takenDown } from '../http/problem';
+import { bumpGeneration, type ContentVersion, contentVersionRead } from '../storage/content-version';
+import {
+  deleteMediaRecord,
+  findMedia,
+  imageSizes,
+  insertMedia,
+  issuesReferencing,
+  listMedia,
+  mediaKey,
+  takedownStatement,
+  takenDownNames,
+} from '../storage/media';
+import { announceVersion } from './content-version';
 import type { Editor } from './tokens';
 
 /** A record as this editor may see it: a contributor is not told who else uploaded a file. */
@@ -27,6 +39,8 @@ export async function uploadMedia(
   if (!detected.ok) throw invalidInput([{ path: '', message: detected.reason }], detected.reason);
   const sha256 = await bytesSha256Hex(bytes);
   const existing = await findMedia(context.db, sha256);
+  // A file taken down stays down: the same bytes cannot bring it back.
+  if (existing?.taken_down_at) throw takenDown(`This file was taken down on ${existing.taken_down_at}; it cannot be uploaded again.`);
   // A row whose bytes went missing (a delete that stopped half way) gets its bytes back.
   if (existing !== null && (await context.media.head(mediaKey(existing))) !== null)
     return { record: visibleRecord(editor, existing), created: false };
@@ -121,4 +135,35 @@ export async function imageSizesIn(context: RequestContext, html: string): Promi
       ] as const;
     }),
   );
+}
+
+/**
+ * Takes a file down (a legal request, a mistake): recorded with who, when and why, with the content
+ * version moved in the same transaction (every cached reader output renders again, without it),
+ * then its bytes deleted from R2. From then on /media answers 410 for it, issues show it as
+ * removed, and the same bytes cannot be uploaded again. Taking down a file already down changes nothing.
+ */
+export async function takeDownUpload(context: RequestContext, editor: Editor, sha256: string, reason: string): Promise<MediaRecord> {
+  const record = await findMedia(context.db, sha256);
+  if (record === null) throw notFound(`No upload has the hash ${sha256}.`);
+  if (!record.taken_down_at) {
+    const db = context.db;
+    const at = context.now().toISOString();
+    const results = await db.batch([takedownStatement(db, sha256, at, editor.name, reason), bumpGeneration(db), contentVersionRead(db)]);
+    announceVersion(context, results.at(-1)?.results[0] as ContentVersion, context.bookmark());
+  }
+  // Also when it was down already: a delete that stopped half way is finished.
+  await context.media.delete(mediaKey(record));
+  return (await findMedia(context.db, sha256)) ?? record;
+}
+
+/** The files taken down, by name (`<sha256>.<ext>`): read inside reader renders, which a takedown makes anew. */
+export function takenDownFiles(context: RequestContext): Promise<Set<string>> {
+  return takenDownNames(context.db);
+}
+
+/** Whether a file that R2 no longer has was taken down (then it is gone for good: 410). */
+export async function wasTakenDown(context: RequestContext, sha256: string): Promise<MediaRecord | null> {
+  const record = await findMedia(context.db, sha256);
+  return record?.taken_down_at ? record : null;
 }

@@ -2,18 +2,21 @@ import type { RequestContext } from '../config';
 import type { SealedCursor } from '../domain/cursor';
 import type { Issue, IssueListItem } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
+import { withoutTakenDown } from '../domain/takedown';
 import { invalidInput, notFound } from '../http/problem';
 import { VisibleText } from '../render/highlight';
+import { REMOVED_FILE_NOTE } from '../render/pages/issue-parts';
 import { findPublishedBySlug, isPublishedSlug, lastChange, listPublished, publishedHtmlWindow } from '../storage/issues';
 import { tagCounts, tagName } from '../storage/published-counts';
 import { searchPublished } from '../storage/search';
 import { openCursor, sealCursor } from './cursors';
+import { takenDownFiles } from './media';
 
 /** One published issue by slug, or 404: drafts, scheduled and archived issues do not exist here. */
 export async function getPublishedIssue(context: RequestContext, slug: string): Promise<Issue> {
-  const issue = await findPublishedBySlug(context.db, slug, context.site.url);
+  const [issue, removed] = await Promise.all([findPublishedBySlug(context.db, slug, context.site.url), takenDownFiles(context)]);
   if (issue === null) throw notFound(`No published issue has the slug "${slug}".`);
-  return issue;
+  return withoutTakenDown(issue, removed, REMOVED_FILE_NOTE);
 }
 
 /** Whether a published issue has this slug: what a click-through must lead to, to be counted. */
@@ -57,14 +60,27 @@ export async function listPublishedIssues(
       (limit) => listPublished(context.db, { tag: query.tag, after, limit }, context.site.url),
       (last) => (last.published_at ? sealCursor(context, { at: last.published_at, id: last.id }) : null),
     );
-    return { issues: items, next };
+    return { issues: await readerView(context, items), next };
   }
   const { items, next } = await keysetPage(
     query.limit,
     (limit) => searchPublished(context.db, { terms: query.terms, tag: query.tag, afterSeq: after?.seq ?? null, limit }, context.site.url),
     (last) => (last.issue.published_at ? sealCursor(context, { at: last.issue.published_at, id: last.issue.id, seq: last.seq }) : null),
   );
-  return { issues: items.map((hit) => hit.issue), next };
+  return {
+    issues: await readerView(
+      context,
+      items.map((hit) => hit.issue),
+    ),
+    next,
+  };
+}
+
+/** Issues as readers see them: without the files that were taken down. */
+export async function readerView<T extends IssueListItem>(context: RequestContext, issues: T[]): Promise<T[]> {
+  if (issues.length === 0) return issues;
+  const removed = await takenDownFiles(context);
+  return issues.map((issue) => withoutTakenDown(issue, removed, REMOVED_FILE_NOTE));
 }
 
 /** A page of search results with each issue's visible text, for the search page's excerpts. */

@@ -25,7 +25,20 @@ export const BACKUP_TABLES = {
   },
   // The index of uploaded media; the files themselves go in a folder beside the backup (scripts/export.ts).
   media: {
-    columns: ['sha256', 'ext', 'content_type', 'bytes', 'width', 'height', 'created_at', 'created_by'],
+    // A file taken down keeps its record (who, when, why) and has no bytes to back up.
+    columns: [
+      'sha256',
+      'ext',
+      'content_type',
+      'bytes',
+      'width',
+      'height',
+      'created_at',
+      'created_by',
+      'taken_down_at',
+      'taken_down_by',
+      'taken_down_reason',
+    ],
     orderBy: 'created_at, sha256',
   },
 } as const;

@@ -1,7 +1,8 @@
 import type { MediaRecord } from '../domain/media';
 import type { Db } from './db';
 
-const COLUMNS = 'sha256, ext, content_type, bytes, width, height, created_at, created_by';
+const INSERTED = 'sha256, ext, content_type, bytes, width, height, created_at, created_by';
+const COLUMNS = `${INSERTED}, taken_down_at, taken_down_by, taken_down_reason`;
 
 /** The R2 key of a file: its name on the site. */
 export const mediaKey = (record: Pick<MediaRecord, 'sha256' | 'ext'>) => `${record.sha256}.${record.ext}`;
@@ -13,7 +14,7 @@ export async function findMedia(db: Db, sha256: string): Promise<MediaRecord | n
 /** Records an upload; a second upload of the same bytes keeps the first record. True when it is new. */
 export async function insertMedia(db: Db, record: MediaRecord): Promise<boolean> {
   const result = await db
-    .prepare(`INSERT INTO media (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
+    .prepare(`INSERT INTO media (${INSERTED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
     .bind(record.sha256, record.ext, record.content_type, record.bytes, record.width, record.height, record.created_at, record.created_by)
     .run();
   return result.meta.changes === 1;
@@ -85,4 +86,19 @@ export async function imageSizes(db: Db, hashes: readonly string[]): Promise<Pic
     .bind(...wanted)
     .all<Pick<MediaRecord, 'sha256' | 'ext' | 'width' | 'height'>>();
   return results;
+}
+
+/** The statement that records a takedown (once: a second one changes nothing). */
+export function takedownStatement(db: Db, sha256: string, at: string, by: string | null, reason: string): D1PreparedStatement {
+  return db
+    .prepare('UPDATE media SET taken_down_at = ?, taken_down_by = ?, taken_down_reason = ? WHERE sha256 = ? AND taken_down_at IS NULL')
+    .bind(at, by, reason, sha256);
+}
+
+/** The names (`<sha256>.<ext>`) of every file taken down: few, read from a partial index. */
+export async function takenDownNames(db: Db): Promise<Set<string>> {
+  const { results } = await db
+    .prepare('SELECT sha256, ext FROM media WHERE taken_down_at IS NOT NULL')
+    .all<{ sha256: string; ext: string }>();
+  return new Set(results.map((row) => `${row.sha256}.${row.ext}`));
 }

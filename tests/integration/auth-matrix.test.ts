@@ -90,7 +90,7 @@ async function target(key: string): Promise<{ method: string; path: string; body
  * A fresh file for one media operation: uploaded once by an admin first, so an upload of it
  * answers its documented 200 (the same bytes again), and a delete finds it unused.
  */
-async function mediaTarget(key: string): Promise<{ method: string; path: string; body?: string }> {
+async function mediaTarget(key: string): Promise<{ method: string; path: string; body?: string; type?: string }> {
   const file = `%PDF-1.4\n${crypto.randomUUID()}\n%%EOF\n`;
   const uploaded = await callModule('/api/v1/admin/media', {
     method: 'POST',
@@ -99,6 +99,9 @@ async function mediaTarget(key: string): Promise<{ method: string; path: string;
   });
   const { sha256 } = (await uploaded.json()) as { sha256: string };
   const [method = 'GET', template = '/'] = key.split(' ');
+  if (template.endsWith('/takedown')) {
+    return { method, path: template.replace('{sha256}', sha256), body: JSON.stringify({ reason: 'matrix' }), type: 'application/json' };
+  }
   return { method, path: template.replace('{sha256}', sha256), ...(method === 'POST' ? { body: file } : {}) };
 }
 

@@ -7,7 +7,7 @@ import { avif, gif, html, jpeg, m4a, mp3, pdf, png, svg, webp } from '../support
 
 /**
  * Media on R2 (README, "Images and files"): uploads decided by their bytes, stored once under
- * their SHA-256, served immutable with Range, listed with the issues that mention them, and
+ * their SHA-256, served with Range (a day of caching: a file can be taken down), listed with the issues that mention them, and
  * deleted only when no issue does.
  */
 let tokens: Record<'contributor' | 'editor' | 'admin', string>;
@@ -160,9 +160,9 @@ describe('serving', () => {
     image = (await (await upload(await png(7, 7, [200, 0, 0]))).json()) as Uploaded;
   });
 
-  it('is immutable, strong-ETagged, nosniff, and never a page of ours', async () => {
+  it('is cached a day, strong-ETagged, nosniff, and never a page of ours', async () => {
     const response = await call(new URL(image.url).pathname);
-    expect(response.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('Cache-Control')).toBe('public, max-age=86400');
     expect(response.headers.get('ETag')).toBe(`"${image.sha256}"`);
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(response.headers.get('Content-Security-Policy')).toContain('sandbox');

@@ -23,7 +23,7 @@ const WITH_BODIES = ROUTES.filter((r) => r.doc.body !== undefined);
 
 /** The route's path with its parameters filled: an id nobody has (checks come before lookups), the published slug. */
 function pathOf(path: string): string {
-  return path.replace(':id', crypto.randomUUID()).replace(':slug', published).replace(':n', '1');
+  return path.replace(':id', crypto.randomUUID()).replace(':slug', published).replace(':n', '1').replace(':sha256', '0'.repeat(64));
 }
 
 describe('bodies come from the route table', () => {
@@ -34,6 +34,7 @@ describe('bodies come from the route table', () => {
       'PUT /api/v1/admin/issues/{id}',
       'PATCH /api/v1/admin/issues/{id}',
       'POST /api/v1/admin/issues/{id}/publish',
+      'POST /api/v1/admin/media/{sha256}/takedown',
       'POST /api/v1/admin/partners',
       'PATCH /api/v1/admin/partners/{id}',
       'POST /api/v1/admin/webhooks',

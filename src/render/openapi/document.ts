@@ -33,6 +33,8 @@ const STATUS_TEXT: Record<number, string> = {
   403: "The token's role is too low.",
   404: 'Unknown.',
   409: 'Conflict: slug or number taken, or not possible from the current status.',
+  410: 'Gone: the file was taken down.',
+  416: 'The range is outside the file.',
   412: 'If-Match is stale.',
   413: 'Body larger than 1 MiB.',
   415: 'Unsupported media type.',

@@ -98,3 +98,6 @@ export function tagList(site: Site, tags: readonly string[]): SafeHtml {
 export function describe(issue: Pick<Issue, 'subtitle' | 'summary' | 'title'>): string {
   return summaryLine(issue) || issue.title;
 }
+
+/** What stands where a file was taken down (domain/takedown): said, so that nothing looks broken. */
+export const REMOVED_FILE_NOTE = '삭제된 파일입니다';
