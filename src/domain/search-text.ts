@@ -3,8 +3,23 @@
  * schema (what a reader typed) and by the storage layer (what an editor wrote), so the two meet.
  */
 
-/** Search ignores case and composition: "AI" and "ai" are one search, one cache entry. */
-export const foldForSearch = (text: string): string => text.normalize('NFC').toLowerCase();
+/**
+ * The one folding of search, for what the indexes hold and what a reader types alike: case,
+ * composition and compatibility forms are ignored. NFKC first (fullwidth "ＡＩ" is "AI", "ﬁ" is
+ * "fi", a decomposed "é" is one character), then lower case, then what lower case alone leaves
+ * apart and full case folding joins: the German sharp s and "SS" ("straße", "STRASSE"), the Greek
+ * final sigma and "σ", and the Turkish dotted capital İ, which lowers to "i" plus a combining dot
+ * (so "İstanbul", "ISTANBUL" and "istanbul" are one search). The indexes (FTS5) fold again by
+ * their own rules, which then see the same folded text on both sides.
+ */
+export const foldForSearch = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/i\u0307/g, 'i')
+    .replace(/ß/g, 'ss')
+    .replace(/ς/g, 'σ')
+    .normalize('NFC');
 
 /** A query's terms: folded, split on white space. */
 export const searchTerms = (query: string): string[] =>

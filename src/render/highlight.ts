@@ -4,32 +4,55 @@ import { html, type SafeHtml } from './html';
 
 /**
  * Search results' text with the reader's terms marked. Terms are matched as search matches them
- * (folded: case and composition ignored, src/domain/search-text.ts), character by character, so a
- * match's place in the folded text is its place in the text as written.
+ * (folded: case, composition and compatibility forms ignored, src/domain/search-text.ts). Folding
+ * may change lengths ("ß" is "ss", a decomposed "é" one character), so the text is folded a
+ * grapheme at a time, and a match in the folded text is mapped back to the graphemes it covers.
  */
 
-/** Where the terms occur in `text`: [start, end) in code points, merged where they overlap; `first` stops at the first. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The text's graphemes: what a reader sees as one character, and what a match starts and ends on. */
+const graphemesOf = (text: string): string[] => Array.from(graphemes.segment(text), (s) => s.segment);
+
+/** Where the terms occur among `chars` (graphemes): [start, end) merged where they overlap; `first` keeps the earliest. */
 function matches(chars: readonly string[], terms: readonly string[], first = false): [number, number][] {
-  const folded = chars.map((c) => foldForSearch(c));
-  const wanted = terms.map((t) => [...t].map((c) => foldForSearch(c))).filter((t) => t.length > 0);
-  const found: [number, number][] = [];
-  for (let i = 0; i < folded.length; i++) {
-    let longest = 0;
-    for (const term of wanted) {
-      if (term.length > longest && term.every((c, k) => folded[i + k] === c)) longest = term.length;
-    }
-    if (longest === 0) continue;
-    const last = found.at(-1);
-    if (last !== undefined && i <= last[1]) last[1] = Math.max(last[1], i + longest);
-    else found.push([i, i + longest]);
-    if (first) break;
+  let folded = '';
+  const starts: number[] = [];
+  for (const char of chars) {
+    starts.push(folded.length);
+    folded += foldForSearch(char);
   }
-  return found;
+  /** The grapheme whose folded text holds the folded offset `at`. */
+  const graphemeAt = (at: number) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= at) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  const spans: [number, number][] = [];
+  for (const term of new Set(terms.map(foldForSearch).filter((t) => t !== ''))) {
+    for (let at = folded.indexOf(term); at !== -1; at = folded.indexOf(term, at + 1)) {
+      spans.push([graphemeAt(at), graphemeAt(at + term.length - 1) + 1]);
+      if (first) break;
+    }
+  }
+  spans.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+  const found: [number, number][] = [];
+  for (const [start, end] of spans) {
+    const last = found.at(-1);
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else found.push([start, end]);
+  }
+  return first ? found.slice(0, 1) : found;
 }
 
 /** `text`, escaped, with every occurrence of a term in `<mark>`. */
 export function highlight(text: string, terms: readonly string[]): SafeHtml {
-  const chars = [...text];
+  const chars = graphemesOf(text);
   const parts: (string | SafeHtml)[] = [];
   let at = 0;
   for (const [start, end] of matches(chars, terms)) {
@@ -45,7 +68,7 @@ export function highlight(text: string, terms: readonly string[]): SafeHtml {
  * when no term occurs), cut at spaces where it can be, with an ellipsis where it was cut.
  */
 export function excerpt(text: string, terms: readonly string[], length = 160): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  const chars = graphemesOf(text.replace(/\s+/g, ' ').trim());
   if (chars.length <= length) return chars.join('');
   const first = matches(chars, terms, true)[0]?.[0] ?? 0;
   let start = Math.max(0, Math.min(first - Math.floor(length / 3), chars.length - length));

@@ -1,5 +1,5 @@
 import type { Issue, IssueListItem } from '../domain/issue';
-import { gramToken, isShortTerm, issueGrams } from '../domain/search-text';
+import { foldForSearch, gramToken, isShortTerm, issueGrams } from '../domain/search-text';
 import type { Db } from './db';
 import { type IssueRow, LIST_COLUMNS, toListItem } from './issue-rows';
 
@@ -16,13 +16,28 @@ export const SEARCH_ROWS_FROM_ISSUES_SQL =
  * old rows go first (before the write may give the issue a new `seq`), the new rows after it.
  */
 export function searchRowWrite(db: Db, issue: Issue): { before: D1PreparedStatement[]; after: D1PreparedStatement[] } {
-  const grams = gramRowStatements(db, issue, 'id = ?', [issue.id]);
+  const rows = searchRowStatements(db, issue, 'id = ?', [issue.id]);
+  return { before: rows.remove, after: rows.write };
+}
+
+/**
+ * The statements that replace an issue's rows in both search indexes and mark its gram row
+ * written, for the issue rows that `where` picks (its `?`s bound to `params`): the old rows go,
+ * the new ones are written from `text`, folded as queries are (foldForSearch).
+ */
+export function searchRowStatements(
+  db: Db,
+  text: Pick<Issue, 'title' | 'summary' | 'body'>,
+  where: string,
+  params: unknown[],
+): { remove: D1PreparedStatement[]; write: D1PreparedStatement[] } {
+  const grams = gramRowStatements(db, text, where, params);
   return {
-    before: [db.prepare('DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE id = ?)').bind(issue.id), grams.remove],
-    after: [
+    remove: [db.prepare(`DELETE FROM issue_search WHERE rowid = (SELECT seq FROM issues WHERE ${where})`).bind(...params), grams.remove],
+    write: [
       db
-        .prepare('INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE id = ?')
-        .bind(issue.title, issue.summary.join('\n'), issue.body, issue.id),
+        .prepare(`INSERT INTO issue_search (rowid, title, summary, body) SELECT seq, ?, ?, ? FROM issues WHERE ${where}`)
+        .bind(foldForSearch(text.title), foldForSearch(text.summary.join('\n')), foldForSearch(text.body), ...params),
       ...grams.write,
     ],
   };
@@ -67,8 +82,9 @@ export async function storeGrams(db: Db, issues: readonly PendingGrams[]): Promi
   if (issues.length === 0) return;
   await db.batch(
     issues.flatMap((issue) => {
-      const { remove, write } = gramRowStatements(db, issue, 'id = ? AND version = ? AND grams_indexed = 0', [issue.id, issue.version]);
-      return [remove, ...write];
+      // Both rows: one restored (or indexed before search folded as it does now) holds its text as written.
+      const { remove, write } = searchRowStatements(db, issue, 'id = ? AND version = ? AND grams_indexed = 0', [issue.id, issue.version]);
+      return [...remove, ...write];
     }),
   );
 }
@@ -118,10 +134,14 @@ export async function searchPublished(
       where.push('issue_search MATCH ?');
       params.push(trigramQuery);
     }
+    // An issue with its gram row is found through it; only one still waiting is scanned, its
+    // trigram row folded as the term is (searchRowStatements), so LIKE compares folded text.
     for (const term of short) {
-      where.push("(d.title LIKE ? ESCAPE '\\' OR d.summary LIKE ? ESCAPE '\\' OR d.body LIKE ? ESCAPE '\\')");
+      where.push(
+        "((i.grams_indexed = 1 AND d.rowid IN (SELECT rowid FROM issue_grams WHERE issue_grams MATCH ?)) OR (i.grams_indexed = 0 AND (d.title LIKE ? ESCAPE '\\' OR d.summary LIKE ? ESCAPE '\\' OR d.body LIKE ? ESCAPE '\\')))",
+      );
       const pattern = likePattern(term);
-      params.push(pattern, pattern, pattern);
+      params.push(quoteFts(gramToken(term)), pattern, pattern, pattern);
     }
   } else {
     drive = 'issue_grams';

@@ -50,3 +50,45 @@ describe('searchGrams', () => {
     expect(searchGrams('AI ai').split(' ')).toEqual([gramToken('a'), gramToken('i'), gramToken('ai')]);
   });
 });
+
+describe('foldForSearch', () => {
+  /** Letters whose case and composition search must ignore (Turkish dotless ı is a letter of its own, not here). */
+  const letter = fc.constantFrom(
+    ...'abcxyzABCXYZéÉèàÀçÇñÑöÖüÜßẞİiIσςΣάΆδΔжЖяЯ서울경제ａｚＡＺ０９ﬁﬀ'.split(''),
+    'e\u0301',
+    'E\u0301',
+    'o\u0308',
+  );
+  const word = fc.array(letter, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(''));
+
+  it('reads a word alike in upper case, lower case, decomposed and composed (property)', () => {
+    fc.assert(
+      fc.property(word, (w) => {
+        const folded = foldForSearch(w);
+        expect(foldForSearch(w.toUpperCase())).toBe(folded);
+        expect(foldForSearch(w.toLowerCase())).toBe(folded);
+        expect(foldForSearch(w.normalize('NFD'))).toBe(folded);
+        expect(foldForSearch(w.normalize('NFC'))).toBe(folded);
+        expect(foldForSearch(folded)).toBe(folded);
+      }),
+      { numRuns: 3000, seed: 20261208 },
+    );
+  });
+
+  it.each([
+    ['İstanbul', 'istanbul'],
+    ['ISTANBUL', 'istanbul'],
+    ['Straße', 'strasse'],
+    ['STRAẞE', 'strasse'],
+    ['ΟΔΟΣ', 'οδοσ'],
+    ['οδος', 'οδοσ'],
+    ['ＡＩ', 'ai'],
+    ['Ｓｅｏｕｌ', 'seoul'],
+    ['e\u0301cole', 'école'],
+    ['ÉCOLE', 'école'],
+    ['ﬁle', 'file'],
+    ['서울', '서울'],
+  ])('folds %s as %s', (raw, folded) => {
+    expect(foldForSearch(raw)).toBe(folded);
+  });
+});
