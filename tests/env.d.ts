@@ -12,6 +12,7 @@ declare namespace Cloudflare {
     RESTORE_DB: D1Database;
     // The stand-in webhook receiver (tests/support/webhook-receiver.ts).
     TEST_WEBHOOK_RECEIVER: string;
+    TEST_OUTBOUND_GUARD: 'on' | 'off';
   }
 }
 

@@ -203,6 +203,48 @@ describe('the seed issue, round trip', () => {
   });
 });
 
+/** How many requests the outbound stand-ins got for a group a test named (tests/support/outbound.ts). */
+async function outboundCount(group: string): Promise<number> {
+  const counts = (await (await fetch('http://outbound-guard.test/counts')).json()) as Record<string, number>;
+  return counts[group] ?? 0;
+}
+
+describe('the import’s own requests', () => {
+  it('follows an opaque tracking link through its redirect chain to the page, without utm_*', async () => {
+    const group = `follow${crypto.randomUUID().slice(0, 6)}`;
+    const { issue, report } = await imported(
+      'text/html',
+      `<h1>Trackers</h1><p>Read <a href="https://click.outbound.test/c/${group}-1">the story</a> today.</p><p>More words.</p>`,
+    );
+    expect(issue.body).toContain(`[the story](https://site.outbound.test/story?id=${group})`);
+    expect(report.removed.map((r) => r.kind)).toContain('tracking-redirect');
+    // The click, three hops and the page: each hop requested and checked.
+    expect(await outboundCount(group)).toBe(5);
+  });
+
+  it('makes at most 80 requests in all, and says which links it left', async () => {
+    const group = `cap${crypto.randomUUID().slice(0, 6)}`;
+    const links = Array.from({ length: 40 }, (_, i) => `<p><a href="https://click.outbound.test/c/${group}-${i}">story ${i}</a></p>`).join(
+      '',
+    );
+    const { report } = await imported('text/html', `<h1>Many trackers</h1><p>Intro words.</p>${links}`);
+    // 40 links of 5 requests each would be 200.
+    expect(await outboundCount(group)).toBe(80);
+    expect(report.warnings.filter((w) => w.kind === 'link-not-followed').length).toBeGreaterThan(0);
+  });
+
+  it('stops asking a host that hangs when its 25 seconds are up', async () => {
+    const group = `slow${crypto.randomUUID().slice(0, 6)}`;
+    const images = Array.from({ length: 15 }, (_, i) => `<p><img src="https://slow.outbound.test/${group}/${i}.png" alt="${i}"></p>`).join(
+      '',
+    );
+    const { report } = await imported('text/html', `<h1>Slow</h1><p>Intro words.</p>${images}`);
+    expect(report.images).toEqual({ stored: 0, kept_remote: 15 });
+    // Three at a time, each given 10 s: at 0, 10 and 20 s; none is asked after the import's 25 s.
+    expect(await outboundCount(group)).toBe(9);
+  }, 60_000);
+});
+
 describe('images', () => {
   it('stores each image it can fetch, keeps the address of one it cannot, and says so', async () => {
     const receiver = env.TEST_WEBHOOK_RECEIVER;
@@ -239,8 +281,11 @@ describe('images', () => {
       bytesWritten: number;
     };
     expect(stats.maxOpen).toBeLessThanOrEqual(3);
-    // Three fit in 32 MiB; the fourth runs past it, and nothing more is asked for or read.
-    expect(report.images).toEqual({ stored: 3, kept_remote: 27 });
+    // At most three fit in 32 MiB (fewer when reads in flight together run past it first); then
+    // nothing more is asked for or read.
+    expect(report.images.stored).toBeGreaterThanOrEqual(2);
+    expect(report.images.stored).toBeLessThanOrEqual(3);
+    expect(report.images.stored + report.images.kept_remote).toBe(30);
     expect(stats.requests).toBeLessThanOrEqual(6);
     // What the server wrote: what was read, plus what socket and runtime buffers of the three
     // requests in flight took before they were cancelled (240 MiB if every image were read).
