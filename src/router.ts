@@ -43,6 +43,8 @@ import {
   CreatedWebhookSchema,
   DeliveryListSchema,
   DeliverySchema,
+  RecoveredSchema,
+  RecoverInputSchema,
   WebhookInputSchema,
   WebhookListSchema,
   WebhookPatchSchema,
@@ -518,11 +520,23 @@ export const ROUTES: readonly Route[] = [
   }),
   route('POST', '/api/v1/admin/webhooks/:id/deliveries/:delivery/replay', webhooks.replay, {
     summary: 'Send a delivered or failed delivery again',
-    description: 'A new delivery of the same event (the same `webhook-id`), after any still waiting for the same issue.',
+    description:
+      'A new delivery of the same event, with a new `webhook-id` (a receiver that drops the ids it has handled takes it) and the same body, after any still waiting for the same issue.',
     tag: 'Webhooks',
     role: 'admin',
     responses: { 202: { description: 'The new delivery', content: json(DeliverySchema) } },
     errors: [401, 403, 404, 409],
+  }),
+  route('POST', '/api/v1/admin/webhooks/:id/recover', webhooks.recover, {
+    summary: 'Send an enabled endpoint the events of a period it has none of',
+    description:
+      'While an endpoint is disabled, its events are not queued for it. Once it is enabled again, this sends it the events of its types created in [`from`, `to`) that it has no delivery of, in their order, within the 30-day retention.',
+    tag: 'Webhooks',
+    role: 'admin',
+    body: json(RecoverInputSchema),
+    bodyRequired: true,
+    responses: { 202: { description: 'How many deliveries were made', content: json(RecoveredSchema) } },
+    errors: [400, 401, 403, 404, 409, 413, 415],
   }),
   route('GET', '/media/:name', media.serve, {
     summary: 'An uploaded file, at its content address',

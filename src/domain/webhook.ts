@@ -31,6 +31,9 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 export const RETRY_DELAYS_SECONDS = [5, 30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800, 28_800] as const;
 
+/** Every attempt a delivery gets: the first and one per retry delay (counted on the delivery, not its queue message). */
+export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
+
 /** The delay before retry number `attempt` (1 after the first failed attempt). */
 export function retryDelaySeconds(attempt: number): number {
   const index = Math.min(Math.max(attempt, 1), RETRY_DELAYS_SECONDS.length) - 1;
@@ -42,6 +45,16 @@ export const DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
 
 /** How long one attempt may take, answer included. */
 export const ATTEMPT_TIMEOUT_MS = 15_000;
+
+/** A recovery (POST …/webhooks/{id}/recover): the period whose events an enabled endpoint is sent. */
+export const RecoverInputSchema = strictObject({
+  from: v.pipe(v.string('must be a string'), v.isoTimestamp('must be an RFC 3339 time with its zone')),
+  to: v.pipe(v.string('must be a string'), v.isoTimestamp('must be an RFC 3339 time with its zone')),
+});
+export type RecoverInput = v.InferOutput<typeof RecoverInputSchema>;
+
+/** A recovery's answer: how many deliveries it made. */
+export const RecoveredSchema = v.object({ recovered: v.number() });
 
 /** How much of an endpoint's answer is kept, in characters: enough to tell an error page. */
 export const RESPONSE_EXCERPT_CHARS = 200;

@@ -3,7 +3,7 @@ import type * as v from 'valibot';
 import type { RequestContext } from '../config';
 import { INVALID_CURSOR } from '../domain/cursor';
 import type { DeliveryListQuerySchema } from '../domain/queries';
-import type { WebhookInput, WebhookPatch } from '../domain/webhook';
+import type { RecoverInput, WebhookInput, WebhookPatch } from '../domain/webhook';
 import { invalidInput } from '../http/problem';
 import { json } from '../http/respond';
 import {
@@ -11,6 +11,7 @@ import {
   getWebhook,
   listAllWebhooks,
   listWebhookDeliveries,
+  recoverEvents,
   removeWebhook,
   replayDelivery,
   updateWebhook,
@@ -66,4 +67,9 @@ export async function deliveries(
 export async function replay(request: IRequest, context: RequestContext): Promise<Response> {
   const delivery = await replayDelivery(context, webhookParam(request), webhookParam(request, 'delivery'));
   return json(delivery, { status: 202, policy: 'editor' });
+}
+
+/** `POST /api/v1/admin/webhooks/{id}/recover`: the events of a period it missed (while disabled), sent now. */
+export async function recover(request: IRequest, context: RequestContext, { body }: { body: RecoverInput }): Promise<Response> {
+  return json(await recoverEvents(context, webhookParam(request), body), { status: 202, policy: 'editor' });
 }

@@ -13,7 +13,9 @@ import {
   eventBody,
   generateWebhookSecret,
   isDeliveryMessage,
+  MAX_ATTEMPTS,
   RESPONSE_EXCERPT_CHARS,
+  type RecoverInput,
   retryDelaySeconds,
   signatureHeaders,
   type Webhook,
@@ -39,8 +41,10 @@ import {
   markFailed,
   pruneDeliveries,
   recordAttempt,
+  recoverDeliveries,
   releaseDeliveries,
   requeueOverdue,
+  startAttempt,
   disableWebhook as storeDisabled,
   type WebhookChange,
 } from '../storage/webhooks';
@@ -286,12 +290,13 @@ async function excerpt(response: Response): Promise<string | null> {
 }
 
 /** POSTs one signed attempt; never throws (a network failure or a timeout is an outcome). */
-async function attempt(context: RequestContext, work: { webhook: Webhook; eventId: string; payload: string }): Promise<Outcome> {
+async function attempt(context: RequestContext, work: { webhook: Webhook; deliveryId: string; payload: string }): Promise<Outcome> {
   const started = Date.now();
   const target = webhookTarget(work.webhook.url, context.outboundAllowLocal);
   if (!target.ok) return { delivered: false, status: null, error: `not sent: the URL ${target.reason}`, response: null, latencyMs: 0 };
   try {
-    const headers = await signatureHeaders(work.webhook.secret, work.eventId, context.now(), work.payload);
+    // webhook-id is the delivery's: the same for each of its retries, a new one for a replay.
+    const headers = await signatureHeaders(work.webhook.secret, work.deliveryId, context.now(), work.payload);
     const response = await fetch(target.url, {
       method: 'POST',
       headers: { ...headers, 'Content-Type': 'application/json', 'User-Agent': 'Masthead-Webhooks/1' },
@@ -317,7 +322,7 @@ async function attempt(context: RequestContext, work: { webhook: Webhook; eventI
 }
 
 /** What the consumer did with a message. */
-type Handled = 'delivered' | 'retry' | 'held' | 'stale';
+type Handled = 'delivered' | 'retry' | 'held' | 'stale' | 'failed';
 
 /** One message of the delivery queue: the attempt, recorded; a failure is retried with backoff. */
 async function handleDelivery(context: RequestContext, message: Message<unknown>): Promise<Handled> {
@@ -338,9 +343,17 @@ async function handleDelivery(context: RequestContext, message: Message<unknown>
     message.ack();
     return 'held';
   }
-  const outcome = await attempt(context, { webhook: work.webhook, eventId: work.event_id, payload: work.payload });
+  // Under way until past its timeout: the cron does not take it for a lost message meanwhile.
+  const startedAt = context.now();
+  if (!(await startAttempt(context.db, id, lease, new Date(startedAt.getTime() + ATTEMPT_TIMEOUT_MS + 60_000).toISOString()))) {
+    message.ack();
+    return 'stale';
+  }
+  const outcome = await attempt(context, { webhook: work.webhook, deliveryId: id, payload: work.payload });
   const now = context.now();
-  const delay = retryDelaySeconds(message.attempts);
+  // Counted on the delivery, not the message: a message sent again after a loss does not start over.
+  const attempts = work.attempts + 1;
+  const delay = retryDelaySeconds(attempts);
   const recorded = await recordAttempt(
     context.db,
     { id, lease, webhookId: work.webhook.id },
@@ -357,6 +370,12 @@ async function handleDelivery(context: RequestContext, message: Message<unknown>
   if (outcome.delivered || !recorded) {
     message.ack();
     return outcome.delivered ? 'delivered' : 'stale';
+  }
+  if (attempts >= MAX_ATTEMPTS) {
+    // Its retries are spent, whichever message made the last attempt: failed, as the dead-letter queue does.
+    message.ack();
+    await failForGood(context, id, lease);
+    return 'failed';
   }
   message.retry({ delaySeconds: delay });
   return 'retry';
@@ -377,7 +396,26 @@ export async function consumeDeliveries(context: RequestContext, batch: MessageB
       }),
     ),
   );
-  if (handled.includes('delivered')) await dispatchDeliveries(context);
+  if (handled.includes('delivered') || handled.includes('failed')) await dispatchDeliveries(context);
+}
+
+/**
+ * A delivery whose retries are spent: failed, for good, and the next about the same issue may go.
+ * An endpoint that has failed every attempt for DISABLE_AFTER_MS when one of its deliveries runs
+ * out is disabled, with the reason. True when the delivery was still under this lease.
+ */
+async function failForGood(context: RequestContext, delivery: string, lease: string): Promise<boolean> {
+  const now = context.now();
+  const webhookId = await markFailed(context.db, delivery, lease, now.toISOString());
+  if (webhookId === null) return false;
+  console.warn(`webhooks: delivery ${delivery} failed for good after its last retry`);
+  const failingSince = (await findWebhook(context.db, webhookId))?.failing_since ?? null;
+  if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_MS) {
+    const reason = `Every attempt since ${failingSince} failed; the last delivery to run out of retries was ${delivery}.`;
+    await storeDisabled(context.db, webhookId, now.toISOString(), reason);
+    console.warn(`webhooks: disabled ${webhookId}: ${reason}`);
+  }
+  return true;
 }
 
 /**
@@ -389,21 +427,7 @@ export async function consumeDeliveries(context: RequestContext, batch: MessageB
 export async function consumeDeadLetters(context: RequestContext, batch: MessageBatch<unknown>): Promise<void> {
   let finished = false;
   for (const message of batch.messages) {
-    if (isDeliveryMessage(message.body)) {
-      const { delivery, lease } = message.body;
-      const now = context.now();
-      const webhookId = await markFailed(context.db, delivery, lease, now.toISOString());
-      if (webhookId !== null) {
-        console.warn(`webhooks: delivery ${delivery} failed for good after its last retry`);
-        finished = true;
-        const failingSince = (await findWebhook(context.db, webhookId))?.failing_since ?? null;
-        if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= DISABLE_AFTER_MS) {
-          const reason = `Every attempt since ${failingSince} failed; the last delivery to run out of retries was ${delivery}.`;
-          await storeDisabled(context.db, webhookId, now.toISOString(), reason);
-          console.warn(`webhooks: disabled ${webhookId}: ${reason}`);
-        }
-      }
-    }
+    if (isDeliveryMessage(message.body) && (await failForGood(context, message.body.delivery, message.body.lease))) finished = true;
     message.ack();
   }
   if (finished) await dispatchDeliveries(context);
@@ -432,8 +456,9 @@ export async function listWebhookDeliveries(
 }
 
 /**
- * Sends a delivered or failed delivery again, as a new delivery of the same event (the same
- * `webhook-id`, so a receiver that did act on it can tell), after any still waiting for the issue.
+ * Sends a delivered or failed delivery again, as a new delivery of the same event, after any
+ * still waiting for the issue. A new delivery has a new `webhook-id` (a receiver that drops the
+ * ids it has handled takes it); its body is the event's, the same as before.
  */
 export async function replayDelivery(context: RequestContext, webhookId: string, deliveryId: string): Promise<Delivery> {
   const webhook = await getWebhook(context, webhookId);
@@ -454,4 +479,33 @@ export async function replayDelivery(context: RequestContext, webhookId: string,
   const replay = await findDelivery(context.db, webhookId, id);
   if (replay === null) throw new Error('the replayed delivery is missing');
   return deliveryJson(replay);
+}
+
+/**
+ * Sends an enabled endpoint the events of a period it has no delivery of (those while it was
+ * disabled), within the retention; they go in their order, after anything still waiting.
+ */
+export async function recoverEvents(context: RequestContext, webhookId: string, input: RecoverInput): Promise<{ recovered: number }> {
+  const webhook = await getWebhook(context, webhookId);
+  if (webhook.disabled_at !== null) {
+    throw conflict('invalid-transition', `The webhook ${webhookId} is disabled: enable it first (PATCH {"enabled": true}), then recover.`);
+  }
+  const from = new Date(input.from);
+  const to = new Date(input.to);
+  const oldest = new Date(context.now().getTime() - DELIVERY_RETENTION_MS);
+  const errors = [
+    ...(from >= to ? [{ path: '/to', message: 'must be after /from' }] : []),
+    ...(from < oldest
+      ? [
+          {
+            path: '/from',
+            message: `must be within the retention (${DELIVERY_RETENTION_MS / 86_400_000} days): at or after ${oldest.toISOString()}`,
+          },
+        ]
+      : []),
+  ];
+  if (errors.length > 0) throw invalidInput(errors, 'The period cannot be recovered; see `errors`.');
+  const recovered = await recoverDeliveries(context.db, webhookId, from.toISOString(), to.toISOString(), context.now().toISOString());
+  if (recovered > 0) context.defer(dispatchDeliveries(context));
+  return { recovered };
 }

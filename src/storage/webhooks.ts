@@ -78,8 +78,10 @@ export interface NewEvent {
 }
 
 /**
- * The statements that record an event and a pending delivery to every endpoint that asked for its
- * type, for the batch of the change the event reports (nothing is written when no endpoint asked).
+ * The statements that record an event and a pending delivery to every enabled endpoint that asked
+ * for its type, for the batch of the change the event reports (nothing is written when no endpoint
+ * asked). A disabled endpoint gets no delivery; the event is kept for the retention, so that an
+ * admin can recover the period once the endpoint is enabled again (recoverDeliveries).
  * With `onlyIfFeedback`, only when that feedback row exists (a new piece, not a replaced one).
  */
 export function eventStatements(db: Db, event: NewEvent, options: { onlyIfFeedback?: string } = {}): D1PreparedStatement[] {
@@ -98,7 +100,8 @@ export function eventStatements(db: Db, event: NewEvent, options: { onlyIfFeedba
         `INSERT INTO webhook_deliveries (id, webhook_id, event_id, subject, status, created_at)
          SELECT 'dlv_' || lower(hex(randomblob(12))), w.id, ?1, ?3, 'pending', ?4
          FROM webhooks w
-         WHERE EXISTS (SELECT 1 FROM json_each(w.events) e WHERE e.value = ?2)
+         WHERE w.disabled_at IS NULL
+           AND EXISTS (SELECT 1 FROM json_each(w.events) e WHERE e.value = ?2)
            AND EXISTS (SELECT 1 FROM webhook_events WHERE id = ?1)
          ORDER BY w.id`,
       )
@@ -116,7 +119,7 @@ export async function claimDeliveries(db: Db, now: string, limit: number): Promi
     .prepare(
       `UPDATE webhook_deliveries SET status = 'queued', lease = lower(hex(randomblob(12))), next_attempt_at = ?1
        WHERE seq IN (
-         SELECT d.seq FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+         SELECT d.seq FROM webhook_deliveries d INDEXED BY webhook_deliveries_pending JOIN webhooks w ON w.id = d.webhook_id
          WHERE d.status = 'pending' AND w.disabled_at IS NULL
            AND NOT EXISTS (
              SELECT 1 FROM webhook_deliveries e
@@ -314,16 +317,50 @@ export async function insertReplay(
 }
 
 /**
- * Forgets delivered and failed deliveries created before `before`, and events left with none.
- * Pending ones (waiting for a disabled endpoint) stay until they are sent or their endpoint goes.
+ * Forgets deliveries created before `before` (delivered, failed, or still pending for an endpoint
+ * disabled since: past the retention they are not sent), and events left with none. A queued one,
+ * whose message is in flight, stays until it is done.
  */
 export async function pruneDeliveries(db: Db, before: string): Promise<void> {
   await db.batch([
-    db.prepare("DELETE FROM webhook_deliveries WHERE created_at < ? AND status IN ('delivered', 'failed')").bind(before),
+    db.prepare("DELETE FROM webhook_deliveries WHERE created_at < ? AND status IN ('delivered', 'failed', 'pending')").bind(before),
     db
       .prepare(
         'DELETE FROM webhook_events WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)',
       )
       .bind(before),
   ]);
+}
+
+/**
+ * Marks an attempt as under way under `lease` (until `until`, past its timeout), so that the cron
+ * does not take it for a lost message and send it again meanwhile. False when the lease is no
+ * longer the delivery's: another message took over, and this one must not attempt.
+ */
+export async function startAttempt(db: Db, id: string, lease: string, until: string): Promise<boolean> {
+  const result = await db
+    .prepare("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND lease = ? AND status = 'queued'")
+    .bind(until, id, lease)
+    .run();
+  return (result.meta.changes ?? 0) > 0;
+}
+
+/**
+ * New pending deliveries to an endpoint of the events of its types created in [from, to) that it
+ * has no delivery of (those while it was disabled, say), in their order; returns how many.
+ */
+export async function recoverDeliveries(db: Db, webhookId: string, from: string, to: string, at: string): Promise<number> {
+  const result = await db
+    .prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, event_id, subject, status, created_at)
+       SELECT 'dlv_' || lower(hex(randomblob(12))), w.id, ev.id, ev.subject, 'pending', ?4
+       FROM webhook_events ev JOIN webhooks w ON w.id = ?1
+       WHERE ev.created_at >= ?2 AND ev.created_at < ?3
+         AND EXISTS (SELECT 1 FROM json_each(w.events) e WHERE e.value = ev.type)
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = ev.id)
+       ORDER BY ev.created_at, ev.id`,
+    )
+    .bind(webhookId, from, to, at)
+    .run();
+  return result.meta.changes ?? 0;
 }

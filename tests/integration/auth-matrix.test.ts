@@ -143,6 +143,12 @@ async function webhookTarget(key: string, admin: Record<string, string>): Promis
   ]);
   const [method = 'GET', template = '/'] = key.split(' ');
   const path = template.replace('{id}', id).replace('{delivery}', delivery);
+  // A recovery needs the endpoint enabled, and a period within the retention.
+  if (template.endsWith('/recover')) {
+    await env.DB.prepare('UPDATE webhooks SET disabled_at = NULL WHERE id = ?').bind(id).run();
+    const to = new Date().toISOString();
+    return { method, path, body: JSON.stringify({ from: new Date(Date.now() - 60_000).toISOString(), to }) };
+  }
   const body =
     method === 'POST' && template === '/api/v1/admin/webhooks'
       ? JSON.stringify({ url: 'https://hooks.example/another', events: ['feedback.created'] })

@@ -39,6 +39,7 @@ describe('bodies come from the route table', () => {
       'PATCH /api/v1/admin/partners/{id}',
       'POST /api/v1/admin/webhooks',
       'PATCH /api/v1/admin/webhooks/{id}',
+      'POST /api/v1/admin/webhooks/{id}/recover',
     ]);
   });
 

@@ -1,11 +1,13 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RETRY_DELAYS_SECONDS } from '../../src/domain/webhook';
+import { MAX_ATTEMPTS, RETRY_DELAYS_SECONDS } from '../../src/domain/webhook';
 import worker from '../../src/index';
 import { DEAD_LETTER_QUEUE, DELIVERY_QUEUE } from '../../src/services/webhooks';
+import { claimDeliveries, pruneDeliveries, requeueOverdue } from '../../src/storage/webhooks';
 import { makeIssue } from '../fixtures/issues';
 import { call, editorClient, expectProblem, mintToken } from '../helpers';
+import { countingD1, type QueryLog } from '../support/d1-doubles';
 import type { EndpointScript, Received } from '../support/webhook-receiver';
 
 /**
@@ -286,7 +288,7 @@ describe('delivering events', () => {
     });
   });
 
-  it('retries a refused delivery, and replays a delivery with the same id', { timeout: 30_000 }, async () => {
+  it('retries a refused delivery, and replays it as a new delivery of the same event', { timeout: 30_000 }, async () => {
     const webhook = await endpoint('replay', ['issue.published'], { statuses: [410], answer: 'x'.repeat(5000) });
     // 410 is a failure like any other: it is retried. Make the retry come through.
     const issue = await newIssue();
@@ -301,11 +303,14 @@ describe('delivering events', () => {
     expect(replayed.id).not.toBe(delivery!.id);
     expect(replayed.event_id).toBe(delivery!.event_id);
     const after = await waitForAccepted('replay', 2);
+    // webhook-id is the delivery's: kept by its retry, new for the replay (a receiver that drops
+    // the ids it has handled takes the replay), whose body is the same event's.
     expect(after.map((r) => [r.id, r.attempt])).toEqual([
-      [delivery!.event_id, 1],
-      [delivery!.event_id, 2],
-      [delivery!.event_id, 3],
+      [delivery!.id, 1],
+      [delivery!.id, 2],
+      [replayed.id, 1],
     ]);
+    expect(after[2]!.body).toEqual(after[1]!.body);
     await expectProblem(
       await admin(`/api/v1/admin/webhooks/${webhook.id}/deliveries/dlv_${'0'.repeat(24)}/replay`, { method: 'POST' }),
       404,
@@ -321,15 +326,19 @@ async function scheduleAt(id: string, at: string) {
 /** A delivery made and claimed by hand, for the handler-level tests: returns its message body. */
 async function queuedDelivery(name: string, script: Omit<EndpointScript, 'secret'> = {}) {
   const webhook = await endpoint(name, ['issue.scheduled'], script);
-  // Hold the real queue off this endpoint: disabled, nothing it gets is claimed.
+  // Hold the real queue off this endpoint: disabled, no delivery is made for it (the event is kept).
   await env.DB.prepare("UPDATE webhooks SET disabled_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(webhook.id).run();
   const issue = await newIssue();
   const scheduled = await editor(`/api/v1/admin/issues/${issue.id}/publish`, { method: 'POST', json: { at: '2099-01-01T00:00:00Z' } });
   expect(scheduled.status).toBe(200);
   const lease = crypto.randomUUID();
-  // (the issue's first event: one delivery, claimed here as the dispatcher would)
-  const row = await env.DB.prepare("UPDATE webhook_deliveries SET status = 'queued', lease = ? WHERE webhook_id = ? RETURNING id")
-    .bind(lease, webhook.id)
+  // (the issue's event: one delivery, made and claimed here as the dispatcher would)
+  const row = await env.DB.prepare(
+    `INSERT INTO webhook_deliveries (id, webhook_id, event_id, subject, status, lease, created_at, next_attempt_at)
+     SELECT 'dlv_' || lower(hex(randomblob(12))), ?, id, subject, 'queued', ?, created_at, created_at FROM webhook_events
+     WHERE subject = ? AND type = 'issue.scheduled' RETURNING id`,
+  )
+    .bind(webhook.id, lease, issue.id)
     .first<{ id: string }>();
   await env.DB.prepare('UPDATE webhooks SET disabled_at = NULL WHERE id = ?').bind(webhook.id).run();
   return { webhook, issue, body: { delivery: row!.id, lease } };
@@ -358,11 +367,16 @@ async function runQueue(queue: string, body: unknown, attempts: number, bindings
 }
 
 describe('retries, the dead-letter queue and disabling', () => {
-  it('retries a failed attempt after the delay its attempt number gives', async () => {
+  it('retries a failed attempt after the delay its attempt number gives, counted on the delivery', async () => {
     const { webhook, body } = await queuedDelivery('backoff', { statuses: [500, 500, 500], answer: `${'오류'.repeat(3000)}` });
-    for (const attempts of [1, 4, 10]) {
-      const result = await runQueue(DELIVERY_QUEUE, body, attempts);
-      expect(result.retried).toEqual([RETRY_DELAYS_SECONDS[attempts - 1]]);
+    // The message's own count does not matter: a message sent again after a loss starts at 1.
+    for (const [messageAttempts, attempt] of [
+      [1, 1],
+      [1, 2],
+      [7, 3],
+    ] as const) {
+      const result = await runQueue(DELIVERY_QUEUE, body, messageAttempts);
+      expect(result.retried).toEqual([RETRY_DELAYS_SECONDS[attempt - 1]]);
       expect(result.acked).toBe(false);
     }
     const [delivery] = await deliveriesOf(webhook.id);
@@ -401,7 +415,7 @@ describe('retries, the dead-letter queue and disabling', () => {
     const sixDaysAgo = new Date(Date.now() - 6 * 24 * 60 * 60 * 1000).toISOString();
     await env.DB.prepare('UPDATE webhooks SET failing_since = ? WHERE id = ?').bind(sixDaysAgo, webhook.id).run();
     // A failed attempt alone is retried, however long the endpoint has been failing.
-    expect(await runQueue(DELIVERY_QUEUE, body, 3)).toEqual({ acked: false, retried: [RETRY_DELAYS_SECONDS[2]] });
+    expect(await runQueue(DELIVERY_QUEUE, body, 3)).toEqual({ acked: false, retried: [RETRY_DELAYS_SECONDS[0]] });
     expect(((await (await admin(`/api/v1/admin/webhooks/${webhook.id}`)).json()) as CreatedWebhook).enabled).toBe(true);
     // Its retries spent, the delivery fails, and the endpoint with it.
     await runQueue(DEAD_LETTER_QUEUE, body, 1);
@@ -410,14 +424,35 @@ describe('retries, the dead-letter queue and disabling', () => {
     expect(listed.disabled_reason).toBe(
       `Every attempt since ${sixDaysAgo} failed; the last delivery to run out of retries was ${body.delivery}.`,
     );
-    // What happens meanwhile waits for the endpoint; enabled again, it goes out.
+    // What happens meanwhile is not queued for it (no backlog piles up; its event is kept)...
+    const from = new Date().toISOString();
     await scheduleAt(issue.id, '2099-03-01T00:00:00Z');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect((await deliveriesOf(webhook.id)).map((d) => d.status)).toEqual(['pending', 'failed']);
+    expect((await deliveriesOf(webhook.id)).map((d) => d.status)).toEqual(['failed']);
+    const recoverWhileDisabled = await admin(`/api/v1/admin/webhooks/${webhook.id}/recover`, {
+      method: 'POST',
+      json: { from, to: new Date(Date.now() + 1000).toISOString() },
+    });
+    expect(recoverWhileDisabled.status).toBe(409);
     const enabled = await admin(`/api/v1/admin/webhooks/${webhook.id}`, { method: 'PATCH', json: { enabled: true } });
     expect(await enabled.json()).toMatchObject({ enabled: true, disabled_reason: null, failing_since: null });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await receivedBy('disabled')).map((r) => r.status)).toEqual([502]);
+    // ...until an admin recovers that period, within the retention: then it goes out, once.
+    const period = { from, to: new Date(Date.now() + 1000).toISOString() };
+    const recovered = await admin(`/api/v1/admin/webhooks/${webhook.id}/recover`, { method: 'POST', json: period });
+    expect(recovered.status).toBe(202);
+    expect(await recovered.json()).toEqual({ recovered: 1 });
     const list = await waitForAccepted('disabled', 1);
     expect(list.map((r) => r.status)).toEqual([502, 204]);
+    expect(await (await admin(`/api/v1/admin/webhooks/${webhook.id}/recover`, { method: 'POST', json: period })).json()).toEqual({
+      recovered: 0,
+    });
+    const tooOld = await admin(`/api/v1/admin/webhooks/${webhook.id}/recover`, {
+      method: 'POST',
+      json: { from: '2020-01-01T00:00:00Z', to: period.to },
+    });
+    expect(((await tooOld.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['/from']);
   });
 
   it('records an endpoint that cannot be reached, and one the setting no longer allows', async () => {
@@ -428,5 +463,68 @@ describe('retries, the dead-letter queue and disabling', () => {
     expect((await deliveriesOf(webhook.id))[0]?.last_error).toMatch(/^could not connect/);
     await runQueue(DELIVERY_QUEUE, body, 2, { OUTBOUND_ALLOW_LOCAL: 'off' });
     expect((await deliveriesOf(webhook.id))[0]?.last_error).toMatch(/^not sent: the URL must not be on this machine/);
+  });
+});
+
+describe('backlogs and lost messages', () => {
+  it('fails a delivery for good when its attempts are spent, whichever message made the last one', async () => {
+    const { webhook, body } = await queuedDelivery('spent', { statuses: [500] });
+    await env.DB.prepare('UPDATE webhook_deliveries SET attempts = ? WHERE id = ?')
+      .bind(MAX_ATTEMPTS - 1, body.delivery)
+      .run();
+    // A message sent again after a loss is its queue's first attempt: it does not start the count over.
+    const result = await runQueue(DELIVERY_QUEUE, body, 1);
+    expect(result).toEqual({ acked: true, retried: [] });
+    expect((await deliveriesOf(webhook.id))[0]).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+  });
+
+  it('does not take an attempt under way for a lost message, and a message whose lease was taken over does nothing', async () => {
+    const { webhook, body } = await queuedDelivery('overlap', { statuses: [500] });
+    // Claimed long ago, its message late: an attempt starts now and marks itself under way.
+    await env.DB.prepare('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?')
+      .bind(new Date(Date.now() - 60 * 60 * 1000).toISOString(), body.delivery)
+      .run();
+    await runQueue(DELIVERY_QUEUE, body, 1);
+    expect(await requeueOverdue(env.DB, new Date(Date.now() - 15 * 60 * 1000).toISOString())).toBe(0);
+    // Lost for real (its retry time long past): taken back, and the old message no longer attempts.
+    await env.DB.prepare('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?')
+      .bind(new Date(Date.now() - 60 * 60 * 1000).toISOString(), body.delivery)
+      .run();
+    expect(await requeueOverdue(env.DB, new Date(Date.now() - 15 * 60 * 1000).toISOString())).toBe(1);
+    const before = (await receivedBy('overlap')).length;
+    expect(await runQueue(DELIVERY_QUEUE, body, 2)).toEqual({ acked: true, retried: [] });
+    expect((await receivedBy('overlap')).length).toBe(before);
+    expect((await deliveriesOf(webhook.id))[0]).toMatchObject({ attempts: 1 });
+  });
+
+  it('forgets deliveries past the retention, pending ones too, and the events left with none', async () => {
+    const { webhook, body } = await queuedDelivery('pruned', { statuses: [500] });
+    const old = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000).toISOString();
+    const { event_id } = (await env.DB.prepare('SELECT event_id FROM webhook_deliveries WHERE id = ?').bind(body.delivery).first<{
+      event_id: string;
+    }>())!;
+    await env.DB.prepare("UPDATE webhook_deliveries SET status = 'pending', lease = NULL, created_at = ? WHERE id = ?")
+      .bind(old, body.delivery)
+      .run();
+    await env.DB.prepare('UPDATE webhook_events SET created_at = ? WHERE id = ?').bind(old, event_id).run();
+    await pruneDeliveries(env.DB, new Date(Date.now() - 30 * 24 * 60 * 60 * 1000).toISOString());
+    expect(await deliveriesOf(webhook.id)).toEqual([]);
+    expect(await env.DB.prepare('SELECT 1 FROM webhook_events WHERE id = ?').bind(event_id).first()).toBeNull();
+  });
+
+  it('claims a batch reading about a batch of rows, however many deliveries wait', async () => {
+    const { webhook } = await queuedDelivery('backlog');
+    await env.DB.prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, event_id, subject, status, created_at)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+       SELECT 'dlv_wait_' || i, ?, (SELECT event_id FROM webhook_deliveries WHERE webhook_id = ? LIMIT 1), 'waiting-' || i, 'pending', '2026-12-01T00:00:00.000Z' FROM n`,
+    )
+      .bind(webhook.id, webhook.id)
+      .run();
+    const log: QueryLog[] = [];
+    const claimed = await claimDeliveries(countingD1(env.DB, log), new Date().toISOString(), 100);
+    expect(claimed).toHaveLength(100);
+    // 3,000 wait; a claim of 100 reads the first 100 in order, and their chains, not all of them.
+    expect(log[0]!.rowsRead).toBeLessThan(1_000);
   });
 });
