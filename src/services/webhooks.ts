@@ -30,6 +30,7 @@ import {
   changeWebhook,
   claimDeliveries,
   deleteWebhook,
+  dropPending,
   eventStatements,
   findDelivery,
   findDeliveryWork,
@@ -105,7 +106,8 @@ export function listAllWebhooks(context: RequestContext): Promise<Webhook[]> {
 
 /**
  * Changes an endpoint. `enabled: true` turns a disabled one back on (its run of failures starts
- * afresh) and sends what waited for it; `enabled: false` holds its deliveries until it is enabled.
+ * afresh); `enabled: false` stops its deliveries: those still pending are dropped (an admin
+ * recovers a period once it is enabled again), and new events are not queued for it.
  */
 export async function updateWebhook(context: RequestContext, id: string, patch: WebhookPatch): Promise<Webhook> {
   const current = await getWebhook(context, id);
@@ -125,6 +127,7 @@ export async function updateWebhook(context: RequestContext, id: string, patch: 
   }
   const next = await changeWebhook(context.db, id, change);
   if (next === null) throw notFound(`No webhook has the id ${id}.`);
+  if (change.disabled_at !== undefined && change.disabled_at !== null) await context.db.batch([dropPending(context.db, id)]);
   if (next.disabled_at === null) context.defer(dispatchDeliveries(context));
   return next;
 }
@@ -345,7 +348,9 @@ async function handleDelivery(context: RequestContext, message: Message<unknown>
   }
   // Under way until past its timeout: the cron does not take it for a lost message meanwhile.
   const startedAt = context.now();
-  if (!(await startAttempt(context.db, id, lease, new Date(startedAt.getTime() + ATTEMPT_TIMEOUT_MS + 60_000).toISOString()))) {
+  const until = new Date(startedAt.getTime() + ATTEMPT_TIMEOUT_MS + 60_000).toISOString();
+  // (A message may come a little before its time: 30 s of slack.)
+  if (!(await startAttempt(context.db, id, lease, new Date(startedAt.getTime() + 30_000).toISOString(), until))) {
     message.ack();
     return 'stale';
   }

@@ -233,10 +233,20 @@ export async function recordAttempt(
 
 /** Disables an endpoint that has failed since `failingSince` or earlier, saying why. */
 export async function disableWebhook(db: Db, id: string, at: string, reason: string): Promise<void> {
-  await db
-    .prepare('UPDATE webhooks SET disabled_at = ?, disabled_reason = ?, updated_at = ? WHERE id = ? AND disabled_at IS NULL')
-    .bind(at, reason, at, id)
-    .run();
+  await db.batch([
+    db
+      .prepare('UPDATE webhooks SET disabled_at = ?, disabled_reason = ?, updated_at = ? WHERE id = ? AND disabled_at IS NULL')
+      .bind(at, reason, at, id),
+    dropPending(db, id),
+  ]);
+}
+
+/**
+ * The statement that drops an endpoint's deliveries still pending, when it is disabled: they would
+ * all go at once when it is enabled again (the events stay: an admin recovers a period instead).
+ */
+export function dropPending(db: Db, webhookId: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'").bind(webhookId);
 }
 
 /**
@@ -335,19 +345,25 @@ export async function pruneDeliveries(db: Db, before: string): Promise<void> {
 /**
  * Marks an attempt as under way under `lease` (until `until`, past its timeout), so that the cron
  * does not take it for a lost message and send it again meanwhile. False when the lease is no
- * longer the delivery's: another message took over, and this one must not attempt.
+ * longer the delivery's (another message took over) or an attempt is already under way (the same
+ * message handed over twice): this one must not attempt.
  */
-export async function startAttempt(db: Db, id: string, lease: string, until: string): Promise<boolean> {
+export async function startAttempt(db: Db, id: string, lease: string, now: string, until: string): Promise<boolean> {
+  // Only one message under the lease may start: another one handed over at the same time (Queues
+  // delivers at least once) finds the attempt under way, its time not yet due.
   const result = await db
-    .prepare("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND lease = ? AND status = 'queued'")
-    .bind(until, id, lease)
+    .prepare(
+      "UPDATE webhook_deliveries SET next_attempt_at = ?1 WHERE id = ?2 AND lease = ?3 AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)",
+    )
+    .bind(until, id, lease, now)
     .run();
   return (result.meta.changes ?? 0) > 0;
 }
 
 /**
- * New pending deliveries to an endpoint of the events of its types created in [from, to) that it
- * has no delivery of (those while it was disabled, say), in their order; returns how many.
+ * New pending deliveries to an endpoint of the events of its types created in [from, to), since it
+ * exists, that it has no delivery of (those while it was disabled, say), in their order, leaving
+ * out any older than what it already has about the same issue; returns how many.
  */
 export async function recoverDeliveries(db: Db, webhookId: string, from: string, to: string, at: string): Promise<number> {
   const result = await db
@@ -355,9 +371,14 @@ export async function recoverDeliveries(db: Db, webhookId: string, from: string,
       `INSERT INTO webhook_deliveries (id, webhook_id, event_id, subject, status, created_at)
        SELECT 'dlv_' || lower(hex(randomblob(12))), w.id, ev.id, ev.subject, 'pending', ?4
        FROM webhook_events ev JOIN webhooks w ON w.id = ?1
-       WHERE ev.created_at >= ?2 AND ev.created_at < ?3
+       WHERE ev.created_at >= ?2 AND ev.created_at < ?3 AND ev.created_at >= w.created_at
          AND EXISTS (SELECT 1 FROM json_each(w.events) e WHERE e.value = ev.type)
          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = ev.id)
+         -- Not behind what the endpoint already has about the same issue: an older event sent after a
+         -- newer one would leave the receiver with a state that is no longer the issue's.
+         AND NOT EXISTS (
+           SELECT 1 FROM webhook_deliveries d JOIN webhook_events later ON later.id = d.event_id
+           WHERE d.webhook_id = w.id AND d.subject IS ev.subject AND later.created_at > ev.created_at)
        ORDER BY ev.created_at, ev.id`,
     )
     .bind(webhookId, from, to, at)

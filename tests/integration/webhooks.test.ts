@@ -528,3 +528,48 @@ describe('backlogs and lost messages', () => {
     expect(log[0]!.rowsRead).toBeLessThan(1_000);
   });
 });
+
+describe('backlogs, second round', () => {
+  it('attempts once when the same message is handed over twice at the same time', async () => {
+    const { webhook, body } = await queuedDelivery('twice', { statuses: [500, 500] });
+    const both = await Promise.all([runQueue(DELIVERY_QUEUE, body, 1), runQueue(DELIVERY_QUEUE, body, 1)]);
+    expect(both.filter((outcome) => outcome.retried.length > 0)).toHaveLength(1);
+    expect((await receivedBy('twice')).length).toBe(1);
+    expect((await deliveriesOf(webhook.id))[0]).toMatchObject({ attempts: 1 });
+  });
+
+  it('recovers no event older than what the endpoint already has about the issue, nor one from before it existed', async () => {
+    const webhook = await endpoint('order', ['issue.scheduled']);
+    const from = new Date(Date.now() - 1000).toISOString();
+    await admin(`/api/v1/admin/webhooks/${webhook.id}`, { method: 'PATCH', json: { enabled: false } });
+    const issue = await newIssue();
+    await scheduleAt(issue.id, '2099-01-01T00:00:00Z'); // while disabled: not queued
+    await admin(`/api/v1/admin/webhooks/${webhook.id}`, { method: 'PATCH', json: { enabled: true } });
+    await scheduleAt(issue.id, '2099-02-01T00:00:00Z'); // a newer event about the same issue: sent
+    await waitForAccepted('order', 1);
+    const period = { from, to: new Date(Date.now() + 1000).toISOString() };
+    const recovered = await admin(`/api/v1/admin/webhooks/${webhook.id}/recover`, { method: 'POST', json: period });
+    expect(await recovered.json()).toEqual({ recovered: 0 });
+    // An endpoint made after those events recovers none of them.
+    const later = await endpoint('later', ['issue.scheduled']);
+    const none = await admin(`/api/v1/admin/webhooks/${later.id}/recover`, { method: 'POST', json: period });
+    expect(await none.json()).toEqual({ recovered: 0 });
+  });
+
+  it('drops what was still pending when an endpoint is disabled, so enabling it floods nothing', async () => {
+    const webhook = await endpoint('flood', ['issue.scheduled']);
+    await env.DB.prepare(
+      "INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_flood', 'issue.scheduled', '{}', '2026-12-01T00:00:00.000Z')",
+    ).run();
+    await env.DB.prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, event_id, subject, status, created_at)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+       SELECT 'dlv_flood_' || i, ?, 'evt_flood', 'flood-' || i, 'pending', '2026-12-01T00:00:00.000Z' FROM n`,
+    )
+      .bind(webhook.id)
+      .run();
+    expect(await deliveriesOf(webhook.id, '?limit=100')).toHaveLength(50);
+    await admin(`/api/v1/admin/webhooks/${webhook.id}`, { method: 'PATCH', json: { enabled: false } });
+    expect(await deliveriesOf(webhook.id)).toEqual([]);
+  });
+});
