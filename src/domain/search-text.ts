@@ -5,7 +5,7 @@
 
 /**
  * The one folding of search, for what the indexes hold and what a reader types alike: case,
- * composition and compatibility forms are ignored. NFKC first (fullwidth "ＡＩ" is "AI", "ﬁ" is
+ * composition and compatibility forms are ignored. NFKC first (Hangul compatibility jamo aside) (fullwidth "ＡＩ" is "AI", "ﬁ" is
  * "fi", a decomposed "é" is one character), then lower case, then what lower case alone leaves
  * apart and full case folding joins: the German sharp s and "SS" ("straße", "STRASSE"), the Greek
  * final sigma and "σ", and the Turkish dotted capital İ, which lowers to "i" plus a combining dot
@@ -14,7 +14,9 @@
  */
 export const foldForSearch = (text: string): string =>
   text
-    .normalize('NFKC')
+    // Hangul compatibility jamo ("ㅋㅋ", "ㅠㅠ") are letters of their own in Korean text: NFKC would
+    // turn them into conjoining jamo that compose with their neighbours ("ㅋㅠ" into "큐").
+    .replace(/[^\u3131-\u318e]+/g, (run) => run.normalize('NFKC'))
     .toLowerCase()
     .replace(/i\u0307/g, 'i')
     .replace(/ß/g, 'ss')

@@ -1,5 +1,8 @@
 import type { Issue, IssueListItem } from './issue';
 
+/** A Markdown link's label: escapes, and brackets nested one deep. */
+const LABEL = String.raw`(?:[^\[\]\\]|\\.|\[[^\]]*\])*`;
+
 /**
  * What readers see of an issue whose files were taken down (POST …/media/{sha256}/takedown): the
  * cover goes, an attachment goes, an image becomes a note that it was removed, and a link to the
@@ -17,6 +20,7 @@ export function withoutTakenDown<T extends IssueListItem | Issue>(issue: T, name
     ...issue,
     cover: issue.cover !== null && removed(issue.cover.url) ? null : issue.cover,
     attachments: issue.attachments.filter((a) => !removed(a.url)),
+    teasers: issue.teasers.map((t) => (t.url !== null && removed(t.url) ? { ...t, url: null } : t)),
   };
   if (!('html' in issue)) return next;
   let html = issue.html;
@@ -24,12 +28,26 @@ export function withoutTakenDown<T extends IssueListItem | Issue>(issue: T, name
   for (const name of names) {
     if (!html.includes(name) && !body.includes(name)) continue;
     const path = name.replace('.', '\\.');
-    // The stored HTML is our renderer's own (attributes double-quoted): an image naming the file
-    // is replaced whole (its srcset names it too); a link keeps its text and loses its address.
+    /** Any address naming the file: absolute or a path, with a query or fragment. */
+    const address = `(?:https?://[^\\s"'<>()\\]]*)?/media/${path}(?:[?#][^\\s"'<>()\\]]*)?`;
+    // The stored HTML is our renderer's own (attributes double-quoted): an image or a player naming
+    // the file goes whole (its srcset names it too); a link keeps its text and loses its address;
+    // the address written out as text becomes the note.
     html = html
       .replace(new RegExp(`<img\\b[^>]*/media/${path}[^>]*>`, 'g'), `<span class="removed">${note}</span>`)
-      .replace(new RegExp(`(<a\\b[^>]*?)\\s+href="[^"]*/media/${path}[^"]*"`, 'g'), '$1');
-    body = body.replace(new RegExp(`!\\[([^\\]]*)\\]\\([^)]*/media/${path}[^)]*\\)`, 'g'), `(${note})`);
+      .replace(
+        new RegExp(`<(audio|video|source)\\b[^>]*/media/${path}[^>]*>(?:[\\s\\S]*?</\\1>)?`, 'g'),
+        `<span class="removed">${note}</span>`,
+      )
+      .replace(new RegExp(`(<a\\b[^>]*?)\\s+href="[^"]*/media/${path}[^"]*"`, 'g'), '$1')
+      .replace(new RegExp(address, 'g'), note);
+    body = body
+      // Images, inline or by reference, and links: the words stay, the address goes.
+      .replace(new RegExp(`!\\[(${LABEL})\\]\\(\\s*<?${address}>?[^)]*\\)`, 'g'), `(${note})`)
+      .replace(new RegExp(`\\[(${LABEL})\\]\\(\\s*<?${address}>?[^)]*\\)`, 'g'), '$1')
+      .replace(new RegExp(`^ {0,3}\\[[^\\]]+\\]:[ \\t]*<?${address}>?.*$`, 'gm'), '')
+      .replace(new RegExp(`<${address}>`, 'g'), note)
+      .replace(new RegExp(address, 'g'), note);
   }
   return { ...next, html, body } as T;
 }

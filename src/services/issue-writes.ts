@@ -116,7 +116,7 @@ export async function commitChange(
   const rendered = next.body !== current.body;
   if (rendered) next.html = renderBody(next.body);
   const visibleToReaders = current.status === 'published' || next.status === 'published';
-  const events = issueEventStatements(context, current, next, action);
+  const events = await issueEventStatements(context, current, next, action);
   let version: ContentVersion | null;
   try {
     version = await writeIssue(context.db, next, {

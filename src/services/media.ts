@@ -3,7 +3,7 @@ import { bytesSha256Hex } from '../domain/hashing';
 import type { Issue } from '../domain/issue';
 import { detectMedia, MEDIA_TYPES, type MediaRecord, mediaPath } from '../domain/media';
 import { roleAllows } from '../domain/status';
-import { conflict, invalidInput, notFound, takenDown } from '../http/problem';
+import { conflict, invalidInput, notFound, takenDown, unavailable } from '../http/problem';
 import { bumpGeneration, type ContentVersion, contentVersionRead } from '../storage/content-version';
 import {
   deleteMediaRecord,
@@ -21,7 +21,10 @@ import type { Editor } from './tokens';
 
 /** A record as this editor may see it: a contributor is not told who else uploaded a file. */
 export function visibleRecord(editor: Editor, record: MediaRecord): MediaRecord {
-  return roleAllows(editor.role, 'read-any') || record.created_by === editor.name ? record : { ...record, created_by: null };
+  if (roleAllows(editor.role, 'read-any')) return record;
+  // Nor who took a file down: the record says that it was, and when.
+  const masked = { ...record, taken_down_by: null };
+  return record.created_by === editor.name ? masked : { ...masked, created_by: null };
 }
 
 /**
@@ -55,9 +58,15 @@ export async function uploadMedia(
     created_by: editor.name,
   };
   await context.media.put(mediaKey(record), bytes, { httpMetadata: { contentType: record.content_type }, sha256 });
-  if (existing !== null) return { record: visibleRecord(editor, existing), created: false };
-  const created = await insertMedia(context.db, record);
-  return { record: visibleRecord(editor, created ? record : ((await findMedia(context.db, sha256)) ?? record)), created };
+  const created = existing === null ? await insertMedia(context.db, record) : false;
+  // A takedown between the first read and the put deleted the bytes before they were put back:
+  // read again after the put, and delete them again (the takedown's own delete came first).
+  const stored = (await findMedia(context.db, sha256)) ?? record;
+  if (stored.taken_down_at) {
+    await context.media.delete(mediaKey(stored));
+    throw takenDown(`This file was taken down on ${stored.taken_down_at}; it cannot be uploaded again.`);
+  }
+  return { record: visibleRecord(editor, stored), created };
 }
 
 /**
@@ -153,7 +162,12 @@ export async function takeDownUpload(context: RequestContext, editor: Editor, sh
     announceVersion(context, results.at(-1)?.results[0] as ContentVersion, context.bookmark());
   }
   // Also when it was down already: a delete that stopped half way is finished.
-  await context.media.delete(mediaKey(record));
+  try {
+    await context.media.delete(mediaKey(record));
+  } catch (error) {
+    console.warn(`media: the takedown of ${sha256} is recorded, but its bytes could not be deleted yet: ${String(error)}`);
+    throw unavailable('The takedown is recorded, but the file could not be deleted from storage yet: send the same request again.', 5);
+  }
   return (await findMedia(context.db, sha256)) ?? record;
 }
 

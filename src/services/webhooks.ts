@@ -4,6 +4,7 @@ import type { Feedback } from '../domain/feedback';
 import type { Issue } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
 import type { Action } from '../domain/status';
+import { withoutTakenDown } from '../domain/takedown';
 import {
   ATTEMPT_TIMEOUT_MS,
   DELIVERY_RETENTION_MS,
@@ -26,6 +27,7 @@ import {
 } from '../domain/webhook';
 import { conflict, invalidInput, notFound } from '../http/problem';
 import { publicIssue } from '../render/issue-json';
+import { REMOVED_FILE_NOTE } from '../render/pages/issue-parts';
 import {
   changeWebhook,
   claimDeliveries,
@@ -49,6 +51,7 @@ import {
   disableWebhook as storeDisabled,
   type WebhookChange,
 } from '../storage/webhooks';
+import { takenDownFiles } from './media';
 
 /** The queues wrangler.toml names: the deliveries, and where Queues moves those whose retries are spent. */
 export const DELIVERY_QUEUE = 'masthead-webhooks';
@@ -176,7 +179,9 @@ export const MAX_EVENT_BYTES = 1_000_000;
  * and schedule a receiver needs. An issue too large for one event is sent without its HTML, with
  * `html_omitted: true` (its `url` serves it, once published).
  */
-function issueEventBody(context: RequestContext, type: WebhookEvent, at: string, issue: Issue): string {
+function issueEventBody(context: RequestContext, type: WebhookEvent, at: string, shown: Issue, removed: ReadonlySet<string>): string {
+  // As readers see it: without the files that were taken down.
+  const issue = withoutTakenDown(shown, removed, REMOVED_FILE_NOTE);
   const data = { ...publicIssue(context.site, issue), status: issue.status, publish_at: issue.publish_at };
   const body = eventBody(type, at, data);
   if (utf8.encode(body).byteLength <= MAX_EVENT_BYTES) return body;
@@ -192,15 +197,21 @@ const newEventId = () => `msg_${crypto.randomUUID().replaceAll('-', '')}`;
  * The statements that record the webhook event of an issue's change and its deliveries, for the
  * change's own batch (none when the change is no event, or no endpoint asked for it).
  */
-export function issueEventStatements(context: RequestContext, before: Issue, after: Issue, action: Action): D1PreparedStatement[] {
+export async function issueEventStatements(
+  context: RequestContext,
+  before: Issue,
+  after: Issue,
+  action: Action,
+): Promise<D1PreparedStatement[]> {
   const type = issueEventOf(before, after, action);
   if (type === null) return [];
+  const removed = await takenDownFiles(context);
   const at = context.now().toISOString();
   return eventStatements(context.db, {
     id: newEventId(),
     type,
     subject: after.id,
-    payload: issueEventBody(context, type, at, after),
+    payload: issueEventBody(context, type, at, after, removed),
     created_at: at,
   });
 }

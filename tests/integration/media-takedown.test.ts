@@ -41,6 +41,7 @@ beforeAll(async () => {
       body: `## 본문\n\n![삭제될 그림](${path(image.url)})\n\n[계약서 받기](${path(document.url)})\n\n![남는 그림](${path(kept.url)})`,
       cover: { url: image.url, alt: '표지' },
       attachments: [{ url: document.url, title: '계약서' }],
+      teasers: [{ title: '원문', excerpt: '계약서 원문', url: document.url }],
     }),
   });
   expect(created.status).toBe(201);
@@ -91,6 +92,7 @@ describe('a takedown', () => {
       atom: await (await read('/atom.xml')).text(),
       json: await (await read('/feed.json')).text(),
       api: await (await read(`/api/v1/issues/${slug}`)).text(),
+      markdown: await (await read(`/issues/${slug}.md`)).text(),
     };
     for (const [name, text] of Object.entries(outputs)) {
       for (const path of gone) expect(text, name).not.toContain(path);
@@ -120,5 +122,33 @@ describe('a takedown', () => {
 
   it('is served with a day of caching at most, not a year immutable', async () => {
     expect((await read(kept.url)).headers.get('Cache-Control')).toBe('public, max-age=86400');
+  });
+});
+
+describe('a takedown racing an upload of the same bytes', () => {
+  it('wins: the upload that read the file before it is refused, and nothing is served', async () => {
+    const bytes = await png(33, 33, [1, 99, 1]);
+    const first = (await (await editor('/api/v1/admin/media', { method: 'POST', body: bytes })).json()) as { sha256: string; url: string };
+    // The second upload asks storage for the bytes just after the takedown has deleted them.
+    const media = new Proxy(env.MEDIA, {
+      get(target, name) {
+        if (name === 'head')
+          return async (key: string) => {
+            await admin(`/api/v1/admin/media/${first.sha256}/takedown`, { method: 'POST', json: { reason: '경합' } });
+            return target.head(key);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const token = await mintToken('editor');
+    const second = await callModule(
+      '/api/v1/admin/media',
+      { method: 'POST', body: bytes, headers: { Authorization: `Bearer ${token}` } },
+      { MEDIA: media },
+    );
+    expect(second.status).toBe(410);
+    expect((await read(first.url)).status).toBe(410);
+    expect(await env.MEDIA.head(`${first.sha256}.png`)).toBeNull();
   });
 });

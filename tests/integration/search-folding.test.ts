@@ -16,6 +16,7 @@ const TEXTS = {
   fullwidth: 'ＡＩ 뉴스 정리',
   ecole: 'L’e\u0301cole numérique',
   ecoleUpper: 'ÉCOLE CENTRALE',
+  jamo: '오늘도 ㅋㅋㅠㅠ 반응',
 };
 
 beforeAll(async () => {
@@ -57,6 +58,9 @@ const CASES: [string, string[]][] = [
   ['e\u0301cole', ['ecole', 'ecoleUpper']],
   ['éc', ['ecole', 'ecoleUpper']],
   ['ß', ['strasse']],
+  ['ㅋㅋ', ['jamo']],
+  ['ㅠㅠ', ['jamo']],
+  ['ㅋㅋㅠㅠ', ['jamo']],
 ];
 
 describe('search folding', () => {

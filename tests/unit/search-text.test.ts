@@ -88,6 +88,8 @@ describe('foldForSearch', () => {
     ['ÉCOLE', 'école'],
     ['ﬁle', 'file'],
     ['서울', '서울'],
+    ['ㅋㅋㅠㅠ', 'ㅋㅋㅠㅠ'],
+    ['ㅎㅏ', 'ㅎㅏ'],
   ])('folds %s as %s', (raw, folded) => {
     expect(foldForSearch(raw)).toBe(folded);
   });
