@@ -6,7 +6,7 @@
 // the same rules the server applies (src/domain/media.ts), before anything is sent.
 import { constants, existsSync } from 'node:fs';
 import { open, readlink, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { detectMedia, MAX_MEDIA_BYTES, MEDIA_TYPES, type MediaKind } from '../../src/domain/media';
 
 /** A local file checked and read, ready to upload. */
@@ -65,51 +65,60 @@ export async function resolveInside(folder: string, reference: string): Promise<
  * server stores. `image` says the reference is used as an image (in the body, or the cover).
  */
 export async function readLocalFile(root: string, reference: string, path: string, image: boolean): Promise<LocalFile> {
-  const before = await checkedRegularFile(path, (problem) => `references ${reference}, which ${problem}`);
+  const says = (problem: string) => `references ${reference}, which ${problem}`;
+  const bytes = new Uint8Array(
+    await readChecked(path, says, MAX_MEDIA_BYTES, async (fd) => {
+      // Where the open file really is (Linux names it under /proc): a folder swapped for a link after
+      // resolving would show here.
+      const open = `/proc/self/fd/${fd}`;
+      if (existsSync(open) && !isInside(await realpath(root), await readlink(open)))
+        throw new LocalFileError(says("lies outside this file's folder"));
+    }),
+  );
+  const detected = detectMedia(bytes);
+  if (!detected.ok) throw new LocalFileError(says(`the server would refuse: ${detected.reason}`));
+  const { contentType, kind } = MEDIA_TYPES[detected.ext];
+  if (image && kind !== 'image') {
+    throw new LocalFileError(`uses ${reference} as an image, but it is ${contentType}: name it as an attachment instead`);
+  }
+  return { reference, path, bytes, contentType, kind, width: detected.width, height: detected.height };
+}
+
+/**
+ * The bytes of a regular file with one name, at most `limit`: looked at before it is opened (so a
+ * device or a pipe is never opened; a hard link is another name of a file that may live anywhere,
+ * which its path cannot show), opened without following a link, and the same file as looked at.
+ * `check` sees the open file's descriptor before it is read. `says` words a problem.
+ */
+async function readChecked(
+  path: string,
+  says: (problem: string) => string,
+  limit: number,
+  check: (fd: number) => Promise<void> = async () => {},
+): Promise<Buffer> {
+  const before = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new LocalFileError(says(`cannot be read (${error.code})`));
+  });
+  if (!before.isFile()) throw new LocalFileError(says('is not a regular file'));
+  if (before.nlink > 1) {
+    throw new LocalFileError(
+      says(`is a hard link (a file with ${before.nlink} names, perhaps outside this folder): copy the file instead`),
+    );
+  }
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
     (error: NodeJS.ErrnoException) => {
-      throw new LocalFileError(`references ${reference}, which cannot be opened (${error.code})`);
+      throw new LocalFileError(says(`cannot be opened (${error.code})`));
     },
   );
   try {
     const opened = await handle.stat();
-    if (opened.dev !== before.dev || opened.ino !== before.ino)
-      throw new LocalFileError(`references ${reference}, which changed while it was read`);
-    // Where the open file really is (Linux names it under /proc): a folder swapped for a link after
-    // resolving would show here.
-    const fd = `/proc/self/fd/${handle.fd}`;
-    if (existsSync(fd) && !isInside(await realpath(root), await readlink(fd))) {
-      throw new LocalFileError(`references ${reference}, which lies outside this file's folder`);
-    }
-    if (opened.size > MAX_MEDIA_BYTES) {
-      throw new LocalFileError(`references ${reference}, which is ${opened.size} bytes; the server takes at most ${MAX_MEDIA_BYTES}`);
-    }
-    const bytes = new Uint8Array(await handle.readFile());
-    const detected = detectMedia(bytes);
-    if (!detected.ok) throw new LocalFileError(`references ${reference}, which the server would refuse: ${detected.reason}`);
-    const { contentType, kind } = MEDIA_TYPES[detected.ext];
-    if (image && kind !== 'image') {
-      throw new LocalFileError(`uses ${reference} as an image, but it is ${contentType}: name it as an attachment instead`);
-    }
-    return { reference, path, bytes, contentType, kind, width: detected.width, height: detected.height };
+    if (opened.dev !== before.dev || opened.ino !== before.ino) throw new LocalFileError(says('changed while it was read'));
+    await check(handle.fd);
+    if (opened.size > limit) throw new LocalFileError(says(`is ${opened.size} bytes; at most ${limit} are taken`));
+    return await handle.readFile();
   } finally {
     await handle.close();
   }
-}
-
-/**
- * A regular file with one name (looked at before it is opened, so a device or a pipe is never
- * opened): a hard link is another name of a file that may live anywhere, which its path cannot show.
- */
-async function checkedRegularFile(path: string, says: (problem: string) => string): Promise<{ dev: number; ino: number }> {
-  const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new LocalFileError(says(`cannot be read (${error.code})`));
-  });
-  if (!stats.isFile()) throw new LocalFileError(says('is not a regular file'));
-  if (stats.nlink > 1) {
-    throw new LocalFileError(says(`is a hard link (a file with ${stats.nlink} names, perhaps outside this folder): copy the file instead`));
-  }
-  return stats;
 }
 
 /** The largest Markdown file pushed: far above an issue's 200,000 characters, far below memory. */
@@ -120,24 +129,13 @@ export async function readMarkdownPath(named: string): Promise<string> {
   const real = await realpath(named).catch((error: NodeJS.ErrnoException) => {
     throw new LocalFileError(`cannot be read (${error.code === 'ENOENT' ? 'no such file' : error.code})`);
   });
-  const folder = await realpath(dirname(named));
-  if (dirname(real) !== folder) {
+  if (dirname(real) !== (await realpath(dirname(named)))) {
     throw new LocalFileError(`is a link to ${real}, outside its folder: only Markdown files in the folder itself are pushed`);
   }
-  return resolve(folder, basename(real));
+  return real;
 }
 
 /** A Markdown file's bytes: a regular file of one name, opened without following a link. */
-export async function readMarkdownFile(path: string): Promise<Buffer> {
-  const before = await checkedRegularFile(path, (problem) => problem);
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const opened = await handle.stat();
-    if (opened.dev !== before.dev || opened.ino !== before.ino) throw new LocalFileError('changed while it was read');
-    if (opened.size > MAX_MARKDOWN_BYTES)
-      throw new LocalFileError(`is ${opened.size} bytes; a Markdown issue is at most ${MAX_MARKDOWN_BYTES}`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+export function readMarkdownFile(path: string): Promise<Buffer> {
+  return readChecked(path, (problem) => problem, MAX_MARKDOWN_BYTES);
 }

@@ -51,3 +51,14 @@ export function withoutTakenDown<T extends IssueListItem | Issue>(issue: T, name
   }
   return { ...next, html, body } as T;
 }
+
+/** Whether an issue names any upload of ours at all: only such an issue can name one taken down. */
+export function namesUploads(issue: IssueListItem | Issue): boolean {
+  const named = (text: string | null) => text?.includes('/media/') ?? false;
+  return (
+    named(issue.cover?.url ?? null) ||
+    issue.attachments.some((a) => named(a.url)) ||
+    issue.teasers.some((t) => named(t.url)) ||
+    ('html' in issue && (named(issue.html) || named(issue.body)))
+  );
+}

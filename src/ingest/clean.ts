@@ -125,8 +125,11 @@ export function isShareOrFollowLink(link: string): boolean {
     )
   )
     return true;
-  return isShareEndpoint(href) || isFollowLink(href);
+  return isEndpoint(href);
 }
+
+/** A share endpoint or a profile to follow (`href` already unwrapped). */
+const isEndpoint = (href: string) => isShareEndpoint(href) || isFollowLink(href);
 
 /** Services whose share buttons newsletters carry, besides the social sites. */
 const SHARE_HOSTS =
@@ -162,11 +165,7 @@ export function shareRowAround(link: DomElement, lengths = new TextLengths()): D
   if (SHARE_WORDS.test(textOf(block))) return block;
   const links = [...block.querySelectorAll('a')];
   if (links.length < 2) return null;
-  const endpoints = links.every((a) => {
-    const href = readLink((a.getAttribute('href') ?? '').trim()).url;
-    return isShareEndpoint(href) || isFollowLink(href);
-  });
-  if (!endpoints) return null;
+  if (!links.every((a) => isEndpoint(readLink((a.getAttribute('href') ?? '').trim()).url))) return null;
   let outside = textOf(block);
   for (const a of links) outside = outside.replace(textOf(a), '');
   return /^[\s\p{P}\p{S}]*$/u.test(outside) ? block : null;

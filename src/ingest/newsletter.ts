@@ -29,7 +29,7 @@ export const MAX_TEXT_CHARACTERS = 2 * BODY_MAX_LENGTH;
 
 /** A newsletter with more text than an issue could hold, found before parsing. */
 export class TextTooLong extends Error {
-  constructor(readonly characters: number) {
+  constructor() {
     super(`holds more than ${MAX_TEXT_CHARACTERS} characters of text`);
   }
 }
@@ -75,7 +75,7 @@ function checkComplexity(html: string): void {
       ontext(data) {
         if (hidden > 0) return;
         text += visibleLength(data);
-        if (text > MAX_TEXT_CHARACTERS) throw new TextTooLong(text);
+        if (text > MAX_TEXT_CHARACTERS) throw new TextTooLong();
       },
       onclosetag(name) {
         depth--;
@@ -96,7 +96,7 @@ export interface Prepared {
 
 export function prepare(source: { html: string } | { text: string }, options: { stripCampaign: boolean }): Prepared {
   const removals: Removal[] = [];
-  if ('text' in source && visibleLength(source.text) > MAX_TEXT_CHARACTERS) throw new TextTooLong(visibleLength(source.text));
+  if ('text' in source && visibleLength(source.text) > MAX_TEXT_CHARACTERS) throw new TextTooLong();
   const html = 'html' in source ? source.html : textToHtml(source.text, removals);
   checkComplexity(html);
   const document = parseDocument(html);

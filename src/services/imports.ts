@@ -90,7 +90,6 @@ async function follow(outbound: Outbound, url: string): Promise<string | null> {
   return answer.url === url ? null : answer.url;
 }
 
-/** Reads a response body up to `limit` bytes, streaming; null past it. */
 /** What is left of one import's image bytes, shared by the images fetched at once. */
 interface ByteBudget {
   left: number;

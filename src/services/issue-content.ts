@@ -113,8 +113,9 @@ export async function resolveAttachments(context: RequestContext, inputs: readon
  */
 export async function asOwnUpload(context: RequestContext, url: string): Promise<string> {
   if (!URL.canParse(url)) return url;
-  const name = parseMediaName(new URL(url).pathname.split('/').at(-1) ?? '');
-  if (name === null || !new URL(url).pathname.endsWith(`/media/${name.sha256}.${name.ext}`)) return url;
+  const { pathname } = new URL(url);
+  const name = parseMediaName(pathname.split('/').at(-1) ?? '');
+  if (name === null || !pathname.endsWith(mediaPath(name.sha256, name.ext))) return url;
   const record = await findMedia(context.db, name.sha256);
   return record?.ext === name.ext ? `${context.site.url}${mediaPath(name.sha256, name.ext)}` : url;
 }

@@ -27,6 +27,9 @@ export function visibleRecord(editor: Editor, record: MediaRecord): MediaRecord 
   return record.created_by === editor.name ? masked : { ...masked, created_by: null };
 }
 
+/** The answer to an upload of bytes taken down. */
+const notAgain = (at: string) => takenDown(`This file was taken down on ${at}; it cannot be uploaded again.`);
+
 /**
  * Stores an upload: its type and (for an image) its size decided from its bytes, its key its
  * SHA-256. The same bytes uploaded again are the same file: nothing is written twice and the URL
@@ -43,7 +46,7 @@ export async function uploadMedia(
   const sha256 = await bytesSha256Hex(bytes);
   const existing = await findMedia(context.db, sha256);
   // A file taken down stays down: the same bytes cannot bring it back.
-  if (existing?.taken_down_at) throw takenDown(`This file was taken down on ${existing.taken_down_at}; it cannot be uploaded again.`);
+  if (existing?.taken_down_at) throw notAgain(existing.taken_down_at);
   // A row whose bytes went missing (a delete that stopped half way) gets its bytes back.
   if (existing !== null && (await context.media.head(mediaKey(existing))) !== null)
     return { record: visibleRecord(editor, existing), created: false };
@@ -64,7 +67,7 @@ export async function uploadMedia(
   const stored = (await findMedia(context.db, sha256)) ?? record;
   if (stored.taken_down_at) {
     await context.media.delete(mediaKey(stored));
-    throw takenDown(`This file was taken down on ${stored.taken_down_at}; it cannot be uploaded again.`);
+    throw notAgain(stored.taken_down_at);
   }
   return { record: visibleRecord(editor, stored), created };
 }

@@ -2,7 +2,7 @@ import type { RequestContext } from '../config';
 import type { SealedCursor } from '../domain/cursor';
 import type { Issue, IssueListItem } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
-import { withoutTakenDown } from '../domain/takedown';
+import { namesUploads, withoutTakenDown } from '../domain/takedown';
 import { invalidInput, notFound } from '../http/problem';
 import { VisibleText } from '../render/highlight';
 import { REMOVED_FILE_NOTE } from '../render/pages/issue-parts';
@@ -78,7 +78,8 @@ export async function listPublishedIssues(
 
 /** Issues as readers see them: without the files that were taken down. */
 export async function readerView<T extends IssueListItem>(context: RequestContext, issues: T[]): Promise<T[]> {
-  if (issues.length === 0) return issues;
+  // Only an issue that names an upload can name one taken down: no query for a page of others.
+  if (!issues.some(namesUploads)) return issues;
   const removed = await takenDownFiles(context);
   return issues.map((issue) => withoutTakenDown(issue, removed, REMOVED_FILE_NOTE));
 }

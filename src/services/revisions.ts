@@ -2,7 +2,7 @@ import type { RequestContext } from '../config';
 import type { Issue } from '../domain/issue';
 import { IssueInputSchema } from '../domain/issue';
 import type { IfMatch } from '../domain/preconditions';
-import type { Revision } from '../domain/revision';
+import { fileUrlsOf, type Revision, withFileUrls } from '../domain/revision';
 import { parse } from '../domain/validation';
 import { invalidInput, notFound } from '../http/problem';
 import { findRevision, listRevisions as listStoredRevisions } from '../storage/revisions';
@@ -49,17 +49,8 @@ export async function restoreRevision(context: RequestContext, editor: Editor, i
 }
 
 /** A snapshot whose cover and attachments name our files under an earlier SITE_URL, named under this one. */
-async function withOwnUploads<T extends { cover?: { url: string } | null; attachments?: { url: string }[] }>(
-  context: RequestContext,
-  snapshot: T,
-): Promise<T> {
-  const legacy = snapshot as T & { cover_image?: string | null };
-  return {
-    ...snapshot,
-    ...(snapshot.cover ? { cover: { ...snapshot.cover, url: await asOwnUpload(context, snapshot.cover.url) } } : {}),
-    ...(typeof legacy.cover_image === 'string' ? { cover_image: await asOwnUpload(context, legacy.cover_image) } : {}),
-    ...(Array.isArray(snapshot.attachments)
-      ? { attachments: await Promise.all(snapshot.attachments.map(async (a) => ({ ...a, url: await asOwnUpload(context, a.url) }))) }
-      : {}),
-  };
+async function withOwnUploads<T extends Parameters<typeof fileUrlsOf>[0]>(context: RequestContext, snapshot: T): Promise<T> {
+  const urls = fileUrlsOf(snapshot);
+  const own = new Map(await Promise.all(urls.map(async (url) => [url, await asOwnUpload(context, url)] as const)));
+  return withFileUrls(snapshot, (url) => own.get(url) ?? url);
 }

@@ -4,7 +4,6 @@ import type { Feedback } from '../domain/feedback';
 import type { Issue } from '../domain/issue';
 import { keysetPage } from '../domain/pages';
 import type { Action } from '../domain/status';
-import { withoutTakenDown } from '../domain/takedown';
 import {
   ATTEMPT_TIMEOUT_MS,
   DELIVERY_RETENTION_MS,
@@ -27,7 +26,6 @@ import {
 } from '../domain/webhook';
 import { conflict, invalidInput, notFound } from '../http/problem';
 import { publicIssue } from '../render/issue-json';
-import { REMOVED_FILE_NOTE } from '../render/pages/issue-parts';
 import {
   changeWebhook,
   claimDeliveries,
@@ -51,7 +49,7 @@ import {
   disableWebhook as storeDisabled,
   type WebhookChange,
 } from '../storage/webhooks';
-import { takenDownFiles } from './media';
+import { readerView } from './reading';
 
 /** The queues wrangler.toml names: the deliveries, and where Queues moves those whose retries are spent. */
 export const DELIVERY_QUEUE = 'masthead-webhooks';
@@ -179,9 +177,7 @@ export const MAX_EVENT_BYTES = 1_000_000;
  * and schedule a receiver needs. An issue too large for one event is sent without its HTML, with
  * `html_omitted: true` (its `url` serves it, once published).
  */
-function issueEventBody(context: RequestContext, type: WebhookEvent, at: string, shown: Issue, removed: ReadonlySet<string>): string {
-  // As readers see it: without the files that were taken down.
-  const issue = withoutTakenDown(shown, removed, REMOVED_FILE_NOTE);
+function issueEventBody(context: RequestContext, type: WebhookEvent, at: string, issue: Issue): string {
   const data = { ...publicIssue(context.site, issue), status: issue.status, publish_at: issue.publish_at };
   const body = eventBody(type, at, data);
   if (utf8.encode(body).byteLength <= MAX_EVENT_BYTES) return body;
@@ -205,13 +201,14 @@ export async function issueEventStatements(
 ): Promise<D1PreparedStatement[]> {
   const type = issueEventOf(before, after, action);
   if (type === null) return [];
-  const removed = await takenDownFiles(context);
+  // As readers see it: without the files that were taken down.
+  const [shown = after] = await readerView(context, [after]);
   const at = context.now().toISOString();
   return eventStatements(context.db, {
     id: newEventId(),
     type,
     subject: after.id,
-    payload: issueEventBody(context, type, at, after, removed),
+    payload: issueEventBody(context, type, at, shown),
     created_at: at,
   });
 }

@@ -1,4 +1,5 @@
 import type { Issue, IssueListItem } from '../domain/issue';
+import { parseMediaName } from '../domain/media';
 import type { Status } from '../domain/status';
 
 /** An issue as D1 holds it: lists and objects as JSON text. */
@@ -58,8 +59,8 @@ export type IssueColumn = (typeof ISSUE_COLUMNS)[number];
 export const LIST_COLUMNS = ISSUE_COLUMNS.filter((column) => column !== 'body' && column !== 'html').join(', ');
 export const ALL_COLUMNS = ISSUE_COLUMNS.join(', ');
 
-/** A stored upload's path under the site: /media/<sha256>.<ext>. */
-const OWN_MEDIA_PATH = /^\/media\/[0-9a-f]{64}\.[a-z0-9]{3,4}$/;
+/** Whether a path is a stored upload's under the site: /media/<sha256>.<ext> (domain/media names it). */
+const isOwnMediaPath = (path: string) => path.startsWith('/media/') && parseMediaName(path.slice('/media/'.length)) !== null;
 
 /**
  * Our own uploads named by a cover or an attachment are stored by their path under the site
@@ -68,16 +69,16 @@ const OWN_MEDIA_PATH = /^\/media\/[0-9a-f]{64}\.[a-z0-9]{3,4}$/;
  */
 export function storedMediaUrl(base: string, url: string): string {
   const path = url.startsWith(`${base}/`) ? url.slice(base.length) : null;
-  return path !== null && OWN_MEDIA_PATH.test(path) ? path : url;
+  return path !== null && isOwnMediaPath(path) ? path : url;
 }
 
 /** The inverse of storedMediaUrl: a stored path as an absolute URL on the site. */
 export function servedMediaUrl(base: string, url: string): string {
-  return OWN_MEDIA_PATH.test(url) ? `${base}${url}` : url;
+  return isOwnMediaPath(url) ? `${base}${url}` : url;
 }
 
 /** Attachments with their own uploads' URLs turned by `turn`. */
-export const withMediaUrls = <A extends { url: string }>(attachments: readonly A[], turn: (url: string) => string): A[] =>
+const withMediaUrls = <A extends { url: string }>(attachments: readonly A[], turn: (url: string) => string): A[] =>
   attachments.map((a) => ({ ...a, url: turn(a.url) }));
 
 /** An issue as the values of its columns (the inverse of toIssue); `base` is the site's URL. */

@@ -1,20 +1,10 @@
 import { contentOf, type Issue } from '../domain/issue';
-import type { Revision } from '../domain/revision';
+import { type Revision, withFileUrls } from '../domain/revision';
 import type { Action } from '../domain/status';
 import type { Db } from './db';
-import { servedMediaUrl, storedMediaUrl, withMediaUrls } from './issue-rows';
+import { servedMediaUrl, storedMediaUrl } from './issue-rows';
 
 type Snapshot = Revision['snapshot'] & { cover_image?: string | null };
-
-/** A snapshot with its own uploads' URLs turned by `turn` (stored by path, read under the site's URL). */
-function turnMedia(snapshot: Snapshot, turn: (url: string) => string): Snapshot {
-  return {
-    ...snapshot,
-    ...(snapshot.cover ? { cover: { ...snapshot.cover, url: turn(snapshot.cover.url) } } : {}),
-    ...(typeof snapshot.cover_image === 'string' ? { cover_image: turn(snapshot.cover_image) } : {}),
-    ...(Array.isArray(snapshot.attachments) ? { attachments: withMediaUrls(snapshot.attachments, turn) } : {}),
-  } as Snapshot;
-}
 
 interface RevisionRow {
   n: number;
@@ -25,12 +15,12 @@ interface RevisionRow {
 }
 
 function toRevision(row: RevisionRow, base: string): Revision {
-  return { ...row, snapshot: turnMedia(JSON.parse(row.snapshot) as Snapshot, (url) => servedMediaUrl(base, url)) };
+  return { ...row, snapshot: withFileUrls(JSON.parse(row.snapshot) as Snapshot, (url) => servedMediaUrl(base, url)) };
 }
 
 /** The statement that records `issue` (at its version) as a revision; part of every write batch. */
 export function revisionInsert(db: Db, issue: Issue, action: Action, author: string | null, base: string): D1PreparedStatement {
-  const snapshot = turnMedia(
+  const snapshot = withFileUrls(
     { ...contentOf(issue), status: issue.status, publish_at: issue.publish_at, published_at: issue.published_at } as Snapshot,
     (url) => storedMediaUrl(base, url),
   );
